@@ -1,0 +1,24 @@
+package stdlib
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// spec/stdlib.md is generated from the function Specs; this keeps it from
+// drifting when a function or description changes.
+func TestSpecStdlibMarkdownIsUpToDate(t *testing.T) {
+	const path = "../spec/stdlib.md"
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v\nregenerate it with: go generate ./stdlib (or go run ./stdlib/internal/gendoc > spec/stdlib.md)", err)
+	}
+	want := RenderMarkdown()
+	if !bytes.Equal(got, want) {
+		t.Fatalf("spec/stdlib.md is out of date; regenerate it with:\n\tgo generate ./stdlib\nor\n\tgo run ./stdlib/internal/gendoc > spec/stdlib.md\n(-file +generated):\n%s",
+			cmp.Diff(string(got), string(want)))
+	}
+}
