@@ -1,0 +1,231 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// decodeBlocks decodes every block of one kind with its schema.
+func (e *evaluator) decodeBlocks(t *declTable, s *scope, fn func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder)) hcl.Diagnostics {
+	spec := TopSchema.Block(t.kind)
+	var diags hcl.Diagnostics
+	for _, name := range t.order {
+		b := t.blocks[name]
+		c, cdiags := b.Body.Content(spec.BodySchema())
+		diags = append(diags, cdiags...)
+		d := &decoder{ctx: s.ctx, what: t.kind + ` "` + name + `"`}
+		d.required(spec, c.Attributes, b.DefRange)
+		fn(name, b, c, d)
+		diags = append(diags, d.diags...)
+	}
+	return diags
+}
+
+func (e *evaluator) declareSecrets(s *scope) hcl.Diagnostics {
+	return e.decodeBlocks(e.decls.secrets, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
+		sec := &Secret{Name: name, ID: name, DeclRange: b.DefRange}
+		if id := d.str(c.Attributes["id"]); id != "" {
+			sec.ID = id
+		}
+		sec.Env = d.str(c.Attributes["env"])
+		sec.Src = d.str(c.Attributes["src"])
+		sec.Required = d.boolean(c.Attributes["required"], true)
+		sec.Description = d.str(c.Attributes["description"])
+		e.build.Secrets = append(e.build.Secrets, sec)
+	})
+}
+
+func (e *evaluator) declareSSH(s *scope) hcl.Diagnostics {
+	return e.decodeBlocks(e.decls.ssh, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
+		ssh := &SSH{Name: name, ID: name, DeclRange: b.DefRange}
+		if id := d.str(c.Attributes["id"]); id != "" {
+			ssh.ID = id
+		}
+		ssh.Paths = d.strList(c.Attributes["paths"])
+		ssh.Required = d.boolean(c.Attributes["required"], true)
+		ssh.Description = d.str(c.Attributes["description"])
+		e.build.SSH = append(e.build.SSH, ssh)
+	})
+}
+
+// CacheTypes are the cache backends BuildKit knows.
+var CacheTypes = []string{"local", "registry", "inline", "gha", "s3", "azblob"}
+
+func (e *evaluator) declareCaches(s *scope) hcl.Diagnostics {
+	return e.decodeBlocks(e.decls.caches, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
+		cp := &CachePolicy{Name: name, DeclRange: b.DefRange}
+		cp.Description = d.str(c.Attributes["description"])
+		cp.Import = d.cacheEntries(c.Attributes["import"])
+		cp.Export = d.cacheEntries(c.Attributes["export"])
+		e.build.Caches = append(e.build.Caches, cp)
+	})
+}
+
+func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
+	v := d.convert(a, d.value(a), cty.List(cty.Map(cty.String)), "a list of objects of strings, like [{ type = \"local\", src = \".cache\" }]")
+	if v == cty.NilVal {
+		return nil
+	}
+	var out []map[string]string
+	for it := v.ElementIterator(); it.Next(); {
+		_, ev := it.Element()
+		m := map[string]string{}
+		for k, x := range ev.AsValueMap() {
+			if !x.IsNull() {
+				m[k] = x.AsString()
+			}
+		}
+		typ := m["type"]
+		switch {
+		case typ == "":
+			d.add(MissingAttribute("cache entry", "type", a.Expr.Range()))
+		case !contains(CacheTypes, typ):
+			d.add(NotAllowed("cache type", typ, CacheTypes, a.Expr.Range()))
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// declareGroups evaluates groups, flattening groups of groups in order.
+func (e *evaluator) declareGroups(s *scope) hcl.Diagnostics {
+	members := map[string][]cty.Value{}
+	groupDeps := map[string][]string{}
+	diags := e.decodeBlocks(e.decls.groups, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
+		g := &Group{Name: name, DeclRange: b.DefRange}
+		g.Description = d.str(c.Attributes["description"])
+		if a := c.Attributes["targets"]; a != nil {
+			v := d.value(a)
+			if v != cty.NilVal && (v.Type().IsTupleType() || v.Type().IsListType()) {
+				for it := v.ElementIterator(); it.Next(); {
+					_, m := it.Element()
+					r := refOf(m)
+					if r == nil || (r.Kind != "target" && r.Kind != "group") {
+						d.add(WrongType("Each group member", "target.NAME or group.NAME", typeName(m), a.Expr.Range()))
+						continue
+					}
+					members[name] = append(members[name], m)
+					if r.Kind == "group" {
+						groupDeps[name] = append(groupDeps[name], r.Name)
+					}
+				}
+			} else if v != cty.NilVal {
+				d.add(WrongType(`The "targets" attribute`, "a list like [target.app, group.tests]", typeName(v), a.Expr.Range()))
+			}
+		}
+		e.build.Groups = append(e.build.Groups, g)
+	})
+	_, cycle := topoSort(e.decls.groups.order, groupDeps)
+	if cycle != nil {
+		diags = append(diags, Cycle("group", prefixAll("group.", cycle), e.decls.groups.blocks[cycle[0]].LabelRanges[0]))
+		return diags
+	}
+	for _, g := range e.build.Groups {
+		g.Targets = e.flattenGroup(g.Name, members, map[string]bool{})
+	}
+	return diags
+}
+
+func (e *evaluator) flattenGroup(name string, members map[string][]cty.Value, seen map[string]bool) []string {
+	var out []string
+	for _, m := range members[name] {
+		r := refOf(m)
+		switch {
+		case r.Kind == "group":
+			out = append(out, e.flattenGroup(r.Name, members, seen)...)
+			continue
+		case r.Instances != nil:
+			for _, inst := range r.Instances {
+				if !seen[inst] {
+					seen[inst] = true
+					out = append(out, inst)
+				}
+			}
+			continue
+		}
+		if !seen[r.Name] {
+			seen[r.Name] = true
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+func prefixAll(prefix string, xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = prefix + x
+	}
+	return out
+}
+
+// Expand turns requested target and group names into target names, in
+// order and without repeats. An empty request means the "default" group,
+// or every target when there is none.
+func (b *Build) Expand(names []string) ([]string, hcl.Diagnostics) {
+	if len(names) == 0 {
+		if b.Group("default") != nil {
+			names = []string{"default"}
+		} else {
+			for _, t := range b.Targets {
+				names = append(names, t.Name)
+			}
+		}
+	}
+	var out []string
+	var diags hcl.Diagnostics
+	seen := map[string]bool{}
+	addTarget := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, n := range names {
+		if g := b.Group(n); g != nil {
+			for _, t := range g.Targets {
+				addTarget(t)
+			}
+			continue
+		}
+		if b.Target(n) != nil {
+			addTarget(n)
+			continue
+		}
+		if td := b.eval.targetDecls[n]; td != nil {
+			for _, inst := range td.instances {
+				addTarget(inst.Name)
+			}
+			continue
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown target",
+			Detail: fmt.Sprintf("There is no target or group named %q.%s Run `buildlang targets` to list them.", n, didYouMean(n, b.names()))})
+	}
+	return out, diags
+}
+
+// names lists every target, matrix block and group name, for suggestions.
+func (b *Build) names() []string {
+	var ns []string
+	for _, t := range b.Targets {
+		ns = append(ns, t.Name)
+	}
+	for n := range b.eval.targetDecls {
+		ns = append(ns, n)
+	}
+	for _, g := range b.Groups {
+		ns = append(ns, g.Name)
+	}
+	return ns
+}

@@ -1,0 +1,206 @@
+package lang
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// sensitiveMark marks values derived from sensitive variables; cty carries
+// it through every expression and function call.
+type marker string
+
+const sensitiveMark = marker("sensitive")
+
+// decoder evaluates attributes into Go values, collecting diagnostics so a
+// body's decoding reports every problem rather than stopping at the first.
+type decoder struct {
+	ctx   *hcl.EvalContext
+	what  string // the block being decoded, for messages: `target "app"`
+	diags hcl.Diagnostics
+}
+
+func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diags...) }
+
+// value evaluates an attribute. It returns cty.NilVal when the attribute is
+// absent or its evaluation failed (the failure is already reported), so
+// callers only ever see usable values. Sensitive values are rejected here,
+// once, for every attribute that flows into the build graph or image.
+func (d *decoder) value(a *hcl.Attribute) cty.Value {
+	if a == nil {
+		return cty.NilVal
+	}
+	v, diags := a.Expr.Value(d.ctx)
+	d.add(diags...)
+	if diags.HasErrors() || !v.IsWhollyKnown() {
+		return cty.NilVal
+	}
+	if v.ContainsMarked() {
+		d.add(SensitiveValue(a.Name, a.Expr.Range()))
+		v, _ = v.UnmarkDeep()
+	}
+	return v
+}
+
+// SensitiveValue reports a sensitive variable's value reaching the build.
+func SensitiveValue(attr string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Sensitive value in build",
+		"The %q attribute uses a sensitive variable. Its value would be stored in the build graph or image; pass it as a secret block and mount it in a run step instead.", attr)
+}
+
+func (d *decoder) convert(a *hcl.Attribute, v cty.Value, want cty.Type, wantName string) cty.Value {
+	if v == cty.NilVal {
+		return cty.NilVal
+	}
+	if v.IsNull() {
+		return cty.NilVal
+	}
+	out, err := convert.Convert(v, want)
+	if err != nil {
+		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), wantName, typeName(v), a.Expr.Range()))
+		return cty.NilVal
+	}
+	return out
+}
+
+func (d *decoder) str(a *hcl.Attribute) string {
+	v := d.convert(a, d.value(a), cty.String, "a string")
+	if v == cty.NilVal {
+		return ""
+	}
+	return v.AsString()
+}
+
+func (d *decoder) boolean(a *hcl.Attribute, dflt bool) bool {
+	v := d.convert(a, d.value(a), cty.Bool, "a bool (true or false)")
+	if v == cty.NilVal {
+		return dflt
+	}
+	return v.True()
+}
+
+func (d *decoder) integer(a *hcl.Attribute, dflt int) int {
+	v := d.convert(a, d.value(a), cty.Number, "a number")
+	if v == cty.NilVal {
+		return dflt
+	}
+	bf := v.AsBigFloat()
+	if !bf.IsInt() {
+		d.add(InvalidValue("number", fmt.Sprintf("The %q attribute must be a whole number.", a.Name), a.Expr.Range()))
+		return dflt
+	}
+	n, _ := bf.Int64()
+	return int(n)
+}
+
+// strList decodes a list of strings; an explicitly empty list gives a
+// non-nil empty slice so "clear" and "unset" stay different.
+func (d *decoder) strList(a *hcl.Attribute) []string {
+	return d.strListValue(a, d.value(a))
+}
+
+func (d *decoder) strListValue(a *hcl.Attribute, v cty.Value) []string {
+	v = d.convert(a, v, cty.List(cty.String), "a list of strings")
+	if v == cty.NilVal {
+		return nil
+	}
+	out := make([]string, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsNull() {
+			d.add(InvalidValue("list", fmt.Sprintf("The %q attribute must not contain null.", a.Name), a.Expr.Range()))
+			continue
+		}
+		out = append(out, e.AsString())
+	}
+	return out
+}
+
+func (d *decoder) strMap(a *hcl.Attribute) map[string]string {
+	v := d.convert(a, d.value(a), cty.Map(cty.String), "an object of strings")
+	if v == cty.NilVal {
+		return nil
+	}
+	out := make(map[string]string, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if e.IsNull() {
+			continue
+		}
+		out[k.AsString()] = e.AsString()
+	}
+	return out
+}
+
+// enum decodes a string that must be one of allowed.
+func (d *decoder) enum(a *hcl.Attribute, allowed []string) string {
+	s := d.str(a)
+	if s == "" {
+		return ""
+	}
+	for _, x := range allowed {
+		if s == x {
+			return s
+		}
+	}
+	d.add(NotAllowed(a.Name, s, allowed, a.Expr.Range()))
+	return ""
+}
+
+// mode decodes an octal file mode written as a string ("0755") or a number
+// (493); -1 when unset.
+func (d *decoder) mode(a *hcl.Attribute) int {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return -1
+	}
+	if v.Type() == cty.Number {
+		return d.integer(a, -1)
+	}
+	s := d.convert(a, v, cty.String, "an octal mode string like \"0755\"")
+	if s == cty.NilVal {
+		return -1
+	}
+	n, err := strconv.ParseUint(s.AsString(), 8, 32)
+	if err != nil || n > 07777 {
+		d.add(InvalidValue("mode", fmt.Sprintf("%q is not an octal file mode; write it like \"0755\".", s.AsString()), a.Expr.Range()))
+		return -1
+	}
+	return int(n)
+}
+
+func (d *decoder) duration(a *hcl.Attribute) int64 {
+	s := d.str(a)
+	if s == "" {
+		return 0
+	}
+	dur, err := time.ParseDuration(s)
+	if err != nil || dur < 0 {
+		d.add(InvalidValue("duration", fmt.Sprintf("%q is not a duration; write it like \"30s\" or \"1m30s\".", s), a.Expr.Range()))
+		return 0
+	}
+	return int64(dur)
+}
+
+// required reports attributes the spec marks required but the body lacks.
+func (d *decoder) required(spec *BlockSpec, attrs hcl.Attributes, subject hcl.Range) {
+	for _, as := range spec.Attrs {
+		if as.Required && attrs[as.Name] == nil {
+			d.add(MissingAttribute(d.what, as.Name, subject))
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

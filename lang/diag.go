@@ -1,0 +1,109 @@
+package lang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// The constructors below are the only way this package makes error
+// diagnostics, so tests can build the diagnostics they expect by the same
+// names the code uses.
+
+func errorf(subject hcl.Range, summary, detailFormat string, args ...any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detailFormat, args...),
+		Subject:  subject.Ptr(),
+	}
+}
+
+// DuplicateDecl reports a name declared twice, naming the first place.
+func DuplicateDecl(kind, name string, first, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, fmt.Sprintf("Duplicate %s %q", kind, name),
+		"A %s named %q is already declared at %s. Names must be unique across all files of a build; rename or remove one of them.",
+		kind, name, first.String())
+}
+
+// UnknownReference reports a reference to something not declared.
+func UnknownReference(kind, name string, candidates []string, subject hcl.Range) *hcl.Diagnostic {
+	detail := fmt.Sprintf("There is no %s named %q.", kind, name)
+	if s := didYouMean(name, candidates); s != "" {
+		detail += s
+	} else {
+		detail += fmt.Sprintf(" Declare it with a %s block, or check the spelling.", declBlockFor(kind))
+	}
+	return errorf(subject, "Unknown "+kind, "%s", detail)
+}
+
+func declBlockFor(kind string) string {
+	switch kind {
+	case "local value":
+		return "locals"
+	case "matrix key":
+		return "matrix"
+	}
+	return kind
+}
+
+// Cycle reports a dependency cycle, printing it in order.
+func Cycle(kind string, path []string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Dependency cycle between "+kind+"s",
+		"These %ss depend on each other in a cycle: %s. Break the cycle by removing one of the references.",
+		kind, strings.Join(path, " → "))
+}
+
+// InvalidPlatform reports a platform string containerd cannot parse.
+func InvalidPlatform(value string, err error, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Invalid platform",
+		"%q is not a valid platform: %s. Use os/arch[/variant], for example \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".",
+		value, err)
+}
+
+// ValidationFailed reports a variable whose validation condition is false.
+func ValidationFailed(name, message, values string, subject hcl.Range) *hcl.Diagnostic {
+	detail := message
+	if values != "" {
+		detail += " (" + values + ")"
+	}
+	return errorf(subject, fmt.Sprintf("Invalid value for variable %q", name), "%s", detail)
+}
+
+// MissingAttribute reports a required attribute that is absent.
+func MissingAttribute(block, name string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Missing required attribute",
+		"The %s block needs a %q attribute.", block, name)
+}
+
+// WrongType reports a value of the wrong type.
+func WrongType(what, want, got string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Incorrect type",
+		"%s must be %s, but this is %s.", what, want, got)
+}
+
+// InvalidValue reports a value of the right type that is not allowed.
+func InvalidValue(what, detail string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Invalid "+what, "%s", detail)
+}
+
+// NotAllowed reports an enumeration value outside its set.
+func NotAllowed(attr, got string, allowed []string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Invalid "+attr,
+		"%q is not a valid %s; use one of %s.%s", got, attr, quoteList(allowed), didYouMean(got, allowed))
+}
+
+// LimitExceeded reports input larger than a documented limit.
+func LimitExceeded(what string, limit int, detail string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(subject, "Too many "+what,
+		"%s The limit is %d.", detail, limit)
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = quote(x)
+	}
+	return strings.Join(q, ", ")
+}

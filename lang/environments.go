@@ -1,0 +1,182 @@
+package lang
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/containerd/platforms"
+	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// declareEnvironments evaluates every environment block. Environments are
+// evaluated first, before variables exist, so they may use functions and
+// cache.NAME references only; spec/language.md says why (their vars set
+// variables, so reading variables would be circular).
+func (e *evaluator) declareEnvironments() hcl.Diagnostics {
+	caches := map[string]cty.Value{}
+	for _, n := range e.decls.caches.order {
+		caches[n] = refVal(CacheRefType, "cache", n, nil)
+	}
+	ctx := &hcl.EvalContext{
+		Functions: e.funcs,
+		Variables: map[string]cty.Value{"cache": objectOrEmpty(caches)},
+	}
+	spec := TopSchema.Block("environment")
+	var diags hcl.Diagnostics
+	for _, name := range e.decls.environments.order {
+		b := e.decls.environments.blocks[name]
+		content, cdiags := b.Body.Content(spec.BodySchema())
+		diags = append(diags, cdiags...)
+		d := &decoder{ctx: ctx, what: `environment "` + name + `"`}
+		env := &Environment{Name: name, DeclRange: b.DefRange}
+		env.Description = d.str(content.Attributes["description"])
+		env.Platforms = d.platforms(content.Attributes["platforms"])
+		if a := content.Attributes["cache"]; a != nil {
+			env.Cache = d.ref(a, CacheRefType)
+		}
+		env.Vars = d.objectAttrs(content.Attributes["vars"])
+		env.Network = normalizeNetwork(d.enum(content.Attributes["network"], NetworkModes))
+		env.NoCache = d.boolean(content.Attributes["no_cache"], false)
+		diags = append(diags, d.diags...)
+		e.build.Environments = append(e.build.Environments, env)
+	}
+	return diags
+}
+
+func normalizeNetwork(s string) string {
+	if s == "default" {
+		return ""
+	}
+	return s
+}
+
+// selectEnvironment picks the environment named in Options, else the one
+// named "default", else an implicit empty one.
+func (e *evaluator) selectEnvironment() (*Environment, hcl.Diagnostics) {
+	want := e.opts.Env
+	if want == "" {
+		want = "default"
+	}
+	for _, env := range e.build.Environments {
+		if env.Name == want {
+			return env, nil
+		}
+	}
+	implicit := &Environment{Name: "default", Implicit: true, Vars: map[string]cty.Value{}}
+	if e.opts.Env == "" {
+		return implicit, nil
+	}
+	names := e.decls.environments.order
+	detail := fmt.Sprintf("There is no environment named %q.", e.opts.Env)
+	if len(names) == 0 {
+		detail += " This build declares no environments; remove --env or declare one with an environment block."
+	} else {
+		detail += didYouMean(e.opts.Env, names) + " Declared: " + quoteList(names) + "."
+	}
+	return implicit, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown environment", Detail: detail}}
+}
+
+// environmentValue is what env and environment.NAME evaluate to.
+func environmentValue(env *Environment) cty.Value {
+	plats := make([]cty.Value, len(env.Platforms))
+	for i, p := range env.Platforms {
+		plats[i] = cty.StringVal(platformString(p))
+	}
+	cache := cty.NullVal(CacheRefType)
+	if env.Cache != "" {
+		cache = refVal(CacheRefType, "cache", env.Cache, nil)
+	}
+	network := env.Network
+	if network == "" {
+		network = "default"
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"name":      cty.StringVal(env.Name),
+		"platforms": listOrEmpty(plats, cty.String),
+		"cache":     cache,
+		"vars":      objectOrEmpty(env.Vars),
+		"network":   cty.StringVal(network),
+	})
+}
+
+// platforms decodes a list of platform strings, reporting each bad one.
+func (d *decoder) platforms(a *hcl.Attribute) []ocispecs.Platform {
+	if a == nil {
+		return nil
+	}
+	v := d.value(a)
+	if v == cty.NilVal {
+		return nil
+	}
+	var out []ocispecs.Platform
+	for _, s := range d.strListValue(a, v) {
+		p, err := stdlib.ParsePlatform(s)
+		if err != nil {
+			d.add(InvalidPlatform(s, err, a.Expr.Range()))
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// ref decodes a reference of the given capsule type and returns its name.
+func (d *decoder) ref(a *hcl.Attribute, t cty.Type) string {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return ""
+	}
+	r := refOf(v)
+	if r == nil || !v.Type().Equals(t) {
+		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), "a "+t.FriendlyName()+" reference like "+t.FriendlyName()+".NAME", typeName(v), a.Expr.Range()))
+		return ""
+	}
+	return r.Name
+}
+
+// objectAttrs decodes an object or map into its attribute values.
+func (d *decoder) objectAttrs(a *hcl.Attribute) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return out
+	}
+	if !v.Type().IsObjectType() && !v.Type().IsMapType() {
+		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), "an object", typeName(v), a.Expr.Range()))
+		return out
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		k, val := it.Element()
+		out[k.AsString()] = val
+	}
+	return out
+}
+
+func objectOrEmpty(m map[string]cty.Value) cty.Value {
+	if len(m) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(m)
+}
+
+func listOrEmpty(vs []cty.Value, t cty.Type) cty.Value {
+	if len(vs) == 0 {
+		return cty.ListValEmpty(t)
+	}
+	return cty.ListVal(vs)
+}
+
+// platformString formats a platform the way stdlib's platform values do.
+func platformString(p ocispecs.Platform) string { return platforms.Format(p) }
+
+func sortedEnvNames(envs []*Environment) []string {
+	names := make([]string, len(envs))
+	for i, e := range envs {
+		names[i] = e.Name
+	}
+	sort.Strings(names)
+	return names
+}

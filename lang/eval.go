@@ -1,0 +1,214 @@
+package lang
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// evaluator holds everything Load learned that Resolve needs later.
+type evaluator struct {
+	opts   Options
+	limits Limits
+	decls  *declarations
+	build  *Build
+
+	funcs  map[string]function.Function
+	scopes map[string]*scope // by environment name
+	refs   map[string]cty.Value
+
+	targetDecls map[string]*targetDecl // by block name
+	instances   map[string]*Target     // by instance name
+
+	callDepth atomic.Int32
+
+	mu       sync.Mutex
+	resolved map[resolveKey]*resolveResult
+}
+
+type resolveKey struct {
+	target   string
+	platform string
+}
+
+type resolveResult struct {
+	spec  *TargetSpec
+	diags hcl.Diagnostics
+}
+
+// Load reads the named files and their includes, then checks and evaluates
+// them. The Build is returned even when there are errors, as complete as
+// the errors allow, so the language server can still use it.
+func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnostics) {
+	limits := opts.Limits.withDefaults()
+	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}}
+	var diags hcl.Diagnostics
+	for _, f := range filenames {
+		diags = append(diags, l.load(f, nil)...)
+	}
+	b := &Build{Files: l.files, FileOrder: l.order, BuildPlatform: opts.BuildPlatform}
+	if b.BuildPlatform.OS == "" {
+		b.BuildPlatform = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	}
+	decls, ddiags := collect(l.bodies)
+	diags = append(diags, ddiags...)
+
+	e := &evaluator{
+		opts: opts, limits: limits, decls: decls, build: b,
+		scopes:      map[string]*scope{},
+		targetDecls: map[string]*targetDecl{},
+		instances:   map[string]*Target{},
+		resolved:    map[resolveKey]*resolveResult{},
+	}
+	b.eval = e
+	diags = append(diags, e.run()...)
+	return b, dedupe(diags)
+}
+
+// run evaluates in the order the spec documents (spec/language.md,
+// "Evaluation order").
+func (e *evaluator) run() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	diags = append(diags, e.declareFunctions()...)
+	diags = append(diags, e.declareEnvironments()...)
+	sel, sdiags := e.selectEnvironment()
+	diags = append(diags, sdiags...)
+	e.build.Env = sel
+
+	// Names of everything referable, so scopes can hold reference values.
+	e.refs = e.staticRefs()
+	root, rdiags := e.scope(sel)
+	diags = append(diags, rdiags...)
+	e.build.Variables = root.variables
+	e.build.Locals = root.locals
+	diags = append(diags, e.unknownVarOverrides()...)
+
+	diags = append(diags, e.declareSecrets(root)...)
+	diags = append(diags, e.declareSSH(root)...)
+	diags = append(diags, e.declareCaches(root)...)
+	diags = append(diags, e.declareTargets(root)...)
+	e.refs["target"] = e.targetRefs()
+	diags = append(diags, e.checkReferences()...)
+	diags = append(diags, e.declareGroups(root)...)
+	if diags.HasErrors() {
+		// Cycles or unknown references would make the rest report noise.
+		return diags
+	}
+	diags = append(diags, e.linkTargets()...)
+	if diags.HasErrors() || e.opts.Lenient {
+		return diags
+	}
+	diags = append(diags, e.resolveAll()...)
+	return diags
+}
+
+// resolveAll evaluates every target for each of its default platforms, so
+// `check` reports every error a build of any target could hit.
+func (e *evaluator) resolveAll() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, t := range e.build.Targets {
+		for _, p := range t.DefaultPlatforms {
+			_, d := e.build.Resolve(t.Name, p)
+			diags = append(diags, d...)
+		}
+	}
+	return diags
+}
+
+// dedupe drops diagnostics repeated with the same summary and subject (a
+// target evaluated for two platforms reports an error once), and HCL's own
+// generic errors about a reference checkReferences already explained.
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	type key struct {
+		sev     hcl.DiagnosticSeverity
+		summary string
+		r       hcl.Range
+	}
+	var explained []hcl.Range
+	for _, d := range diags {
+		if d.Subject != nil && isReferenceError(d.Summary) {
+			explained = append(explained, *d.Subject)
+		}
+	}
+	seen := map[key]bool{}
+	out := diags[:0:0]
+	for _, d := range diags {
+		if d.Subject != nil && isGenericHCLReferenceError(d.Summary) && overlapsAny(*d.Subject, explained) {
+			continue
+		}
+		k := key{d.Severity, d.Summary, rangeOr(d.Subject, "")}
+		if d.Subject != nil && seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}
+
+func isReferenceError(summary string) bool {
+	switch summary {
+	case "Unknown reference", "Reference not allowed here", "No matrix here", "No platform here", "Unknown environment attribute":
+		return true
+	}
+	for _, k := range refKinds {
+		if summary == "Unknown "+k {
+			return true
+		}
+	}
+	return false
+}
+
+func isGenericHCLReferenceError(summary string) bool {
+	switch summary {
+	case "Unsupported attribute", "Unknown variable", "Invalid index", "Variables not allowed", "Error in function call":
+		return true
+	}
+	return false
+}
+
+func overlapsAny(r hcl.Range, rs []hcl.Range) bool {
+	for _, x := range rs {
+		if x.Filename == r.Filename && r.Overlaps(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// Target returns the target (or matrix instance) with the given name.
+func (b *Build) Target(name string) *Target { return b.eval.instances[name] }
+
+// Group returns the group with the given name, or nil.
+func (b *Build) Group(name string) *Group {
+	for _, g := range b.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// Secret returns the secret block with the given name, or nil.
+func (b *Build) Secret(name string) *Secret {
+	for _, s := range b.Secrets {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Cache returns the cache policy with the given name, or nil.
+func (b *Build) Cache(name string) *CachePolicy {
+	for _, c := range b.Caches {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}

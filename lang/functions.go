@@ -1,0 +1,193 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/stdlib"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// pureFunctions are the stdlib plus the source helpers: everything callable
+// before user functions exist (in include and environment expressions).
+func pureFunctions() map[string]function.Function {
+	fs := stdlib.Functions()
+	for name, f := range sourceFunctions {
+		fs[name] = f
+	}
+	return fs
+}
+
+// SourceFunctionDocs documents the source helpers for spec/ and the
+// language server, in the order the spec lists them.
+var SourceFunctionNames = []string{"image", "git", "http", "local"}
+
+var sourceFunctions = map[string]function.Function{
+	"image": function.New(&function.Spec{
+		Description: "A container image as a source, e.g. image(\"alpine:3.20\").",
+		Params:      []function.Parameter{{Name: "ref", Type: cty.String, Description: "Image reference: name[:tag][@digest]."}},
+		Type:        function.StaticReturnType(SourceType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return sourceVal(Source{Kind: SourceImage, Ref: args[0].AsString()}), nil
+		},
+	}),
+	"git": function.New(&function.Spec{
+		Description: "A git repository as a source, at an optional branch, tag or commit.",
+		Params:      []function.Parameter{{Name: "url", Type: cty.String, Description: "Repository URL."}},
+		VarParam:    &function.Parameter{Name: "ref", Type: cty.String, Description: "Branch, tag or commit (at most one)."},
+		Type:        function.StaticReturnType(SourceType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if len(args) > 2 {
+				return cty.NilVal, fmt.Errorf("git takes a URL and at most one ref")
+			}
+			s := Source{Kind: SourceGit, Ref: args[0].AsString()}
+			if len(args) == 2 {
+				s.GitRef = args[1].AsString()
+			}
+			return sourceVal(s), nil
+		},
+	}),
+	"http": function.New(&function.Spec{
+		Description: "A file downloaded over HTTP(S) as a source, checked against an optional digest.",
+		Params:      []function.Parameter{{Name: "url", Type: cty.String, Description: "The file's URL."}},
+		VarParam:    &function.Parameter{Name: "checksum", Type: cty.String, Description: "Expected digest, e.g. \"sha256:...\" (at most one)."},
+		Type:        function.StaticReturnType(SourceType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if len(args) > 2 {
+				return cty.NilVal, fmt.Errorf("http takes a URL and at most one checksum")
+			}
+			s := Source{Kind: SourceHTTP, Ref: args[0].AsString()}
+			if len(args) == 2 {
+				s.Checksum = args[1].AsString()
+			}
+			return sourceVal(s), nil
+		},
+	}),
+	"local": function.New(&function.Spec{
+		Description: "A directory the client sends under a name (buildctl --local NAME=DIR), filtered by include and exclude patterns.",
+		Params: []function.Parameter{
+			{Name: "name", Type: cty.String, Description: "The local's name."},
+			{Name: "include", Type: cty.List(cty.String), Description: "Patterns of files to send; [] for all."},
+			{Name: "exclude", Type: cty.List(cty.String), Description: "Patterns of files not to send."},
+		},
+		Type: function.StaticReturnType(SourceType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := Source{Kind: SourceLocal, Ref: args[0].AsString(), Include: goStrings(args[1]), Exclude: goStrings(args[2])}
+			return sourceVal(s), nil
+		},
+	}),
+}
+
+func goStrings(v cty.Value) []string {
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if !e.IsNull() {
+			out = append(out, e.AsString())
+		}
+	}
+	return out
+}
+
+// declareFunctions builds the function table: stdlib, source helpers and
+// user functions. User functions see only functions and their parameters,
+// so they are pure and do not depend on the environment.
+func (e *evaluator) declareFunctions() hcl.Diagnostics {
+	e.funcs = pureFunctions()
+	fctx := &hcl.EvalContext{Functions: e.funcs}
+	var diags hcl.Diagnostics
+	for _, name := range e.decls.functions.order {
+		b := e.decls.functions.blocks[name]
+		f, fdiags := e.userFunction(b, fctx)
+		diags = append(diags, fdiags...)
+		if f == nil {
+			continue
+		}
+		if _, clash := e.funcs[name]; clash {
+			diags = append(diags, InvalidValue("function name", fmt.Sprintf("%q is a built-in function; choose another name.", name), b.LabelRanges[0]))
+			continue
+		}
+		e.funcs[name] = *f
+		e.build.Functions = append(e.build.Functions, &Function{Name: name, DeclRange: b.DefRange})
+	}
+	return diags
+}
+
+func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function.Function, hcl.Diagnostics) {
+	spec := TopSchema.Block("function")
+	content, diags := b.Body.Content(spec.BodySchema())
+	d := &decoder{what: `function "` + b.Labels[0] + `"`}
+	d.required(spec, content.Attributes, b.DefRange)
+	diags = append(diags, d.diags...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	params, pdiags := paramNames(content.Attributes["params"])
+	diags = append(diags, pdiags...)
+	var varParam string
+	if a := content.Attributes["variadic_param"]; a != nil {
+		varParam = hcl.ExprAsKeyword(a.Expr)
+		if varParam == "" {
+			diags = append(diags, InvalidValue("variadic_param", "variadic_param must be a bare parameter name.", a.Expr.Range()))
+		}
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	result := content.Attributes["result"].Expr
+	name := b.Labels[0]
+	fs := function.Spec{
+		Description: "User function declared at " + b.DefRange.String() + ".",
+		Type:        function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			// Depth-limit calls so a recursive function is an error, not a crash.
+			if int(e.callDepth.Add(1)) > e.limits.MaxCallDepth {
+				e.callDepth.Add(-1)
+				return cty.NilVal, fmt.Errorf("function %s called itself (directly or through others) more than %d levels deep; user functions must not recurse", name, e.limits.MaxCallDepth)
+			}
+			defer e.callDepth.Add(-1)
+			vars := map[string]cty.Value{}
+			for i, p := range params {
+				vars[p] = args[i]
+			}
+			if varParam != "" {
+				rest := args[len(params):]
+				if len(rest) == 0 {
+					vars[varParam] = cty.EmptyTupleVal
+				} else {
+					vars[varParam] = cty.TupleVal(rest)
+				}
+			}
+			ctx := fctx.NewChild()
+			ctx.Variables = vars
+			v, diags := result.Value(ctx)
+			if diags.HasErrors() {
+				return cty.NilVal, fmt.Errorf("%s", diags.Error())
+			}
+			return v, nil
+		},
+	}
+	for _, p := range params {
+		fs.Params = append(fs.Params, function.Parameter{Name: p, Type: cty.DynamicPseudoType, AllowNull: true})
+	}
+	if varParam != "" {
+		fs.VarParam = &function.Parameter{Name: varParam, Type: cty.DynamicPseudoType, AllowNull: true}
+	}
+	f := function.New(&fs)
+	return &f, diags
+}
+
+func paramNames(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
+	exprs, diags := hcl.ExprList(a.Expr)
+	var names []string
+	for _, x := range exprs {
+		n := hcl.ExprAsKeyword(x)
+		if n == "" {
+			diags = append(diags, InvalidValue("params", "Each parameter must be a bare name, like [a, b].", x.Range()))
+			continue
+		}
+		names = append(names, n)
+	}
+	return names, diags
+}

@@ -1,0 +1,138 @@
+package lang
+
+import (
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// linkTargets finds which targets read from which (from, copy, bind,
+// inherits), rejects cycles with their path, and gives every target its
+// default platforms.
+func (e *evaluator) linkTargets() hcl.Diagnostics {
+	blockDeps := map[string][]string{}
+	for _, name := range e.decls.targets.order {
+		blockDeps[name] = e.staticTargetRefs(e.targetDecls[name])
+	}
+	// Cycles are found between blocks: an instance of a matrix target
+	// reading another instance of the same target is a cycle too.
+	byBlock := map[string][]string{}
+	for name, refs := range blockDeps {
+		for _, r := range refs {
+			byBlock[name] = append(byBlock[name], e.blockOf(r))
+		}
+		byBlock[name] = uniqueSorted(byBlock[name])
+	}
+	if _, cycle := topoSort(e.decls.targets.order, byBlock); cycle != nil {
+		first := e.targetDecls[cycle[0]].block
+		return hcl.Diagnostics{Cycle("target", prefixAll("target.", cycle), first.LabelRanges[0])}
+	}
+	instDeps := map[string][]string{}
+	var names []string
+	for _, t := range e.build.Targets {
+		names = append(names, t.Name)
+		var deps []string
+		for _, r := range blockDeps[t.Block] {
+			if td := e.targetDecls[r]; td != nil && td.isMatrix {
+				for _, inst := range td.instances {
+					deps = append(deps, inst.Name)
+				}
+				continue
+			}
+			deps = append(deps, r)
+		}
+		t.Deps = uniqueSorted(deps)
+		instDeps[t.Name] = t.Deps
+	}
+	order, _ := topoSort(names, instDeps)
+	e.defaultPlatforms(order)
+	return nil
+}
+
+// staticTargetRefs lists the target names a target block mentions as
+// target.NAME or target["NAME"].
+func (e *evaluator) staticTargetRefs(td *targetDecl) []string {
+	body, ok := td.block.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	var refs []string
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && x.Traversal.RootName() == "target" && len(x.Traversal) > 1 {
+			if name := stepName(x.Traversal[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
+				refs = append(refs, name)
+			}
+		}
+		return nil
+	})
+	return uniqueSorted(refs)
+}
+
+func (e *evaluator) blockOf(name string) string {
+	if t := e.instances[name]; t != nil {
+		return t.Block
+	}
+	return name
+}
+
+// defaultPlatforms walks targets consumers-first: a target's platforms are
+// its own, else the union of its consumers', else the environment's, else
+// the build platform.
+func (e *evaluator) defaultPlatforms(depsFirst []string) {
+	consumers := map[string][]*Target{}
+	for _, t := range e.build.Targets {
+		for _, d := range t.Deps {
+			consumers[d] = append(consumers[d], t)
+		}
+	}
+	for i := len(depsFirst) - 1; i >= 0; i-- {
+		t := e.instances[depsFirst[i]]
+		switch {
+		case len(t.Platforms) > 0:
+			t.DefaultPlatforms = t.Platforms
+		case len(consumers[t.Name]) > 0:
+			var ps []ocispecs.Platform
+			for _, c := range consumers[t.Name] {
+				ps = appendPlatforms(ps, c.DefaultPlatforms...)
+			}
+			t.DefaultPlatforms = ps
+		}
+		if len(t.DefaultPlatforms) == 0 {
+			env := t.state.scope.env
+			t.DefaultPlatforms = env.Platforms
+		}
+		if len(t.DefaultPlatforms) == 0 {
+			t.DefaultPlatforms = []ocispecs.Platform{e.build.BuildPlatform}
+		}
+	}
+}
+
+// appendPlatforms appends platforms not already present, keeping order.
+func appendPlatforms(ps []ocispecs.Platform, add ...ocispecs.Platform) []ocispecs.Platform {
+	for _, p := range add {
+		dup := false
+		for _, q := range ps {
+			if platformString(p) == platformString(q) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+func uniqueSorted(xs []string) []string {
+	sort.Strings(xs)
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,333 @@
+package lang
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Build is the checked model of a set of build files with one selected
+// environment. Targets are evaluated per platform on demand by Resolve.
+type Build struct {
+	// Files holds every parsed file, including included ones, by name.
+	Files map[string]*hcl.File
+	// FileOrder lists Files' names in load order.
+	FileOrder []string
+
+	Env          *Environment   // the selected environment; never nil
+	Environments []*Environment // declared ones, in source order
+	Variables    []*Variable
+	Locals       []*Local
+	Functions    []*Function
+	Secrets      []*Secret
+	SSH          []*SSH
+	Caches       []*CachePolicy
+	Targets      []*Target // matrix instances expanded, in source order
+	Groups       []*Group
+
+	// BuildPlatform is the platform the builder runs on (build_platform).
+	BuildPlatform ocispecs.Platform
+
+	eval *evaluator
+}
+
+// Variable is a declared input with its resolved value.
+type Variable struct {
+	Name        string
+	Description string
+	Type        cty.Type
+	Default     cty.Value // cty.NilVal when there is no default
+	Value       cty.Value
+	Source      ValueSource
+	Sensitive   bool
+	HostEnv     string // the host variable the CLI may read, from `env = "..."`
+	DeclRange   hcl.Range
+}
+
+// ValueSource says which rule of the precedence order set a variable.
+type ValueSource string
+
+// The sources of a variable's value, from strongest to weakest.
+const (
+	FromOverride    ValueSource = "override"    // --var or build-arg
+	FromHostEnv     ValueSource = "host-env"    // the variable's explicit env attribute
+	FromEnvironment ValueSource = "environment" // the selected environment's vars
+	FromDefault     ValueSource = "default"
+)
+
+// Local is a named value from a locals block.
+type Local struct {
+	Name      string
+	Value     cty.Value
+	DeclRange hcl.Range
+}
+
+// Function is a user-defined function.
+type Function struct {
+	Name      string
+	Params    []string
+	DeclRange hcl.Range
+}
+
+// Environment is a build profile.
+type Environment struct {
+	Name        string
+	Description string
+	Platforms   []ocispecs.Platform
+	Cache       string // cache policy name, "" for none
+	Vars        map[string]cty.Value
+	Network     string // "" (default), "none" or "host"
+	NoCache     bool
+	DeclRange   hcl.Range
+	// Implicit is true for the environment used when none is declared or selected.
+	Implicit bool
+}
+
+// Secret is a secret the client provides by id.
+type Secret struct {
+	Name        string
+	ID          string
+	Env         string // CLI source: host environment variable
+	Src         string // CLI source: file path
+	Required    bool
+	Description string
+	DeclRange   hcl.Range
+}
+
+// SSH is an ssh agent or key set forwarded by id.
+type SSH struct {
+	Name        string
+	ID          string
+	Paths       []string
+	Required    bool
+	Description string
+	DeclRange   hcl.Range
+}
+
+// CachePolicy lists cache imports and exports in BuildKit attribute form.
+type CachePolicy struct {
+	Name        string
+	Description string
+	Import      []map[string]string
+	Export      []map[string]string
+	DeclRange   hcl.Range
+}
+
+// Group is a named set of targets.
+type Group struct {
+	Name        string
+	Description string
+	Targets     []string // target (instance) names, groups flattened, in order
+	DeclRange   hcl.Range
+}
+
+// Target is a target or one matrix instance of a target block.
+type Target struct {
+	Name        string
+	Block       string // the target block's name; differs from Name for matrix instances
+	Description string
+	Matrix      map[string]cty.Value // this instance's matrix values; nil when not a matrix
+	// Platforms are the target's own `platforms`; empty when it inherits them.
+	Platforms []ocispecs.Platform
+	// DefaultPlatforms are the platforms it is built for when requested with
+	// no --platform: its own, else its consumers', else the environment's,
+	// else the build platform.
+	DefaultPlatforms []ocispecs.Platform
+	// Deps names the targets this one reads from (from, copy, bind), sorted.
+	Deps      []string
+	DeclRange hcl.Range // the block header
+	decl      *targetDecl
+	state     *targetState
+}
+
+// TargetSpec is a target evaluated for one target platform.
+type TargetSpec struct {
+	Target *Target
+	// Platform is the platform produced (target_platform).
+	Platform ocispecs.Platform
+	// RunPlatform is where steps run and the base is pulled for (platform).
+	RunPlatform ocispecs.Platform
+	From        Source
+	Steps       []Step
+	Image       ImageConfig
+	Args        map[string]string
+	Tags        []string
+	Outputs     []string
+	Cache       string // cache policy name, "" for none
+	NoCache     bool
+	Network     string // default network of run steps: "", "none" or "host"
+}
+
+// SourceKind says what a Source reads from.
+type SourceKind string
+
+// The kinds of source.
+const (
+	SourceScratch      SourceKind = "scratch"
+	SourceImage        SourceKind = "image"
+	SourceTarget       SourceKind = "target"
+	SourceContext      SourceKind = "context"       // the main build context
+	SourceNamedContext SourceKind = "named-context" // contexts.NAME / --build-context
+	SourceGit          SourceKind = "git"
+	SourceHTTP         SourceKind = "http"
+	SourceLocal        SourceKind = "local" // a named local directory from the client
+)
+
+// Source is something a target, copy or bind mount reads from.
+type Source struct {
+	Kind SourceKind
+	// Ref is the image reference, target name, context name, git or http URL,
+	// or local name, by Kind.
+	Ref      string
+	GitRef   string // git: branch, tag or commit
+	Checksum string // http: expected digest
+	Include  []string
+	Exclude  []string
+	Range    hcl.Range
+}
+
+// StepKind names a step block.
+type StepKind string
+
+// The kinds of step.
+const (
+	StepRun     StepKind = "run"
+	StepCopy    StepKind = "copy"
+	StepFile    StepKind = "file"
+	StepMkdir   StepKind = "mkdir"
+	StepRemove  StepKind = "remove"
+	StepSymlink StepKind = "symlink"
+)
+
+// Step is one step of a target; exactly the field for its Kind is set.
+type Step struct {
+	Kind    StepKind
+	Range   hcl.Range // the whole block, for source maps
+	Run     *RunStep
+	Copy    *CopyStep
+	File    *FileStep
+	Mkdir   *MkdirStep
+	Remove  *RemoveStep
+	Symlink *SymlinkStep
+}
+
+// RunStep runs a command.
+type RunStep struct {
+	// Args is the command as argv; for a shell command it is the target's
+	// shell followed by the script.
+	Args []string
+	// Shell is true when the command was written as a string.
+	Shell    bool
+	Env      map[string]string // step-level env only; the target's env is in Image.Env
+	Workdir  string            // "" means the target's
+	User     string            // "" means the target's
+	Network  string            // resolved: "" (default), "none" or "host"
+	Security string            // "" (sandbox) or "insecure"
+	NoCache  bool
+	Mounts   []Mount
+}
+
+// MountKind names a run step mount.
+type MountKind string
+
+// The kinds of mount.
+const (
+	MountCache  MountKind = "cache"
+	MountSecret MountKind = "secret"
+	MountSSH    MountKind = "ssh"
+	MountTmpfs  MountKind = "tmpfs"
+	MountBind   MountKind = "bind"
+)
+
+// Mount is one mount of a run step.
+type Mount struct {
+	Kind   MountKind
+	Target string // mount path in the step; for env-only secrets ""
+	Range  hcl.Range
+
+	// cache
+	CacheID string
+	Sharing string // "shared", "private" or "locked"
+
+	// secret and ssh: the client-facing id
+	ID       string
+	Env      string // secret exposed as this env var
+	Required bool
+
+	// cache, secret, ssh ownership; -1 when unset
+	Mode, UID, GID int
+
+	// tmpfs
+	Size int64
+
+	// bind
+	From      *Source
+	Source    string
+	ReadWrite bool
+}
+
+// CopyStep copies files from a source.
+type CopyStep struct {
+	From           Source // SourceContext when not given
+	Src            []string
+	Dest           string
+	Include        []string
+	Exclude        []string
+	Chown          string
+	Chmod          int // -1 when unset
+	Link           bool
+	Parents        bool
+	FollowSymlinks bool
+}
+
+// FileStep writes a file.
+type FileStep struct {
+	Path    string
+	Content string
+	Mode    int
+	Chown   string
+}
+
+// MkdirStep makes a directory with parents.
+type MkdirStep struct {
+	Path  string
+	Mode  int
+	Chown string
+}
+
+// RemoveStep removes paths.
+type RemoveStep struct {
+	Paths []string
+}
+
+// SymlinkStep makes a symbolic link at Path pointing to Target.
+type SymlinkStep struct {
+	Path   string
+	Target string
+}
+
+// ImageConfig is the image configuration a target sets over its base's.
+// Nil slices and maps and empty strings mean "inherit from the base".
+type ImageConfig struct {
+	Entrypoint  []string
+	Cmd         []string
+	Env         map[string]string
+	Workdir     string
+	User        string
+	Shell       []string
+	Labels      map[string]string
+	Annotations map[string]string
+	Expose      []string // "8080/tcp"
+	Volumes     []string
+	StopSignal  string
+	Healthcheck *Healthcheck
+}
+
+// Healthcheck is the image's health check, durations in nanoseconds.
+type Healthcheck struct {
+	Test        []string
+	Interval    int64
+	Timeout     int64
+	StartPeriod int64
+	Retries     int
+}

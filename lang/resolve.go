@@ -1,0 +1,321 @@
+package lang
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/stdlib"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// DefaultShell runs string commands when a target sets no shell.
+var DefaultShell = []string{"/bin/sh", "-c"}
+
+// Resolve evaluates a target (or matrix instance) for one target platform.
+// Results are cached, so the compiler may call it for every use of a target;
+// it is safe for concurrent use.
+func (b *Build) Resolve(name string, platform ocispecs.Platform) (*TargetSpec, hcl.Diagnostics) {
+	e := b.eval
+	t := e.instances[name]
+	if t == nil {
+		_, diags := b.Expand([]string{name})
+		return nil, diags
+	}
+	key := resolveKey{name, platformString(platform)}
+	e.mu.Lock()
+	r, ok := e.resolved[key]
+	e.mu.Unlock()
+	if ok {
+		return r.spec, r.diags
+	}
+	spec, diags := e.resolve(t, platform, map[string]bool{})
+	e.mu.Lock()
+	e.resolved[key] = &resolveResult{spec, diags}
+	e.mu.Unlock()
+	return spec, diags
+}
+
+func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting map[string]bool) (*TargetSpec, hcl.Diagnostics) {
+	td := t.decl
+	ctx := t.state.ctx.NewChild()
+	ctx.Variables = map[string]cty.Value{
+		"target_platform": stdlib.PlatformValue(platform),
+		"build_platform":  stdlib.PlatformValue(e.build.BuildPlatform),
+	}
+	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`}
+	attrs := td.content.Attributes
+
+	spec := &TargetSpec{From: Source{Kind: SourceScratch}}
+	if a := attrs["inherits"]; a != nil {
+		e.inherit(d, a, spec, platform, inheriting, t.Name)
+	}
+	spec.Target = t
+	spec.Platform = platform
+	if spec.RunPlatform.OS == "" || attrs["platform"] != nil {
+		spec.RunPlatform = platform
+	}
+	if a := attrs["platform"]; a != nil {
+		if p, ok := d.platform(a); ok {
+			spec.RunPlatform = p
+		}
+	}
+	if a := attrs["from"]; a != nil {
+		spec.From = d.source(a, true)
+	}
+	e.imageConfig(d, attrs, td, &spec.Image)
+	if a := attrs["args"]; a != nil {
+		spec.Args = mergeMaps(spec.Args, d.strMap(a))
+	}
+	if a := attrs["tags"]; a != nil {
+		spec.Tags = d.strList(a)
+	}
+	if a := attrs["output"]; a != nil {
+		spec.Outputs = d.strList(a)
+	}
+	env := t.state.scope.env
+	if spec.Cache == "" {
+		spec.Cache = env.Cache
+	}
+	if a := attrs["cache"]; a != nil {
+		spec.Cache = d.ref(a, CacheRefType)
+	}
+	spec.NoCache = env.NoCache || d.boolean(attrs["no_cache"], spec.NoCache)
+	if spec.Network == "" {
+		spec.Network = env.Network
+	}
+	if a := attrs["network"]; a != nil {
+		spec.Network = normalizeNetwork(d.enum(a, NetworkModes))
+	}
+	if len(td.steps) > 0 {
+		spec.Steps = nil
+		for _, sd := range td.steps {
+			if st := e.step(d, sd, spec); st != nil {
+				spec.Steps = append(spec.Steps, *st)
+			}
+		}
+	}
+	return spec, d.diags
+}
+
+// inherit starts spec from its parents, in order, later parents winning.
+func (e *evaluator) inherit(d *decoder, a *hcl.Attribute, spec *TargetSpec, platform ocispecs.Platform, inheriting map[string]bool, self string) {
+	v := d.value(a)
+	if v == cty.NilVal {
+		return
+	}
+	if !v.Type().IsTupleType() && !v.Type().IsListType() {
+		d.add(WrongType(`The "inherits" attribute`, "a list of targets, like [target.base]", typeName(v), a.Expr.Range()))
+		return
+	}
+	inheriting[self] = true
+	defer delete(inheriting, self)
+	for it := v.ElementIterator(); it.Next(); {
+		_, pv := it.Element()
+		r := refOf(pv)
+		if r == nil || r.Kind != "target" || r.Instances != nil {
+			d.add(WrongType("Each inherited target", "a single target like target.base", typeName(pv), a.Expr.Range()))
+			continue
+		}
+		if inheriting[r.Name] {
+			d.add(Cycle("target", []string{"target." + self, "target." + r.Name}, a.Expr.Range()))
+			continue
+		}
+		parent, pdiags := e.resolve(e.instances[r.Name], platform, inheriting)
+		d.add(pdiags...)
+		if parent != nil {
+			mergeSpec(spec, parent)
+		}
+	}
+}
+
+// mergeSpec lays parent over spec: parent's set fields win, maps merge.
+func mergeSpec(spec, parent *TargetSpec) {
+	if parent.From.Kind != SourceScratch || parent.From.Ref != "" {
+		spec.From = parent.From
+	}
+	spec.RunPlatform = parent.RunPlatform
+	if len(parent.Steps) > 0 {
+		spec.Steps = parent.Steps
+	}
+	mergeImage(&spec.Image, &parent.Image)
+	spec.Args = mergeMaps(spec.Args, parent.Args)
+	if parent.Tags != nil {
+		spec.Tags = parent.Tags
+	}
+	if parent.Outputs != nil {
+		spec.Outputs = parent.Outputs
+	}
+	if parent.Cache != "" {
+		spec.Cache = parent.Cache
+	}
+	spec.NoCache = spec.NoCache || parent.NoCache
+	if parent.Network != "" {
+		spec.Network = parent.Network
+	}
+}
+
+func mergeImage(dst, src *ImageConfig) {
+	if src.Entrypoint != nil {
+		dst.Entrypoint = src.Entrypoint
+	}
+	if src.Cmd != nil {
+		dst.Cmd = src.Cmd
+	}
+	dst.Env = mergeMaps(dst.Env, src.Env)
+	if src.Workdir != "" {
+		dst.Workdir = src.Workdir
+	}
+	if src.User != "" {
+		dst.User = src.User
+	}
+	if src.Shell != nil {
+		dst.Shell = src.Shell
+	}
+	dst.Labels = mergeMaps(dst.Labels, src.Labels)
+	dst.Annotations = mergeMaps(dst.Annotations, src.Annotations)
+	if src.Expose != nil {
+		dst.Expose = src.Expose
+	}
+	if src.Volumes != nil {
+		dst.Volumes = src.Volumes
+	}
+	if src.StopSignal != "" {
+		dst.StopSignal = src.StopSignal
+	}
+	if src.Healthcheck != nil {
+		dst.Healthcheck = src.Healthcheck
+	}
+}
+
+func mergeMaps(dst, src map[string]string) map[string]string {
+	if src == nil {
+		return dst
+	}
+	out := maps.Clone(dst)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, src)
+	return out
+}
+
+func (e *evaluator) imageConfig(d *decoder, attrs hcl.Attributes, td *targetDecl, img *ImageConfig) {
+	health := td.health
+	own := ImageConfig{
+		Entrypoint:  d.strList(attrs["entrypoint"]),
+		Cmd:         d.strList(attrs["cmd"]),
+		Env:         d.strMap(attrs["env"]),
+		Workdir:     d.str(attrs["workdir"]),
+		User:        d.str(attrs["user"]),
+		Shell:       d.strList(attrs["shell"]),
+		Labels:      d.strMap(attrs["labels"]),
+		Annotations: d.strMap(attrs["annotations"]),
+		Expose:      d.ports(attrs["expose"]),
+		Volumes:     d.strList(attrs["volumes"]),
+		StopSignal:  d.str(attrs["stop_signal"]),
+	}
+	if health != nil {
+		d.required(HealthcheckSchema, health.Attributes, td.healthRange)
+		own.Healthcheck = &Healthcheck{
+			Test:        d.strList(health.Attributes["test"]),
+			Interval:    d.duration(health.Attributes["interval"]),
+			Timeout:     d.duration(health.Attributes["timeout"]),
+			StartPeriod: d.duration(health.Attributes["start_period"]),
+			Retries:     d.integer(health.Attributes["retries"], 0),
+		}
+	}
+	if a := attrs["shell"]; a != nil && own.Shell != nil && len(own.Shell) == 0 {
+		d.add(InvalidValue("shell", "shell must name a program, like [\"/bin/bash\", \"-c\"].", a.Expr.Range()))
+	}
+	mergeImage(img, &own)
+}
+
+// ports decodes expose: numbers or "port[/proto]" strings.
+func (d *decoder) ports(a *hcl.Attribute) []string {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return nil
+	}
+	if !v.CanIterateElements() || v.Type().IsObjectType() || v.Type().IsMapType() {
+		d.add(WrongType(`The "expose" attribute`, "a list of ports, like [8080, \"53/udp\"]", typeName(v), a.Expr.Range()))
+		return nil
+	}
+	out := []string{}
+	for it := v.ElementIterator(); it.Next(); {
+		_, p := it.Element()
+		s := valueLabel(p)
+		port, proto, _ := strings.Cut(s, "/")
+		if proto == "" {
+			proto = "tcp"
+		}
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || !contains([]string{"tcp", "udp", "sctp"}, proto) {
+			d.add(InvalidValue("port", fmt.Sprintf("%q is not a port; write a number from 1 to 65535, optionally with /tcp, /udp or /sctp.", s), a.Expr.Range()))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d/%s", n, proto))
+	}
+	return out
+}
+
+// platform decodes a platform object (build_platform, platform("...")) or string.
+func (d *decoder) platform(a *hcl.Attribute) (ocispecs.Platform, bool) {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return ocispecs.Platform{}, false
+	}
+	p, err := stdlib.PlatformFromValue(v)
+	if err != nil {
+		d.add(InvalidPlatform(valueLabel(v), err, a.Expr.Range()))
+		return ocispecs.Platform{}, false
+	}
+	return p, true
+}
+
+// source decodes something to build from or copy from. A string is an
+// image reference when allowString is set ("scratch" meaning scratch).
+func (d *decoder) source(a *hcl.Attribute, allowString bool) Source {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return Source{Kind: SourceScratch, Range: a.Expr.Range()}
+	}
+	var s Source
+	switch {
+	case allowString && v.Type() == cty.String:
+		s = Source{Kind: SourceImage, Ref: v.AsString()}
+		if s.Ref == "scratch" {
+			s = Source{Kind: SourceScratch}
+		}
+		if s.Ref == "" {
+			d.add(InvalidValue("image reference", "The image reference is empty; write one like \"alpine:3.20\", or use scratch.", a.Expr.Range()))
+		}
+	case v.Type().Equals(SourceType):
+		s = *v.EncapsulatedValue().(*Source)
+	case v.Type().Equals(TargetRefType):
+		r := refOf(v)
+		if r.Instances != nil {
+			d.add(InvalidValue("source", fmt.Sprintf("target.%s is a matrix target with %d instances; name one, like target[%q].", r.Name, len(r.Instances), firstOr(r.Instances, r.Name)), a.Expr.Range()))
+		}
+		s = Source{Kind: SourceTarget, Ref: r.Name}
+	default:
+		want := "a source: target.NAME, image(\"ref\"), context, contexts.NAME, scratch, git(...), http(...) or local(...)"
+		if allowString {
+			want = "an image reference string or " + want
+		}
+		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), want, typeName(v), a.Expr.Range()))
+		return Source{Kind: SourceScratch, Range: a.Expr.Range()}
+	}
+	s.Range = a.Expr.Range()
+	return s
+}
+
+func firstOr(xs []string, dflt string) string {
+	if len(xs) > 0 {
+		return xs[0]
+	}
+	return dflt
+}

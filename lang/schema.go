@@ -1,0 +1,256 @@
+package lang
+
+import "github.com/hashicorp/hcl/v2"
+
+// AttrSpec describes one attribute a block accepts.
+type AttrSpec struct {
+	Name     string
+	Type     string   // the type as the spec writes it, e.g. "list(string)"
+	Doc      string   // one or two sentences for spec/ and editor hover
+	Required bool     // the block is invalid without it
+	Enum     []string // the only values allowed, when the attribute is an enumeration
+}
+
+// BlockSpec describes a block: its labels, attributes and nested blocks.
+type BlockSpec struct {
+	Type   string
+	Labels []string // label names, e.g. ["name"]
+	Doc    string
+	Attrs  []*AttrSpec
+	Blocks []*BlockSpec
+	// Open bodies accept any attribute name (locals).
+	Open bool
+}
+
+// Attr returns the attribute spec with the given name, or nil.
+func (b *BlockSpec) Attr(name string) *AttrSpec {
+	for _, a := range b.Attrs {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Block returns the nested block spec with the given type, or nil.
+func (b *BlockSpec) Block(typ string) *BlockSpec {
+	for _, c := range b.Blocks {
+		if c.Type == typ {
+			return c
+		}
+	}
+	return nil
+}
+
+// BodySchema is the hcl schema for the block's body. Required attributes are
+// not marked required here: decoding reports them with a better message.
+func (b *BlockSpec) BodySchema() *hcl.BodySchema {
+	s := &hcl.BodySchema{}
+	for _, a := range b.Attrs {
+		s.Attributes = append(s.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	for _, c := range b.Blocks {
+		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: c.Type, LabelNames: c.Labels})
+	}
+	return s
+}
+
+// Enumerations shared by decoding, spec/ and the language server.
+var (
+	NetworkModes  = []string{"default", "none", "host"}
+	SecurityModes = []string{"sandbox", "insecure"}
+	SharingModes  = []string{"shared", "private", "locked"}
+)
+
+func attr(name, typ, doc string) *AttrSpec { return &AttrSpec{Name: name, Type: typ, Doc: doc} }
+
+func required(a *AttrSpec) *AttrSpec { a.Required = true; return a }
+
+func enum(a *AttrSpec, values []string) *AttrSpec { a.Enum = values; return a }
+
+func block(typ string, labels []string, doc string, attrs []*AttrSpec, blocks ...*BlockSpec) *BlockSpec {
+	return &BlockSpec{Type: typ, Labels: labels, Doc: doc, Attrs: attrs, Blocks: blocks}
+}
+
+var mountOwnerAttrs = []*AttrSpec{
+	attr("mode", "string", `File mode of the mounted file or socket, in octal, e.g. "0400".`),
+	attr("uid", "number", "Owner user id of the mounted file or socket."),
+	attr("gid", "number", "Owner group id of the mounted file or socket."),
+}
+
+// RunSchema is the schema of a run step.
+var RunSchema = block("run", nil, "Runs a command in the target's filesystem. Steps run in source order.",
+	[]*AttrSpec{
+		required(attr("command", "string or list(string)", "A string runs through the target's shell (default [\"/bin/sh\", \"-c\"]); a list runs as argv without a shell.")),
+		attr("env", "map(string)", "Environment variables for this step only, merged over the target's env."),
+		attr("workdir", "string", "Working directory for this step; defaults to the target's workdir."),
+		attr("user", "string", "User (name or uid[:gid]) this step runs as; defaults to the target's user."),
+		enum(attr("network", "string", "Network for this step: \"default\", \"none\" or \"host\" (host needs the network.host entitlement). Overrides the environment's network policy."), NetworkModes),
+		enum(attr("security", "string", "\"sandbox\" (default) or \"insecure\" (needs the security.insecure entitlement)."), SecurityModes),
+		attr("no_cache", "bool", "Always run this step, never take it from the cache."),
+	},
+	block("cache", []string{"path"}, "Mounts a persistent cache directory at the label's path, kept between builds.", []*AttrSpec{
+		attr("id", "string", "Cache id; steps with the same id share the cache. Defaults to the mount path."),
+		enum(attr("sharing", "string", "How concurrent builds share the cache: \"shared\" (default), \"private\" or \"locked\"."), SharingModes),
+		attr("mode", "string", "File mode of the cache directory, in octal."),
+		attr("uid", "number", "Owner user id of the cache directory."),
+		attr("gid", "number", "Owner group id of the cache directory."),
+	}),
+	block("secret", []string{"name"}, "Mounts a declared secret for this step only, as a file or an environment variable. Its value never enters the image or the build graph.", append([]*AttrSpec{
+		attr("target", "string", "Path of the secret file in the step; defaults to /run/secrets/<id>."),
+		attr("env", "string", "Expose the secret as this environment variable instead of a file."),
+		attr("required", "bool", "Fail the step when the client does not provide the secret. Defaults to the secret block's required."),
+	}, mountOwnerAttrs...)),
+	block("ssh", []string{"name"}, "Forwards a declared SSH agent socket into this step.", append([]*AttrSpec{
+		attr("target", "string", "Path of the agent socket in the step; SSH_AUTH_SOCK is set to it. Defaults to /run/buildkit/ssh_agent.<n>."),
+		attr("required", "bool", "Fail the step when the client does not forward the agent. Defaults to the ssh block's required."),
+	}, mountOwnerAttrs...)),
+	block("tmpfs", []string{"path"}, "Mounts an empty in-memory filesystem at the label's path.", []*AttrSpec{
+		attr("size", "number", "Size limit in bytes; 0 means no limit."),
+	}),
+	block("bind", []string{"path"}, "Mounts another target, image or context read-only at the label's path.", []*AttrSpec{
+		required(attr("from", "source", "What to mount: target.NAME, image(\"ref\"), context, contexts.NAME, git(...), http(...) or local(...).")),
+		attr("source", "string", "Path inside the source to mount; defaults to its root."),
+		attr("readwrite", "bool", "Allow writes; they are discarded after the step."),
+	}),
+)
+
+// CopySchema is the schema of a copy step.
+var CopySchema = block("copy", nil, "Copies files into the target from the build context or another source.", []*AttrSpec{
+	attr("from", "source", "Where to copy from: context (the default), contexts.NAME, target.NAME, image(\"ref\"), git(...), http(...) or local(...)."),
+	required(attr("src", "list(string)", "Paths in the source; wildcards allowed.")),
+	required(attr("dest", "string", "Destination path; relative paths are taken from the target's workdir. A trailing / copies into the directory.")),
+	attr("include", "list(string)", "Only copy files matching these patterns."),
+	attr("exclude", "list(string)", "Do not copy files matching these patterns."),
+	attr("chown", "string", "Owner of the copied files, user[:group]."),
+	attr("chmod", "string", "Mode of the copied files, in octal, e.g. \"0755\"."),
+	attr("link", "bool", "Copy as an independent layer that does not depend on earlier steps (like COPY --link), so it stays cached when they change."),
+	attr("parents", "bool", "Keep the source's parent directories under dest (like COPY --parents)."),
+	attr("follow_symlinks", "bool", "Copy what symlinks in src point to instead of the links. Defaults to true."),
+})
+
+// FileSchema is the schema of a file step.
+var FileSchema = block("file", nil, "Writes a file with the given content.", []*AttrSpec{
+	required(attr("path", "string", "Path of the file to write.")),
+	required(attr("content", "string", "The file's content.")),
+	attr("mode", "string", "File mode in octal; defaults to \"0644\"."),
+	attr("chown", "string", "Owner of the file, user[:group]."),
+})
+
+// MkdirSchema is the schema of a mkdir step.
+var MkdirSchema = block("mkdir", nil, "Creates a directory, with its parents.", []*AttrSpec{
+	required(attr("path", "string", "Path of the directory.")),
+	attr("mode", "string", "Directory mode in octal; defaults to \"0755\"."),
+	attr("chown", "string", "Owner of the directory, user[:group]."),
+})
+
+// RemoveSchema is the schema of a remove step.
+var RemoveSchema = block("remove", nil, "Removes files or directories; missing paths are not an error.", []*AttrSpec{
+	required(attr("paths", "list(string)", "Paths to remove; wildcards allowed.")),
+})
+
+// SymlinkSchema is the schema of a symlink step.
+var SymlinkSchema = block("symlink", nil, "Creates a symbolic link.", []*AttrSpec{
+	required(attr("path", "string", "Path of the link to create.")),
+	required(attr("target", "string", "What the link points to.")),
+})
+
+// StepSchemas lists the step blocks of a target, in the order the spec lists them.
+var StepSchemas = []*BlockSpec{RunSchema, CopySchema, FileSchema, MkdirSchema, RemoveSchema, SymlinkSchema}
+
+// HealthcheckSchema is the schema of a target's healthcheck block.
+var HealthcheckSchema = block("healthcheck", nil, "How the runtime checks that a container of the image is healthy.", []*AttrSpec{
+	required(attr("test", "list(string)", "The check: [\"CMD\", args...], [\"CMD-SHELL\", command] or [\"NONE\"].")),
+	attr("interval", "string", "Time between checks, e.g. \"30s\"."),
+	attr("timeout", "string", "Time a check may take, e.g. \"5s\"."),
+	attr("start_period", "string", "Grace period after start, e.g. \"10s\"."),
+	attr("retries", "number", "Failures in a row before the container is unhealthy."),
+})
+
+// TargetSchema is the schema of a target block.
+var TargetSchema = block("target", []string{"name"}, "Something to build: a base, steps in source order, and image config.",
+	[]*AttrSpec{
+		attr("description", "string", "What the target is for; shown by `buildlang targets` and `--call targets`."),
+		attr("inherits", "list(target)", "Targets whose attributes and steps this one starts from; its own attributes win and maps merge."),
+		attr("matrix", "map(list)", "Builds one instance per combination of values. Keys name dimensions; `exclude` and `include` are lists of objects that remove or add combinations."),
+		attr("name", "string", "Name of each matrix instance; may use matrix.KEY. Defaults to the target name followed by the values."),
+		attr("from", "source", "The base: an image reference string, scratch, target.NAME, image(...), context, contexts.NAME, git(...), http(...) or local(...). Defaults to scratch."),
+		attr("platform", "platform", "Where the target's steps run; build_platform runs them natively while target_platform is the platform produced. Defaults to target_platform."),
+		attr("platforms", "list(string)", "Platforms this target produces. Defaults to the platforms of the targets using it, then to the environment's platforms, then to the build platform."),
+		attr("tags", "list(string)", "Image names to tag and push the result as."),
+		attr("output", "list(string)", "Outputs in buildx syntax, e.g. \"type=oci,dest=app.tar\"; used by `buildlang build`."),
+		attr("cache", "cache", "Cache policy (cache.NAME) for importing and exporting this target's build cache; defaults to the environment's."),
+		attr("no_cache", "bool", "Rebuild every step of this target without the cache."),
+		enum(attr("network", "string", "Default network of this target's run steps: \"default\", \"none\" or \"host\"; overrides the environment's."), NetworkModes),
+		attr("args", "map(string)", "Build arguments exposed to run steps as environment variables but not stored in the image config."),
+		attr("entrypoint", "list(string)", "Image entrypoint."),
+		attr("cmd", "list(string)", "Image default command."),
+		attr("env", "map(string)", "Environment variables for the image and for every run step."),
+		attr("workdir", "string", "Working directory for the image and for every step."),
+		attr("user", "string", "User for the image and for every run step."),
+		attr("shell", "list(string)", "Shell used to run string commands; defaults to [\"/bin/sh\", \"-c\"]."),
+		attr("labels", "map(string)", "Image labels."),
+		attr("annotations", "map(string)", "OCI annotations for the image manifest."),
+		attr("expose", "list(any)", "Ports the image listens on: numbers or strings like \"53/udp\"."),
+		attr("volumes", "list(string)", "Image volumes."),
+		attr("stop_signal", "string", "Signal that stops a container of the image, e.g. \"SIGTERM\"."),
+	},
+	append([]*BlockSpec{HealthcheckSchema}, StepSchemas...)...,
+)
+
+// FileSchema of the top level.
+var TopSchema = &BlockSpec{
+	Doc: "A build file.",
+	Attrs: []*AttrSpec{
+		attr("include", "list(string)", "Other build files to load, by path relative to this file; globs allowed."),
+	},
+	Blocks: []*BlockSpec{
+		block("variable", []string{"name"}, "A typed input, set by --var or a build arg, by the selected environment's vars, or by its default, in that order.", []*AttrSpec{
+			attr("type", "type", "Type constraint, e.g. string, number, bool, list(string), object({...}). Defaults to string."),
+			attr("default", "any", "Value when nothing else sets the variable. A variable without a default must be set."),
+			attr("description", "string", "What the variable is for."),
+			attr("sensitive", "bool", "The value is a secret: it must not reach commands, env, labels or args, and is never printed."),
+			attr("env", "string", "Name of a host environment variable the CLI reads the value from, below --var. The host environment is never read otherwise."),
+		}, block("validation", nil, "A condition the variable's value must meet.", []*AttrSpec{
+			required(attr("condition", "bool", "An expression over the variable that must be true.")),
+			required(attr("error_message", "string", "The message shown when the condition is false.")),
+		})),
+		{Type: "locals", Doc: "Named values computed from variables and other locals.", Open: true},
+		block("function", []string{"name"}, "A user-defined function callable in expressions.", []*AttrSpec{
+			required(attr("params", "list", "Parameter names, e.g. [a, b].")),
+			attr("variadic_param", "name", "Name of a final parameter taking any number of arguments as a list."),
+			required(attr("result", "any", "The function's value, an expression over its parameters.")),
+		}),
+		block("environment", []string{"name"}, "A build profile (dev, test, prod) selected with --env, the env opt or the BUILDLANG_ENV build arg.", []*AttrSpec{
+			attr("description", "string", "What the environment is for."),
+			attr("platforms", "list(string)", "Default platforms of targets built in this environment."),
+			attr("cache", "cache", "Default cache policy, cache.NAME."),
+			attr("vars", "map(any)", "Variable values for this environment, below --var and above defaults."),
+			enum(attr("network", "string", "Network policy of every run step: \"default\", \"none\" or \"host\"."), NetworkModes),
+			attr("no_cache", "bool", "Build without the cache."),
+		}),
+		block("secret", []string{"name"}, "A secret the client provides by id; only the id enters the build graph.", []*AttrSpec{
+			attr("id", "string", "The id clients pass, e.g. --secret id=ID; defaults to the block's name."),
+			attr("env", "string", "Host environment variable the CLI reads the value from."),
+			attr("src", "string", "File the CLI reads the value from."),
+			attr("required", "bool", "Fail when the client does not provide the secret. Defaults to true."),
+			attr("description", "string", "What the secret is for."),
+		}),
+		block("ssh", []string{"name"}, "An SSH agent or keys the client forwards by id.", []*AttrSpec{
+			attr("id", "string", "The id clients pass, e.g. --ssh default; defaults to the block's name."),
+			attr("paths", "list(string)", "Agent socket or key files the CLI forwards; defaults to $SSH_AUTH_SOCK."),
+			attr("required", "bool", "Fail when the client does not forward it. Defaults to true."),
+			attr("description", "string", "What the agent is for."),
+		}),
+		block("cache", []string{"name"}, "A cache policy: where build cache is imported from and exported to.", []*AttrSpec{
+			attr("description", "string", "What the policy is for."),
+			attr("import", "list(map(string))", "Cache sources in BuildKit's attribute form, e.g. { type = \"registry\", ref = \"...\" }."),
+			attr("export", "list(map(string))", "Cache destinations, e.g. { type = \"local\", dest = \".cache\", mode = \"max\" }."),
+		}),
+		TargetSchema,
+		block("group", []string{"name"}, "A named set of targets built together; `default` is built when no target is named.", []*AttrSpec{
+			attr("description", "string", "What the group is for."),
+			required(attr("targets", "list(target)", "Members: target.NAME (all instances of a matrix target) or group.NAME.")),
+		}),
+	},
+}

@@ -1,0 +1,337 @@
+package lang
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// scope is everything an expression can see under one environment: the
+// variables resolved for it, the locals computed from them and the eval
+// context holding both. A matrix over environments evaluates each instance
+// in its environment's scope.
+type scope struct {
+	env       *Environment
+	variables []*Variable
+	locals    []*Local
+	ctx       *hcl.EvalContext
+}
+
+func (e *evaluator) scope(env *Environment) (*scope, hcl.Diagnostics) {
+	if s, ok := e.scopes[env.Name]; ok {
+		return s, nil
+	}
+	s := &scope{env: env}
+	vars := map[string]cty.Value{}
+	for k, v := range e.refs {
+		vars[k] = v
+	}
+	vars["env"] = environmentValue(env)
+	s.ctx = &hcl.EvalContext{Functions: e.funcs, Variables: vars}
+	e.scopes[env.Name] = s
+
+	diags := e.resolveVariables(s)
+	diags = append(diags, e.resolveLocals(s)...)
+	return s, diags
+}
+
+// staticRefs are the reference roots whose values do not depend on the
+// environment: everything but var, local, env and target.
+func (e *evaluator) staticRefs() map[string]cty.Value {
+	refs := func(t *declTable, typ cty.Type) cty.Value {
+		m := map[string]cty.Value{}
+		for _, n := range t.order {
+			m[n] = refVal(typ, t.kind, n, nil)
+		}
+		return objectOrEmpty(m)
+	}
+	envs := map[string]cty.Value{}
+	for _, env := range e.build.Environments {
+		envs[env.Name] = environmentValue(env)
+	}
+	contexts := map[string]cty.Value{}
+	for _, name := range e.namedContexts() {
+		contexts[name] = sourceVal(Source{Kind: SourceNamedContext, Ref: name})
+	}
+	return map[string]cty.Value{
+		"secret":      refs(e.decls.secrets, SecretRefType),
+		"ssh":         refs(e.decls.ssh, SSHRefType),
+		"cache":       refs(e.decls.caches, CacheRefType),
+		"group":       refs(e.decls.groups, GroupRefType),
+		"environment": objectOrEmpty(envs),
+		"scratch":     sourceVal(Source{Kind: SourceScratch}),
+		"context":     sourceVal(Source{Kind: SourceContext}),
+		"contexts":    objectOrEmpty(contexts),
+		"target":      cty.EmptyObjectVal, // filled once matrices are expanded
+	}
+}
+
+// namedContexts are the NAMEs used as contexts.NAME anywhere: named
+// contexts come from the client, so the file's uses define the set.
+func (e *evaluator) namedContexts() []string {
+	seen := map[string]bool{}
+	for _, name := range e.build.FileOrder {
+		for _, t := range fileTraversals(e.build.Files[name]) {
+			if t.RootName() == "contexts" && len(t) > 1 {
+				if n := stepName(t[1]); n != "" {
+					seen[n] = true
+				}
+			}
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// fileTraversals lists every variable reference in a file.
+func fileTraversals(f *hcl.File) []hcl.Traversal {
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	var out []hcl.Traversal
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
+			out = append(out, x.Traversal)
+		}
+		return nil
+	})
+	return out
+}
+
+// stepName is the attribute name or string index of a traversal step.
+func stepName(s hcl.Traverser) string {
+	switch s := s.(type) {
+	case hcl.TraverseAttr:
+		return s.Name
+	case hcl.TraverseIndex:
+		if s.Key.Type() == cty.String && s.Key.IsKnown() && !s.Key.IsNull() {
+			return s.Key.AsString()
+		}
+	}
+	return ""
+}
+
+// resolveVariables applies the precedence order: --var/build-arg, then the
+// variable's explicit host env, then the environment's vars, then default.
+func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	spec := TopSchema.Block("variable")
+	values := map[string]cty.Value{}
+	type pending struct {
+		v           *Variable
+		validations []*hcl.Block
+	}
+	var all []pending
+	for _, name := range e.decls.variables.order {
+		b := e.decls.variables.blocks[name]
+		content, cdiags := b.Body.Content(spec.BodySchema())
+		diags = append(diags, cdiags...)
+		v, vdiags := e.variable(name, b, content, s.env)
+		diags = append(diags, vdiags...)
+		values[name] = v.Value
+		all = append(all, pending{v, content.Blocks})
+		s.variables = append(s.variables, v)
+	}
+	s.ctx.Variables["var"] = objectOrEmpty(values)
+	for _, p := range all {
+		for _, vb := range p.validations {
+			diags = append(diags, e.validate(p.v, vb, s.ctx)...)
+		}
+	}
+	return diags
+}
+
+func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env *Environment) (*Variable, hcl.Diagnostics) {
+	d := &decoder{ctx: &hcl.EvalContext{Functions: e.funcs}, what: `variable "` + name + `"`}
+	v := &Variable{Name: name, Type: cty.String, DeclRange: b.DefRange, Value: cty.DynamicVal}
+	if a := c.Attributes["type"]; a != nil {
+		t, tdiags := typeexpr.TypeConstraint(a.Expr)
+		d.add(tdiags...)
+		if !tdiags.HasErrors() {
+			v.Type = t
+		}
+	}
+	v.Description = d.str(c.Attributes["description"])
+	v.Sensitive = d.boolean(c.Attributes["sensitive"], false)
+	v.HostEnv = d.str(c.Attributes["env"])
+	if a := c.Attributes["default"]; a != nil {
+		v.Default = d.typed(a, d.value(a), v.Type, "default")
+	}
+
+	var val cty.Value
+	if raw, ok := e.opts.Vars[name]; ok {
+		val, v.Source = e.parseOverride(d, name, raw, v.Type), FromOverride
+	} else if host, ok := e.hostEnv(v.HostEnv); ok {
+		val, v.Source = e.parseOverride(d, name, host, v.Type), FromHostEnv
+	} else if ev, ok := env.Vars[name]; ok {
+		val, v.Source = d.typed(c.Attributes["default"], ev, v.Type, "environment "+env.Name), FromEnvironment
+	} else if v.Default != cty.NilVal {
+		val, v.Source = v.Default, FromDefault
+	} else {
+		d.add(errorf(b.LabelRanges[0], "No value for required variable",
+			"Variable %q has no default, so it must be set: --var %s=VALUE on the command line, --build-arg %s=VALUE through BuildKit, or vars in the environment.", name, name, name))
+	}
+	if val != cty.NilVal {
+		v.Value = val
+		if v.Sensitive {
+			v.Value = val.Mark(sensitiveMark)
+		}
+	}
+	return v, d.diags
+}
+
+func (e *evaluator) hostEnv(name string) (string, bool) {
+	if name == "" || e.opts.HostEnv == nil {
+		return "", false
+	}
+	return e.opts.HostEnv(name)
+}
+
+// typed converts a value to the variable's type. a may be nil.
+func (d *decoder) typed(a *hcl.Attribute, v cty.Value, t cty.Type, from string) cty.Value {
+	if v == cty.NilVal {
+		return cty.NilVal
+	}
+	out, err := convert.Convert(v, t)
+	if err != nil {
+		r := hcl.Range{}
+		if a != nil {
+			r = a.Expr.Range()
+		}
+		d.add(errorf(r, "Invalid value for variable",
+			"The value from %s cannot be used: %s. The variable's type is %s.", from, err, typeexpr.TypeString(t)))
+		return cty.NilVal
+	}
+	return out
+}
+
+// parseOverride reads a --var or build-arg string: taken as is for string
+// variables, parsed as an HCL expression (a number, [list], {object}) for
+// the others.
+func (e *evaluator) parseOverride(d *decoder, name, raw string, t cty.Type) cty.Value {
+	if t == cty.String {
+		return cty.StringVal(raw)
+	}
+	expr, pdiags := hclsyntax.ParseExpression([]byte(raw), "--var "+name, hcl.InitialPos)
+	var v cty.Value
+	if !pdiags.HasErrors() {
+		v, pdiags = expr.Value(&hcl.EvalContext{Functions: e.funcs})
+	}
+	if pdiags.HasErrors() {
+		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("The value given for %s, %q, is not a valid %s. Write non-string values as HCL, e.g. 3, true, [\"a\", \"b\"] or {k = \"v\"}.", name, raw, typeexpr.TypeString(t))})
+		return cty.NilVal
+	}
+	out, err := convert.Convert(v, t)
+	if err != nil {
+		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("The value given for %s cannot be used: %s. The variable's type is %s.", name, err, typeexpr.TypeString(t))})
+		return cty.NilVal
+	}
+	return out
+}
+
+// unknownVarOverrides warns about --var names no variable declares, as
+// docker build warns about unused build args.
+func (e *evaluator) unknownVarOverrides() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range sortedKeys(e.opts.Vars) {
+		if e.decls.variables.has(name) {
+			continue
+		}
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Unused variable value",
+			Detail: fmt.Sprintf("A value was given for %q but no variable of that name is declared.%s", name, didYouMean(name, e.decls.variables.order))})
+	}
+	return diags
+}
+
+func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
+	spec := TopSchema.Block("variable").Block("validation")
+	c, diags := b.Body.Content(spec.BodySchema())
+	d := &decoder{ctx: ctx, what: "validation"}
+	d.required(spec, c.Attributes, b.DefRange)
+	if d.diags.HasErrors() || !v.Value.IsWhollyKnown() {
+		return append(diags, d.diags...)
+	}
+	cond := c.Attributes["condition"]
+	cv, cdiags := cond.Expr.Value(ctx)
+	diags = append(diags, cdiags...)
+	if cdiags.HasErrors() {
+		return diags
+	}
+	cv, _ = cv.Unmark()
+	if cv.IsNull() || cv.Type() != cty.Bool || !cv.IsKnown() {
+		return append(diags, WrongType("A validation condition", "a bool", typeName(cv), cond.Expr.Range()))
+	}
+	if cv.True() {
+		return diags
+	}
+	msg := d.str(c.Attributes["error_message"])
+	return append(diags, ValidationFailed(v.Name, msg, conditionValues(cond.Expr, ctx), cond.Expr.Range()))
+}
+
+// conditionValues shows what the references in a failed condition were,
+// e.g. `var.GO_VERSION is "abc"`; sensitive values are not shown.
+func conditionValues(expr hcl.Expression, ctx *hcl.EvalContext) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, t := range expr.Variables() {
+		name := traversalString(t)
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		v, diags := t.TraverseAbs(ctx)
+		if diags.HasErrors() {
+			continue
+		}
+		parts = append(parts, name+" is "+showValue(v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+func showValue(v cty.Value) string {
+	if v.IsMarked() || v.ContainsMarked() {
+		return "(sensitive)"
+	}
+	if v.IsNull() {
+		return "null"
+	}
+	if v.Type() == cty.String {
+		return fmt.Sprintf("%q", v.AsString())
+	}
+	if v.Type().IsPrimitiveType() {
+		return fmt.Sprintf("%s", v.GoString()[len("cty."):])
+	}
+	return typeName(v)
+}
+
+func traversalString(t hcl.Traversal) string {
+	var b strings.Builder
+	for i, s := range t {
+		switch s := s.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			if s.Key.Type() == cty.String {
+				fmt.Fprintf(&b, "[%q]", s.Key.AsString())
+			} else {
+				b.WriteString("[...]")
+			}
+		default:
+			if i == 0 {
+				b.WriteString("?")
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,172 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// step evaluates one step block for a target spec whose image config (and
+// so shell) is already known.
+func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
+	d := &decoder{ctx: td.ctx, what: sd.block.Type + " step"}
+	defer func() { td.add(d.diags...) }()
+	for _, s := range StepSchemas {
+		if s.Type == string(sd.kind) {
+			d.required(s, sd.content.Attributes, sd.block.DefRange)
+		}
+	}
+	a := sd.content.Attributes
+	st := &Step{Kind: sd.kind, Range: blockRange(sd.block)}
+	switch sd.kind {
+	case StepRun:
+		st.Run = e.runStep(d, sd, spec)
+	case StepCopy:
+		c := &CopyStep{
+			From:           Source{Kind: SourceContext, Range: sd.block.DefRange},
+			Src:            d.strList(a["src"]),
+			Dest:           d.str(a["dest"]),
+			Include:        d.strList(a["include"]),
+			Exclude:        d.strList(a["exclude"]),
+			Chown:          d.str(a["chown"]),
+			Chmod:          d.mode(a["chmod"]),
+			Link:           d.boolean(a["link"], false),
+			Parents:        d.boolean(a["parents"], false),
+			FollowSymlinks: d.boolean(a["follow_symlinks"], true),
+		}
+		if a["from"] != nil {
+			c.From = d.source(a["from"], false)
+		}
+		if a["src"] != nil && c.Src != nil && len(c.Src) == 0 {
+			d.add(InvalidValue("src", "src must name at least one path; use [\".\"] for everything.", a["src"].Expr.Range()))
+		}
+		st.Copy = c
+	case StepFile:
+		st.File = &FileStep{Path: d.str(a["path"]), Content: d.str(a["content"]), Mode: d.mode(a["mode"]), Chown: d.str(a["chown"])}
+	case StepMkdir:
+		st.Mkdir = &MkdirStep{Path: d.str(a["path"]), Mode: d.mode(a["mode"]), Chown: d.str(a["chown"])}
+	case StepRemove:
+		st.Remove = &RemoveStep{Paths: d.strList(a["paths"])}
+	case StepSymlink:
+		st.Symlink = &SymlinkStep{Path: d.str(a["path"]), Target: d.str(a["target"])}
+	}
+	return st
+}
+
+func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec) *RunStep {
+	a := sd.content.Attributes
+	r := &RunStep{
+		Env:      d.strMap(a["env"]),
+		Workdir:  d.str(a["workdir"]),
+		User:     d.str(a["user"]),
+		Network:  spec.Network,
+		Security: d.enum(a["security"], SecurityModes),
+		NoCache:  d.boolean(a["no_cache"], false),
+	}
+	if r.Security == "sandbox" {
+		r.Security = ""
+	}
+	if na := a["network"]; na != nil {
+		r.Network = normalizeNetwork(d.enum(na, NetworkModes))
+	}
+	if ca := a["command"]; ca != nil {
+		v := d.value(ca)
+		switch {
+		case v == cty.NilVal:
+		case v.Type() == cty.String:
+			shell := spec.Image.Shell
+			if shell == nil {
+				shell = DefaultShell
+			}
+			r.Shell = true
+			r.Args = append(append([]string{}, shell...), v.AsString())
+		default:
+			r.Args = d.strListValue(ca, v)
+			if r.Args != nil && len(r.Args) == 0 {
+				d.add(InvalidValue("command", "An argv command needs at least the program to run.", ca.Expr.Range()))
+			}
+		}
+	}
+	ssh := 0
+	for _, md := range sd.mounts {
+		if m := e.mount(d, md, &ssh); m != nil {
+			r.Mounts = append(r.Mounts, *m)
+		}
+	}
+	return r
+}
+
+func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
+	label := md.block.Labels[0]
+	a := md.content.Attributes
+	d.required(RunSchema.Block(string(md.kind)), a, md.block.DefRange)
+	m := &Mount{Kind: md.kind, Target: label, Range: blockRange(md.block), Mode: d.mode(a["mode"]),
+		UID: d.integer(a["uid"], -1), GID: d.integer(a["gid"], -1)}
+	switch md.kind {
+	case MountCache:
+		m.CacheID = d.str(a["id"])
+		if m.CacheID == "" {
+			m.CacheID = label
+		}
+		m.Sharing = d.enum(a["sharing"], SharingModes)
+		if m.Sharing == "" {
+			m.Sharing = "shared"
+		}
+	case MountSecret:
+		sec := e.build.Secret(label)
+		if sec == nil {
+			d.add(UnknownReference("secret", label, e.decls.secrets.order, md.block.LabelRanges[0]))
+			return nil
+		}
+		m.ID = sec.ID
+		m.Env = d.str(a["env"])
+		m.Target = d.str(a["target"])
+		if m.Target == "" && m.Env == "" {
+			m.Target = "/run/secrets/" + sec.ID
+		}
+		m.Required = d.boolean(a["required"], sec.Required)
+	case MountSSH:
+		var ssh *SSH
+		for _, s := range e.build.SSH {
+			if s.Name == label {
+				ssh = s
+			}
+		}
+		if ssh == nil {
+			d.add(UnknownReference("ssh", label, e.decls.ssh.order, md.block.LabelRanges[0]))
+			return nil
+		}
+		m.ID = ssh.ID
+		m.Target = d.str(a["target"])
+		if m.Target == "" {
+			m.Target = fmt.Sprintf("/run/buildkit/ssh_agent.%d", *sshCount)
+		}
+		*sshCount++
+		m.Required = d.boolean(a["required"], ssh.Required)
+	case MountTmpfs:
+		m.Size = int64(d.integer(a["size"], 0))
+	case MountBind:
+		if fa := a["from"]; fa != nil {
+			src := d.source(fa, false)
+			m.From = &src
+		}
+		m.Source = d.str(a["source"])
+		m.ReadWrite = d.boolean(a["readwrite"], false)
+	}
+	if !validMountPath(m.Target) && !(md.kind == MountSecret && m.Env != "") {
+		d.add(InvalidValue("mount path", fmt.Sprintf("%q is not an absolute path; mount paths start with /.", m.Target), md.block.LabelRanges[0]))
+	}
+	return m
+}
+
+// blockRange spans a whole block, header to closing brace.
+func blockRange(b *hcl.Block) hcl.Range {
+	if body, ok := b.Body.(*hclsyntax.Body); ok {
+		return hcl.RangeBetween(b.DefRange, body.SrcRange)
+	}
+	return b.DefRange
+}
+
+func validMountPath(p string) bool { return len(p) > 0 && p[0] == '/' }

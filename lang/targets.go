@@ -1,0 +1,228 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// targetDecl is a target block decoded structurally (schema, steps in
+// order), once; its expressions are evaluated per instance and platform.
+type targetDecl struct {
+	name        string
+	block       *hcl.Block
+	content     *hcl.BodyContent
+	steps       []*stepDecl
+	health      *hcl.BodyContent
+	healthRange hcl.Range
+	instances   []*Target
+	isMatrix    bool
+}
+
+type stepDecl struct {
+	kind    StepKind
+	block   *hcl.Block
+	content *hcl.BodyContent
+	mounts  []*mountDecl
+}
+
+type mountDecl struct {
+	kind    MountKind
+	block   *hcl.Block
+	content *hcl.BodyContent
+}
+
+// instance evaluation state kept on the Target.
+type targetState struct {
+	scope *scope
+	ctx   *hcl.EvalContext // the scope's context plus matrix
+}
+
+func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range e.decls.targets.order {
+		td, d := decodeTargetDecl(name, e.decls.targets.blocks[name])
+		diags = append(diags, d...)
+		e.targetDecls[name] = td
+		diags = append(diags, e.expandTarget(td, root)...)
+		if len(e.build.Targets) > e.limits.MaxTargets {
+			return append(diags, LimitExceeded("targets", e.limits.MaxTargets,
+				fmt.Sprintf("This build declares more than %d targets, counting matrix instances.", e.limits.MaxTargets), td.block.LabelRanges[0]))
+		}
+	}
+	return diags
+}
+
+func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) {
+	td := &targetDecl{name: name, block: b}
+	c, diags := b.Body.Content(TargetSchema.BodySchema())
+	td.content = c
+	for _, sb := range c.Blocks {
+		if sb.Type == "healthcheck" {
+			if td.health != nil {
+				diags = append(diags, errorf(sb.DefRange, "Duplicate healthcheck block", "A target has at most one healthcheck block."))
+				continue
+			}
+			hc, hdiags := sb.Body.Content(HealthcheckSchema.BodySchema())
+			diags = append(diags, hdiags...)
+			td.health = hc
+			td.healthRange = sb.DefRange
+			continue
+		}
+		sd, sdiags := decodeStepDecl(sb)
+		diags = append(diags, sdiags...)
+		td.steps = append(td.steps, sd)
+	}
+	return td, diags
+}
+
+func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
+	var spec *BlockSpec
+	for _, s := range StepSchemas {
+		if s.Type == b.Type {
+			spec = s
+		}
+	}
+	sd := &stepDecl{kind: StepKind(b.Type), block: b}
+	c, diags := b.Body.Content(spec.BodySchema())
+	sd.content = c
+	for _, mb := range c.Blocks {
+		mc, mdiags := mb.Body.Content(spec.Block(mb.Type).BodySchema())
+		diags = append(diags, mdiags...)
+		sd.mounts = append(sd.mounts, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
+	}
+	return sd, diags
+}
+
+// expandTarget makes the target's instances: one, or one per matrix
+// combination.
+func (e *evaluator) expandTarget(td *targetDecl, root *scope) hcl.Diagnostics {
+	b := td.block
+	ma := td.content.Attributes["matrix"]
+	if ma == nil {
+		if a := td.content.Attributes["name"]; a != nil {
+			return hcl.Diagnostics{errorf(a.NameRange, "Name without matrix", "The name attribute names matrix instances; a target without a matrix is named by its label. Remove name, or add a matrix.")}
+		}
+		t := &Target{Name: td.name, Block: td.name, DeclRange: b.DefRange, decl: td}
+		return e.addInstance(td, t, &targetState{scope: root, ctx: root.ctx})
+	}
+	td.isMatrix = true
+	combos, keys, diags := e.matrixCombos(ma, root.ctx)
+	if diags.HasErrors() {
+		return diags
+	}
+	names := map[string]cty.Value{}
+	for _, combo := range combos {
+		st, sdiags := e.instanceState(root, combo, ma)
+		diags = append(diags, sdiags...)
+		if st == nil {
+			continue
+		}
+		name, ndiags := e.instanceName(td, keys, combo, st.ctx)
+		diags = append(diags, ndiags...)
+		if ndiags.HasErrors() {
+			continue
+		}
+		if prev, dup := names[name]; dup {
+			diags = append(diags, errorf(ma.Expr.Range(), "Matrix instance names collide",
+				"The combinations %s and %s are both named %q. Give the target a name that uses every matrix key, e.g. name = \"%s-${matrix.KEY}\".",
+				showCombo(prev), showCombo(combo), name, td.name))
+			continue
+		}
+		names[name] = combo
+		t := &Target{Name: name, Block: td.name, DeclRange: b.DefRange, decl: td, Matrix: combo.AsValueMap()}
+		diags = append(diags, e.addInstance(td, t, st)...)
+	}
+	return diags
+}
+
+func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState) hcl.Diagnostics {
+	if prev := e.instances[t.Name]; prev != nil {
+		return hcl.Diagnostics{DuplicateDecl("target", t.Name, prev.DeclRange, t.DeclRange)}
+	}
+	if t.Name != td.name && e.decls.targets.has(t.Name) {
+		return hcl.Diagnostics{DuplicateDecl("target", t.Name, e.decls.targets.blocks[t.Name].DefRange, t.DeclRange)}
+	}
+	d := &decoder{ctx: st.ctx, what: `target "` + t.Name + `"`}
+	t.Description = d.str(td.content.Attributes["description"])
+	t.Platforms = d.platforms(td.content.Attributes["platforms"])
+	t.state = st
+	td.instances = append(td.instances, t)
+	e.instances[t.Name] = t
+	e.build.Targets = append(e.build.Targets, t)
+	return d.diags
+}
+
+// instanceState is the scope and context of one matrix combination. A
+// matrix key named env selects the environment of the instance.
+func (e *evaluator) instanceState(root *scope, combo cty.Value, ma *hcl.Attribute) (*targetState, hcl.Diagnostics) {
+	s := root
+	if combo.Type().HasAttribute("env") {
+		ev := combo.GetAttr("env")
+		if ev.Type() != cty.String {
+			return nil, hcl.Diagnostics{WrongType("The matrix key env", "a list of environment names", typeName(ev), ma.Expr.Range())}
+		}
+		env := e.environment(ev.AsString())
+		if env == nil {
+			return nil, hcl.Diagnostics{UnknownReference("environment", ev.AsString(), e.decls.environments.order, ma.Expr.Range())}
+		}
+		var diags hcl.Diagnostics
+		s, diags = e.scope(env)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+	}
+	ctx := s.ctx.NewChild()
+	ctx.Variables = map[string]cty.Value{"matrix": combo}
+	return &targetState{scope: s, ctx: ctx}, nil
+}
+
+func (e *evaluator) environment(name string) *Environment {
+	for _, env := range e.build.Environments {
+		if env.Name == name {
+			return env
+		}
+	}
+	return nil
+}
+
+func (e *evaluator) instanceName(td *targetDecl, keys []string, combo cty.Value, ctx *hcl.EvalContext) (string, hcl.Diagnostics) {
+	if a := td.content.Attributes["name"]; a != nil {
+		d := &decoder{ctx: ctx, what: `target "` + td.name + `"`}
+		n := d.str(a)
+		if !d.diags.HasErrors() && !validInstanceName(n) {
+			d.add(InvalidValue("name", fmt.Sprintf("%q is not a valid target name: use letters, digits, '_', '-' and '.', starting with a letter or digit. sanitize_tag() makes any string valid.", n), a.Expr.Range()))
+		}
+		return n, d.diags
+	}
+	name := td.name
+	for _, k := range keys {
+		name += "-" + valueLabel(combo.GetAttr(k))
+	}
+	return sanitizeName(name), nil
+}
+
+// targetRefs is the value of the target root: every target and instance by
+// name, and every matrix block by its name with its instances.
+func (e *evaluator) targetRefs() cty.Value {
+	m := map[string]cty.Value{}
+	for _, name := range e.decls.targets.order {
+		td := e.targetDecls[name]
+		if td.isMatrix {
+			var insts []string
+			for _, t := range td.instances {
+				insts = append(insts, t.Name)
+			}
+			m[name] = refVal(TargetRefType, "target", name, append([]string{}, insts...))
+		}
+		for _, t := range td.instances {
+			m[t.Name] = refVal(TargetRefType, "target", t.Name, nil)
+		}
+	}
+	v := objectOrEmpty(m)
+	for _, s := range e.scopes {
+		s.ctx.Variables["target"] = v
+	}
+	return v
+}
