@@ -57,9 +57,7 @@ func Cycle(kind string, path []string, subject hcl.Range) *hcl.Diagnostic {
 
 // InvalidPlatform reports a platform string containerd cannot parse.
 func InvalidPlatform(value string, err error, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Invalid platform",
-		"%q is not a valid platform: %s. Use os/arch[/variant], for example \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".",
-		value, err)
+	return errorf(subject, "Invalid platform", "%s.", strings.TrimSuffix(err.Error(), "."))
 }
 
 // ValidationFailed reports a variable whose validation condition is false.

@@ -94,12 +94,9 @@ func (e *evaluator) run() hcl.Diagnostics {
 	e.refs["target"] = e.targetRefs()
 	diags = append(diags, e.checkReferences()...)
 	diags = append(diags, e.declareGroups(root)...)
-	if diags.HasErrors() {
-		// Cycles or unknown references would make the rest report noise.
-		return diags
-	}
 	diags = append(diags, e.linkTargets()...)
 	if diags.HasErrors() || e.opts.Lenient {
+		// Evaluating targets past an error would only repeat it.
 		return diags
 	}
 	diags = append(diags, e.resolveAll()...)
@@ -130,14 +127,15 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	}
 	var explained []hcl.Range
 	for _, d := range diags {
-		if d.Subject != nil && isReferenceError(d.Summary) {
+		if _, ours := d.Extra.(referenceError); ours && d.Subject != nil {
 			explained = append(explained, *d.Subject)
 		}
 	}
 	seen := map[key]bool{}
 	out := diags[:0:0]
 	for _, d := range diags {
-		if d.Subject != nil && isGenericHCLReferenceError(d.Summary) && overlapsAny(*d.Subject, explained) {
+		_, ours := d.Extra.(referenceError)
+		if !ours && d.Subject != nil && isGenericHCLReferenceError(d.Summary) && overlapsAny(*d.Subject, explained) {
 			continue
 		}
 		k := key{d.Severity, d.Summary, rangeOr(d.Subject, "")}
@@ -150,18 +148,8 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	return out
 }
 
-func isReferenceError(summary string) bool {
-	switch summary {
-	case "Unknown reference", "Reference not allowed here", "No matrix here", "No platform here", "Unknown environment attribute":
-		return true
-	}
-	for _, k := range refKinds {
-		if summary == "Unknown "+k {
-			return true
-		}
-	}
-	return false
-}
+// referenceError marks the diagnostics checkReferences makes, in Extra.
+type referenceError struct{}
 
 func isGenericHCLReferenceError(summary string) bool {
 	switch summary {

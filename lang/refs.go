@@ -85,6 +85,7 @@ func (e *evaluator) checkExpr(expr hclsyntax.Expression, sc refScope) hcl.Diagno
 	var diags hcl.Diagnostics
 	for _, t := range hclsyntax.Variables(expr) {
 		if d := e.checkTraversal(t, sc); d != nil {
+			d.Extra = referenceError{}
 			diags = append(diags, d)
 		}
 	}

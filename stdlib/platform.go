@@ -3,6 +3,7 @@ package stdlib
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -81,7 +82,31 @@ func ParsePlatform(s string) (ocispecs.Platform, error) {
 		// containerd set the host's OS here.
 		p.OS = "linux"
 	}
-	return platforms.Normalize(p), nil
+	p = platforms.Normalize(p)
+	if !knownOS[p.OS] {
+		return fail(fmt.Sprintf("unknown operating system %q", p.OS))
+	}
+	if !knownArch[p.Architecture] {
+		return fail(fmt.Sprintf("unknown architecture %q (known: %s)", p.Architecture, strings.Join(sortedArchs(), ", ")))
+	}
+	return p, nil
+}
+
+// knownArch are the architectures Go and OCI images use (GOARCH values);
+// containerd accepts any word, so a typo like "arm6" would otherwise pass.
+var knownArch = map[string]bool{
+	"386": true, "amd64": true, "arm": true, "arm64": true, "loong64": true,
+	"mips": true, "mipsle": true, "mips64": true, "mips64le": true,
+	"ppc64": true, "ppc64le": true, "riscv64": true, "s390x": true, "wasm": true,
+}
+
+func sortedArchs() []string {
+	out := make([]string, 0, len(knownArch))
+	for a := range knownArch {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // PlatformValue converts a platform to its cty value, normalized with

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/org/buildlang/lang/lint"
+	"github.com/spf13/cobra"
+)
+
+func init() { addCommand(checkCommand) }
+
+func checkCommand() *cobra.Command {
+	var bf buildFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "check [-f FILE]... [--env E] [--var K=V]...",
+		Short: "Check build files for errors and lint warnings without building",
+		Long: "Check parses, type-checks and evaluates build files and runs the lint rules.\n" +
+			"It exits 0 when there are no errors (warnings allowed) and 1 when there are.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, diags, err := bf.load()
+			if err != nil {
+				return err
+			}
+			if !diags.HasErrors() {
+				diags = append(diags, lint.Run(b)...)
+			}
+			switch format {
+			case "text":
+				writeDiagnostics(os.Stderr, b.Files, diags)
+			case "json":
+				if err := writeJSONDiagnostics(os.Stdout, diags); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("--format %q: use text or json", format)
+			}
+			if diags.HasErrors() {
+				return exitError{1}
+			}
+			return nil
+		},
+	}
+	bf.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}

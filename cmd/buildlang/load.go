@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+	"github.com/spf13/cobra"
+)
+
+// buildFlags are the flags every command that reads build files shares.
+type buildFlags struct {
+	files []string
+	env   string
+	vars  []string
+}
+
+func (f *buildFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVarP(&f.files, "file", "f", nil, "build file to read (repeatable; default build.hcl)")
+	cmd.Flags().StringVar(&f.env, "env", "", "environment to select (default: \"default\" if declared)")
+	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a variable, NAME=VALUE (repeatable)")
+}
+
+// options turns the flags into lang.Options. The host environment is read
+// only for variables and secrets that name a host variable explicitly.
+func (f *buildFlags) options() (lang.Options, error) {
+	opts := lang.Options{Env: f.env, Vars: map[string]string{}, HostEnv: os.LookupEnv}
+	for _, kv := range f.vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return opts, fmt.Errorf("--var %q: write it as NAME=VALUE", kv)
+		}
+		opts.Vars[k] = v
+	}
+	return opts, nil
+}
+
+func (f *buildFlags) filenames() []string {
+	if len(f.files) == 0 {
+		return []string{"build.hcl"}
+	}
+	return f.files
+}
+
+// load reads and checks the build files named by the flags.
+func (f *buildFlags) load(mutate ...func(*lang.Options)) (*lang.Build, hcl.Diagnostics, error) {
+	opts, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range mutate {
+		m(&opts)
+	}
+	b, diags := lang.Load(lang.OSFiles{}, f.filenames(), opts)
+	return b, diags, nil
+}
