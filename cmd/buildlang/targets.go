@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/containerd/platforms"
-	"github.com/org/buildlang/lang"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang"
 	"github.com/spf13/cobra"
 )
 
