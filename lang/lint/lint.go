@@ -1,16 +1,39 @@
+// Package lint holds buildlang's lint rules: checks of a build that
+// evaluates without errors but is probably not what its author wants
+// (a declaration nobody uses, a floating base image, a step order that
+// defeats the build cache).
+//
+// Rules are values, as in BuildKit's Dockerfile linter: each has a stable
+// kebab-case ID, a one-line Description and a URL into spec/lint.md, which
+// is generated from the rules (go run ./lang/lint/internal/gendoc). A
+// finding is an hcl.Diagnostic of severity warning whose Extra is the
+// *Rule, so edges (JSON, SARIF, LSP) find its ID with
+// hcl.DiagnosticExtra[interface{ RuleID() string }].
 package lint
 
 import (
+	"sort"
+
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/zclconf/go-cty/cty"
 )
+
+// DocURL is where spec/lint.md is published; a rule's URL is DocURL#ID.
+const DocURL = "https://github.com/org/buildlang/blob/main/spec/lint.md"
 
 // Rule is one lint rule: a stable id, what it checks and where it is documented.
 type Rule struct {
 	ID          string
-	Description string
+	Description string // one line, for listings
 	URL         string
-	check       func(b *lang.Build, r *Rule) hcl.Diagnostics
+	// Explanation says why the rule exists and how to fix a finding.
+	Explanation string
+	// Bad is a build file the rule warns about; Good is the fixed file.
+	Bad, Good string
+	check     func(p *pass, r *Rule)
 }
 
 // RuleID lets edges (JSON, SARIF, LSP) find a warning's rule in Diagnostic.Extra.
@@ -19,11 +42,236 @@ func (r *Rule) RuleID() string { return r.ID }
 // Rules lists every rule in the order they run.
 var Rules []*Rule
 
-// Run applies every rule to a checked build.
+func rule(r *Rule) *Rule {
+	r.URL = DocURL + "#" + r.ID
+	Rules = append(Rules, r)
+	return r
+}
+
+// Run applies every rule to a build. It is meant for builds without
+// errors, but never fails on one with errors: rules skip what they
+// cannot see. Findings come rule by rule, each rule's in source order.
 func Run(b *lang.Build) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, r := range Rules {
-		diags = append(diags, r.check(b, r)...)
+	if b == nil {
+		return nil
 	}
-	return diags
+	p := newPass(b)
+	for _, r := range Rules {
+		start := len(p.diags)
+		r.check(p, r)
+		found := p.diags[start:]
+		sort.SliceStable(found, func(i, j int) bool { return p.before(found[i].Subject, found[j].Subject) })
+	}
+	return p.diags
+}
+
+// pass is what the rules share for one Run: the syntax, every reference in
+// it, and each target evaluated for its first default platform.
+type pass struct {
+	b     *lang.Build
+	diags hcl.Diagnostics
+	seen  map[seenKey]bool
+
+	fileIndex map[string]int
+	// refs holds, per root (var, local, secret, ...), the names referenced
+	// as root.NAME or root["NAME"]; whole marks roots used as a whole
+	// object or with a computed key, which may reach every name.
+	refs  map[string]map[string]bool
+	whole map[string]bool
+	// decls are the top-level blocks by type and first label.
+	decls map[[2]string]*hclsyntax.Block
+	// blocks are every block by the range lang gives steps and mounts.
+	blocks map[hcl.Range]*hclsyntax.Block
+	// locals are every local's attribute, by name.
+	locals map[string]*hclsyntax.Attribute
+	specs  []*lang.TargetSpec
+}
+
+type seenKey struct {
+	rule, detail string
+	r            hcl.Range
+}
+
+func newPass(b *lang.Build) *pass {
+	p := &pass{
+		b: b, seen: map[seenKey]bool{}, fileIndex: map[string]int{},
+		refs: map[string]map[string]bool{}, whole: map[string]bool{},
+		decls:  map[[2]string]*hclsyntax.Block{},
+		blocks: map[hcl.Range]*hclsyntax.Block{},
+		locals: map[string]*hclsyntax.Attribute{},
+	}
+	for i, name := range b.FileOrder {
+		p.fileIndex[name] = i
+		f := b.Files[name]
+		if f == nil {
+			continue
+		}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		p.index(body, true)
+	}
+	for _, t := range b.Targets {
+		plat := b.BuildPlatform
+		if len(t.DefaultPlatforms) > 0 {
+			plat = t.DefaultPlatforms[0]
+		}
+		if spec := p.resolve(t.Name, plat); spec != nil {
+			p.specs = append(p.specs, spec)
+		}
+	}
+	return p
+}
+
+// resolve evaluates a target, never letting a bug in evaluation take the
+// linter down with it.
+func (p *pass) resolve(name string, plat ocispecs.Platform) (spec *lang.TargetSpec) {
+	defer func() {
+		if recover() != nil {
+			spec = nil
+		}
+	}()
+	spec, _ = p.b.Resolve(name, plat)
+	return spec
+}
+
+func (p *pass) index(body *hclsyntax.Body, top bool) {
+	for _, a := range body.Attributes {
+		p.addRefs(a.Expr, nil)
+	}
+	for _, blk := range body.Blocks {
+		if top && len(blk.Labels) > 0 {
+			k := [2]string{blk.Type, blk.Labels[0]}
+			if p.decls[k] == nil {
+				p.decls[k] = blk
+			}
+		}
+		if top && blk.Type == "locals" {
+			for name, a := range blk.Body.Attributes {
+				if p.locals[name] == nil {
+					p.locals[name] = a
+				}
+			}
+		}
+		p.blocks[hcl.RangeBetween(blk.DefRange(), blk.Body.SrcRange)] = blk
+		// A mount of a declared secret or ssh uses it by its label.
+		if !top && (blk.Type == "secret" || blk.Type == "ssh") && len(blk.Labels) > 0 {
+			p.use(blk.Type, blk.Labels[0])
+		}
+		if top && blk.Type == "variable" && len(blk.Labels) > 0 {
+			// A variable's validations refer to the variable itself;
+			// that is not a use.
+			self := blk.Labels[0]
+			for _, a := range blk.Body.Attributes {
+				p.addRefs(a.Expr, nil)
+			}
+			for _, vb := range blk.Body.Blocks {
+				for _, a := range vb.Body.Attributes {
+					p.addRefs(a.Expr, func(root, name string) bool { return root == "var" && name == self })
+				}
+			}
+			continue
+		}
+		if top && blk.Type == "locals" {
+			for name, a := range blk.Body.Attributes {
+				self := name
+				p.addRefs(a.Expr, func(root, n string) bool { return root == "local" && n == self })
+			}
+			continue
+		}
+		p.index(blk.Body, false)
+	}
+}
+
+func (p *pass) addRefs(expr hclsyntax.Expression, skip func(root, name string) bool) {
+	for _, t := range hclsyntax.Variables(expr) {
+		root := t.RootName()
+		if len(t) < 2 {
+			p.whole[root] = true
+			continue
+		}
+		name := stepName(t[1])
+		if name == "" {
+			p.whole[root] = true
+			continue
+		}
+		if skip != nil && skip(root, name) {
+			continue
+		}
+		p.use(root, name)
+	}
+}
+
+func (p *pass) use(root, name string) {
+	m := p.refs[root]
+	if m == nil {
+		m = map[string]bool{}
+		p.refs[root] = m
+	}
+	m[name] = true
+}
+
+func (p *pass) used(root, name string) bool { return p.whole[root] || p.refs[root][name] }
+
+func stepName(s hcl.Traverser) string {
+	switch s := s.(type) {
+	case hcl.TraverseAttr:
+		return s.Name
+	case hcl.TraverseIndex:
+		k := s.Key
+		if k.IsKnown() && !k.IsNull() && k.Type() == cty.String {
+			return k.AsString()
+		}
+	}
+	return ""
+}
+
+// warn adds a finding once per rule, range and detail: a target evaluated
+// as several matrix instances reports a shared line once.
+func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string) {
+	k := seenKey{r.ID, detail, subject}
+	if p.seen[k] {
+		return
+	}
+	p.seen[k] = true
+	p.diags = append(p.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  summary,
+		Detail:   detail,
+		Subject:  subject.Ptr(),
+		Extra:    r,
+	})
+}
+
+// before orders ranges by file load order, then position; nil first.
+func (p *pass) before(a, b *hcl.Range) bool {
+	switch {
+	case a == nil || b == nil:
+		return a == nil && b != nil
+	case a.Filename != b.Filename:
+		return p.fileIndex[a.Filename] < p.fileIndex[b.Filename]
+	}
+	return a.Start.Byte < b.Start.Byte
+}
+
+// labelRange is the range of a top-level block's name label, or fallback.
+func (p *pass) labelRange(typ, name string, fallback hcl.Range) hcl.Range {
+	if blk := p.decls[[2]string{typ, name}]; blk != nil && len(blk.LabelRanges) > 0 {
+		return blk.LabelRanges[0]
+	}
+	return fallback
+}
+
+// attrRange is the range of the expression of a step or mount block's
+// attribute, or the block's header when it has no such attribute.
+func (p *pass) attrRange(blockRange hcl.Range, attr string) hcl.Range {
+	blk := p.blocks[blockRange]
+	if blk == nil {
+		return blockRange
+	}
+	if a := blk.Body.Attributes[attr]; a != nil {
+		return a.Expr.Range()
+	}
+	return blk.DefRange()
 }

@@ -1,0 +1,404 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+)
+
+// The rules, in the order they run and spec/lint.md lists them.
+var (
+	UnusedVariable = rule(&Rule{
+		ID:          "unused-variable",
+		Description: "A variable is declared but no expression uses it.",
+		Explanation: "A variable nobody reads is either left over from an earlier version of the file or a typo away from the place that meant to use it; either way, setting it with --var or an environment's vars silently does nothing. " +
+			"A variable counts as used when any expression outside its own validation blocks refers to var.NAME (or to var as a whole). " +
+			"Remove the variable block, or use the variable where it was meant to go.",
+		Bad: `variable "GO_VERSION" {
+  default = "1.22"
+}
+
+target "app" {
+  from = "golang:1.22"
+}
+`,
+		Good: `variable "GO_VERSION" {
+  default = "1.22"
+}
+
+target "app" {
+  from = "golang:${var.GO_VERSION}"
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, v := range p.b.Variables {
+				if p.used("var", v.Name) {
+					continue
+				}
+				p.warn(r, p.labelRange("variable", v.Name, v.DeclRange), "Unused variable",
+					fmt.Sprintf("Variable %q is declared but never used: no expression refers to var.%s, so setting it changes nothing. Use it, or remove the variable block.", v.Name, v.Name))
+			}
+		},
+	})
+
+	UnusedLocal = rule(&Rule{
+		ID:          "unused-local",
+		Description: "A local value is defined but no expression uses it.",
+		Explanation: "A local value that nothing reads is dead code: it is still evaluated, and its errors still stop the build. " +
+			"Remove it from the locals block, or use it as local.NAME.",
+		Bad: `locals {
+  registry = "registry.example.com"
+}
+
+target "app" {
+  from = "alpine:3.20"
+}
+`,
+		Good: `locals {
+  registry = "registry.example.com"
+}
+
+target "app" {
+  from = "alpine:3.20"
+  tags = ["${local.registry}/app:latest"]
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, l := range p.b.Locals {
+				if p.used("local", l.Name) {
+					continue
+				}
+				p.warn(r, l.DeclRange, "Unused local value",
+					fmt.Sprintf("Local value %q is defined but never used: no expression refers to local.%s. Use it, or remove it from the locals block.", l.Name, l.Name))
+			}
+		},
+	})
+
+	UnusedSecret = rule(&Rule{
+		ID:          "unused-secret",
+		Description: "A secret is declared but no run step mounts it.",
+		Explanation: "A secret block tells clients which secrets the build wants. When no run step mounts it (a `secret \"NAME\"` block inside `run`), clients are asked for a value that is never used. " +
+			"Mount it in the run step that needs it, or remove the secret block.",
+		Bad: `secret "npm_token" {}
+
+target "app" {
+  from = "node:22"
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+  }
+}
+`,
+		Good: `secret "npm_token" {}
+
+target "app" {
+  from = "node:22"
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+    secret "npm_token" {
+      env = "NPM_TOKEN"
+    }
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.b.Secrets {
+				if p.used("secret", s.Name) {
+					continue
+				}
+				p.warn(r, p.labelRange("secret", s.Name, s.DeclRange), "Unused secret",
+					fmt.Sprintf("Secret %q is declared but no run step mounts it, so clients are asked for a value the build never uses. Mount it with a secret %q block in the run step that needs it, or remove the secret block.", s.Name, s.Name))
+			}
+		},
+	})
+
+	UnusedSSH = rule(&Rule{
+		ID:          "unused-ssh",
+		Description: "An ssh agent is declared but no run step mounts it.",
+		Explanation: "An ssh block asks clients to forward an SSH agent or keys. When no run step mounts it (an `ssh \"NAME\"` block inside `run`), the agent is forwarded for nothing. " +
+			"Mount it in the run step that needs it, or remove the ssh block.",
+		Bad: `ssh "github" {}
+
+target "app" {
+  from = "alpine/git:2.45.2"
+  run {
+    command = "git clone git@github.com:org/private.git"
+  }
+}
+`,
+		Good: `ssh "github" {}
+
+target "app" {
+  from = "alpine/git:2.45.2"
+  run {
+    command = "git clone git@github.com:org/private.git"
+    ssh "github" {}
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.b.SSH {
+				if p.used("ssh", s.Name) {
+					continue
+				}
+				p.warn(r, p.labelRange("ssh", s.Name, s.DeclRange), "Unused ssh agent",
+					fmt.Sprintf("SSH agent %q is declared but no run step mounts it, so clients forward an agent the build never uses. Mount it with an ssh %q block in the run step that needs it, or remove the ssh block.", s.Name, s.Name))
+			}
+		},
+	})
+
+	UnusedCache = rule(&Rule{
+		ID:          "unused-cache",
+		Description: "A cache policy is declared but no target or environment uses it.",
+		Explanation: "A cache block describes where build cache is imported from and exported to; it takes effect only when a target's or an environment's `cache` attribute names it as cache.NAME. " +
+			"(A `cache \"/path\"` block inside `run` is a cache mount, not a cache policy.) " +
+			"Set `cache = cache.NAME` on the environment or target that should use it, or remove the cache block.",
+		Bad: `cache "ci" {
+  import = [{ type = "registry", ref = "registry.example.com/app:cache" }]
+}
+
+target "app" {
+  from = "alpine:3.20"
+}
+`,
+		Good: `cache "ci" {
+  import = [{ type = "registry", ref = "registry.example.com/app:cache" }]
+}
+
+environment "ci" {
+  cache = cache.ci
+}
+
+target "app" {
+  from = "alpine:3.20"
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, c := range p.b.Caches {
+				if p.used("cache", c.Name) {
+					continue
+				}
+				p.warn(r, p.labelRange("cache", c.Name, c.DeclRange), "Unused cache policy",
+					fmt.Sprintf("Cache policy %q is declared but never used: no target or environment sets cache = cache.%s, so its imports and exports never happen. Use it, or remove the cache block.", c.Name, c.Name))
+			}
+		},
+	})
+
+	UntaggedBaseImage = rule(&Rule{
+		ID:          "untagged-base-image",
+		Description: "A target's base image has no tag or digest.",
+		Explanation: "An image reference without a tag means `:latest`, which changes whenever the image is republished: the same build file builds something different from one day to the next, and the build cache is invalidated at random. " +
+			"Pin the image with a version tag (alpine:3.20) or, for fully reproducible builds, a digest (alpine@sha256:...).",
+		Bad: `target "app" {
+  from = "alpine"
+}
+`,
+		Good: `target "app" {
+  from = "alpine:3.20"
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.specs {
+				if ref, tag, ok := baseImage(s); ok && tag == "" {
+					p.warn(r, s.From.Range, "Base image without a tag",
+						fmt.Sprintf("The base image %q has no tag or digest, so it means %s:latest and changes whenever the image is republished. Pin a version, like \"%s:<version>\", or a digest.", ref, ref, ref))
+				}
+			}
+		},
+	})
+
+	LatestBaseImage = rule(&Rule{
+		ID:          "latest-base-image",
+		Description: "A target's base image is tagged latest.",
+		Explanation: "The `latest` tag moves with every release of the image, so builds are not reproducible and the cache is invalidated whenever it moves. " +
+			"Pin a version tag or a digest instead.",
+		Bad: `target "app" {
+  from = "alpine:latest"
+}
+`,
+		Good: `target "app" {
+  from = "alpine:3.20"
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.specs {
+				if ref, tag, ok := baseImage(s); ok && tag == "latest" {
+					name := strings.TrimSuffix(ref, ":latest")
+					p.warn(r, s.From.Range, "Base image tagged latest",
+						fmt.Sprintf("The base image %q uses the latest tag, which moves with every release of the image. Pin a version, like \"%s:<version>\", or a digest.", ref, name))
+				}
+			}
+		},
+	})
+
+	CopyBeforeInstall = rule(&Rule{
+		ID:          "copy-before-install",
+		Description: "A target copies the whole build context before a step that installs dependencies.",
+		Explanation: "Steps are cached in order: when a step's input changes, it and every step after it run again. " +
+			"Copying the whole context (`src = [\".\"]`) before installing dependencies means that editing any file, even a README, re-runs the install. " +
+			"Copy only the dependency manifests first (package.json and package-lock.json, go.mod and go.sum, requirements.txt...), install, then copy the rest; install system packages (apt-get, apk) before copying anything.",
+		Bad: `target "app" {
+  from    = "node:22"
+  workdir = "/app"
+  copy {
+    src  = ["."]
+    dest = "."
+  }
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+  }
+}
+`,
+		Good: `target "app" {
+  from    = "node:22"
+  workdir = "/app"
+  copy {
+    src  = ["package.json", "package-lock.json"]
+    dest = "."
+  }
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+  }
+  copy {
+    src  = ["."]
+    dest = "."
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.specs {
+				var copies []lang.Step
+				for _, st := range s.Steps {
+					if st.Copy != nil && st.Copy.From.Kind == lang.SourceContext && copiesEverything(st.Copy.Src) {
+						copies = append(copies, st)
+					}
+					if st.Run == nil || len(copies) == 0 {
+						continue
+					}
+					for _, in := range installs(st.Run) {
+						if !in.deps && !in.system {
+							continue
+						}
+						fix := fmt.Sprintf("Copy only %s first, run %s, then copy the rest.", andList(in.manifest), in.tool)
+						if in.system {
+							fix = fmt.Sprintf("Move the %s step above the copy.", in.tool)
+						}
+						for _, c := range copies {
+							p.warn(r, p.attrRange(c.Range, "src"), "Copy of the whole context before an install",
+								fmt.Sprintf("This step copies the whole build context before the run step at %s installs dependencies with %s, so a change to any file re-runs the install. %s",
+									shortPos(st.Range), in.tool, fix))
+						}
+						break
+					}
+				}
+			}
+		},
+	})
+
+	PackageInstallWithoutCache = rule(&Rule{
+		ID:          "package-install-without-cache",
+		Description: "A run step installs packages or downloads modules without a cache mount.",
+		Explanation: "Package managers download the same packages on every build unless their download cache survives between builds. " +
+			"A `cache \"/path\"` mount on the run step keeps it, outside the image, so a re-run after a change fetches only what is new. " +
+			"Commands that already opt out of a cache (`apk add --no-cache`, `pip install --no-cache-dir`) are not reported.",
+		Bad: `target "app" {
+  from = "golang:1.22"
+  run {
+    command = "go mod download"
+  }
+}
+`,
+		Good: `target "app" {
+  from = "golang:1.22"
+  run {
+    command = "go mod download"
+    cache "/go/pkg/mod" {}
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, s := range p.specs {
+				for _, st := range s.Steps {
+					if st.Run == nil || hasCacheMount(st.Run) {
+						continue
+					}
+					for _, in := range installs(st.Run) {
+						if in.optOut || in.cacheDirs == nil {
+							continue
+						}
+						var mounts []string
+						for _, dir := range in.cacheDirs {
+							m := fmt.Sprintf("cache %q {}", dir)
+							if in.system {
+								m = fmt.Sprintf("cache %q { sharing = \"locked\" }", dir)
+							}
+							mounts = append(mounts, m)
+						}
+						fix := "Add " + andList(mounts) + " to the run step"
+						if in.tool == "apk add" {
+							fix += ", or use apk add --no-cache"
+						}
+						p.warn(r, p.attrRange(st.Range, "command"), "Package install without a cache mount",
+							fmt.Sprintf("This step runs %s without a cache mount, so every build downloads everything again. %s.", in.tool, fix))
+						break
+					}
+				}
+			}
+		},
+	})
+)
+
+// baseImage returns a target's base image reference and its tag ("" when
+// untagged); ok is false when the base is not an image or is pinned by digest.
+func baseImage(s *lang.TargetSpec) (ref, tag string, ok bool) {
+	if s.From.Kind != lang.SourceImage || s.From.Ref == "" || s.From.Range.Filename == "" {
+		return "", "", false
+	}
+	ref = s.From.Ref
+	if strings.Contains(ref, "@") {
+		return ref, "", false
+	}
+	last := ref[strings.LastIndex(ref, "/")+1:]
+	if i := strings.LastIndex(last, ":"); i >= 0 {
+		tag = last[i+1:]
+	}
+	return ref, tag, true
+}
+
+func copiesEverything(src []string) bool {
+	for _, s := range src {
+		switch s {
+		case ".", "./", "*", "./*", "/":
+			return true
+		}
+	}
+	return false
+}
+
+func hasCacheMount(r *lang.RunStep) bool {
+	for _, m := range r.Mounts {
+		if m.Kind == lang.MountCache {
+			return true
+		}
+	}
+	return false
+}
+
+func andList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return "the dependency manifests"
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+func shortPos(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
