@@ -25,6 +25,10 @@ type Build struct {
 	Targets      []*Target // matrix instances expanded, in source order
 	Groups       []*Group
 
+	// NamedContexts are the names used as contexts.NAME, sorted: the named
+	// contexts (--build-context NAME=...) the client must provide.
+	NamedContexts []string
+
 	// BuildPlatform is the platform the builder runs on (build_platform).
 	BuildPlatform ocispecs.Platform
 

@@ -56,7 +56,8 @@ func (e *evaluator) staticRefs() map[string]cty.Value {
 		envs[env.Name] = environmentValue(env)
 	}
 	contexts := map[string]cty.Value{}
-	for _, name := range e.namedContexts() {
+	e.build.NamedContexts = e.namedContexts()
+	for _, name := range e.build.NamedContexts {
 		contexts[name] = sourceVal(Source{Kind: SourceNamedContext, Ref: name})
 	}
 	return map[string]cty.Value{
