@@ -16,7 +16,7 @@ func (e *evaluator) decodeBlocks(t *declTable, s *scope, fn func(name string, b 
 		c, cdiags := b.Body.Content(spec.BodySchema())
 		diags = append(diags, cdiags...)
 		d := &decoder{ctx: s.ctx, what: t.kind + ` "` + name + `"`}
-		d.required(spec, c.Attributes, b.DefRange)
+		d.required(spec, c.Attributes, b.DefRange, b.Body)
 		fn(name, b, c, d)
 		diags = append(diags, d.diags...)
 	}
@@ -69,8 +69,10 @@ func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
 		return nil
 	}
 	var out []map[string]string
-	for it := v.ElementIterator(); it.Next(); {
+	n := v.LengthInt()
+	for i, it := 0, v.ElementIterator(); it.Next(); i++ {
 		_, ev := it.Element()
+		rng := elemRange(a, i, n)
 		m := map[string]string{}
 		for k, x := range ev.AsValueMap() {
 			if !x.IsNull() {
@@ -80,9 +82,9 @@ func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
 		typ := m["type"]
 		switch {
 		case typ == "":
-			d.add(MissingAttribute("cache entry", "type", a.Expr.Range()))
+			d.add(errorf(rng, "Missing cache type", "Each cache entry needs a type, one of %s, like { type = \"local\", dest = \".cache\" }.", quoteList(CacheTypes)))
 		case !contains(CacheTypes, typ):
-			d.add(NotAllowed("cache type", typ, CacheTypes, a.Expr.Range()))
+			d.add(NotAllowed("cache type", typ, CacheTypes, rng))
 		}
 		out = append(out, m)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -187,13 +188,46 @@ func (d *decoder) duration(a *hcl.Attribute) int64 {
 	return int64(dur)
 }
 
-// required reports attributes the spec marks required but the body lacks.
-func (d *decoder) required(spec *BlockSpec, attrs hcl.Attributes, subject hcl.Range) {
+// elemRange is the range of the i-th element of a list attribute written
+// as a literal list of n elements, so an error about one element points at
+// it (and two bad elements are two errors); otherwise the whole
+// expression's range.
+func elemRange(a *hcl.Attribute, i, n int) hcl.Range {
+	if t, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) == n && i < n {
+		return t.Exprs[i].Range()
+	}
+	return a.Expr.Range()
+}
+
+// required reports attributes the spec marks required but the body lacks,
+// except those HCL already reported as misspelt. body may be nil.
+func (d *decoder) required(spec *BlockSpec, attrs hcl.Attributes, subject hcl.Range, body hcl.Body) {
 	for _, as := range spec.Attrs {
-		if as.Required && attrs[as.Name] == nil {
+		if as.Required && attrs[as.Name] == nil && !misspelt(body, spec, as.Name) {
 			d.add(MissingAttribute(d.what, as.Name, subject))
 		}
 	}
+}
+
+// misspelt says whether body has an attribute the schema does not know
+// whose closest schema attribute is name. HCL has reported it already
+// ("Unsupported argument ... Did you mean name?"), so reporting name as
+// missing too would say the same thing twice.
+func misspelt(body hcl.Body, spec *BlockSpec, name string) bool {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok || spec.Open {
+		return false
+	}
+	known := make([]string, len(spec.Attrs))
+	for i, a := range spec.Attrs {
+		known[i] = a.Name
+	}
+	for n := range sb.Attributes {
+		if spec.Attr(n) == nil && suggest(n, known) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

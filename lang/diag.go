@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/stdlib"
 )
 
 // The constructors below are the only way this package makes error
@@ -23,8 +24,21 @@ func errorf(subject hcl.Range, summary, detailFormat string, args ...any) *hcl.D
 // DuplicateDecl reports a name declared twice, naming the first place.
 func DuplicateDecl(kind, name string, first, subject hcl.Range) *hcl.Diagnostic {
 	return errorf(subject, fmt.Sprintf("Duplicate %s %q", kind, name),
-		"A %s named %q is already declared at %s. Names must be unique across all files of a build; rename or remove one of them.",
-		kind, name, first.String())
+		"%s %s named %q is already declared at %s. Names must be unique across all files of a build; rename or remove one of them.",
+		article(kind), kind, name, position(first))
+}
+
+// article is "An" before a kind starting with a vowel sound, else "A".
+func article(kind string) string {
+	if kind != "" && strings.ContainsRune("aeio", rune(kind[0])) || strings.HasPrefix(kind, "ssh") {
+		return "An"
+	}
+	return "A"
+}
+
+// position renders where a range starts as file:line:column.
+func position(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
 // UnknownReference reports a reference to something not declared.
@@ -55,9 +69,58 @@ func Cycle(kind string, path []string, subject hcl.Range) *hcl.Diagnostic {
 		kind, strings.Join(path, " → "))
 }
 
-// InvalidPlatform reports a platform string containerd cannot parse.
+// InvalidPlatform reports a platform string containerd cannot parse, with
+// a suggestion when a close valid platform exists.
 func InvalidPlatform(value string, err error, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Invalid platform", "%s.", strings.TrimSuffix(err.Error(), "."))
+	msg := strings.TrimSuffix(err.Error(), ".")
+	if why, ok := strings.CutPrefix(msg, fmt.Sprintf("invalid platform %q: ", value)); ok {
+		msg = fmt.Sprintf("%q is not a valid platform: %s", value, why)
+	}
+	if s := suggestPlatform(value); s != "" {
+		msg += ". Did you mean " + quote(s) + "?"
+	} else {
+		msg += "."
+	}
+	return errorf(subject, "Invalid platform", "%s", msg)
+}
+
+// Operating systems and architectures for platform suggestions; the
+// authoritative lists are stdlib.ParsePlatform's.
+var (
+	suggestOS   = []string{"linux", "windows", "darwin", "freebsd"}
+	suggestArch = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"}
+)
+
+// suggestPlatform fixes a misspelt OS or architecture ("linux/armm64" →
+// "linux/arm64"), or "" when it finds no valid platform close by.
+func suggestPlatform(value string) string {
+	parts := strings.Split(strings.TrimSpace(value), "/")
+	if len(parts) > 3 || value == "" {
+		return ""
+	}
+	fix := func(s string, known []string) string {
+		if contains(known, s) {
+			return s
+		}
+		if g := suggest(strings.ToLower(s), known); g != "" {
+			return g
+		}
+		return s
+	}
+	if len(parts) == 1 {
+		parts[0] = fix(parts[0], suggestArch)
+	} else {
+		parts[0] = fix(parts[0], suggestOS)
+		parts[1] = fix(parts[1], suggestArch)
+	}
+	s := strings.Join(parts, "/")
+	if s == value {
+		return ""
+	}
+	if _, err := stdlib.ParsePlatform(s); err != nil {
+		return ""
+	}
+	return s
 }
 
 // ValidationFailed reports a variable whose validation condition is false.

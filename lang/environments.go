@@ -112,10 +112,11 @@ func (d *decoder) platforms(a *hcl.Attribute) []ocispecs.Platform {
 		return nil
 	}
 	var out []ocispecs.Platform
-	for _, s := range d.strListValue(a, v) {
+	list := d.strListValue(a, v)
+	for i, s := range list {
 		p, err := stdlib.ParsePlatform(s)
 		if err != nil {
-			d.add(InvalidPlatform(s, err, a.Expr.Range()))
+			d.add(InvalidPlatform(s, err, elemRange(a, i, len(list))))
 			continue
 		}
 		out = append(out, p)

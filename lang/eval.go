@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -66,7 +67,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	}
 	b.eval = e
 	diags = append(diags, e.run()...)
-	return b, dedupe(diags)
+	return b, sortDiagnostics(dedupe(diags), l.order)
 }
 
 // run evaluates in the order the spec documents (spec/language.md,
@@ -95,10 +96,15 @@ func (e *evaluator) run() hcl.Diagnostics {
 	diags = append(diags, e.checkReferences()...)
 	diags = append(diags, e.declareGroups(root)...)
 	diags = append(diags, e.linkTargets()...)
-	if diags.HasErrors() || e.opts.Lenient {
-		// Evaluating targets past an error would only repeat it.
+	if e.opts.Lenient {
 		return diags
 	}
+	// Targets are evaluated even after errors elsewhere, so check reports
+	// every error at once. This does not cascade: a value an error left
+	// undefined (a missing variable, a local in a cycle) is unknown, and
+	// unknown values are skipped silently; a target in a dependency cycle
+	// has no default platforms; HCL's errors about a reference
+	// checkReferences explained are dropped by dedupe.
 	diags = append(diags, e.resolveAll()...)
 	return diags
 }
@@ -146,6 +152,36 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// sortDiagnostics orders diagnostics by file (in load order) and position,
+// those without a range (about options: --env, --var) first. hclsyntax keeps
+// attributes in maps, so without this the order would vary between runs.
+func sortDiagnostics(diags hcl.Diagnostics, fileOrder []string) hcl.Diagnostics {
+	index := make(map[string]int, len(fileOrder))
+	for i, f := range fileOrder {
+		index[f] = i
+	}
+	file := func(r *hcl.Range) int {
+		if i, ok := index[r.Filename]; ok {
+			return i
+		}
+		return len(fileOrder) // files that failed to load, after the others
+	}
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.Filename != b.Filename:
+			if fa, fb := file(a), file(b); fa != fb {
+				return fa < fb
+			}
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+	return diags
 }
 
 // referenceError marks the diagnostics checkReferences makes, in Extra.

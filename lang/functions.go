@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/stdlib"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -118,7 +119,7 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 	spec := TopSchema.Block("function")
 	content, diags := b.Body.Content(spec.BodySchema())
 	d := &decoder{what: `function "` + b.Labels[0] + `"`}
-	d.required(spec, content.Attributes, b.DefRange)
+	d.required(spec, content.Attributes, b.DefRange, b.Body)
 	diags = append(diags, d.diags...)
 	if diags.HasErrors() {
 		return nil, diags
@@ -144,7 +145,7 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 			// Depth-limit calls so a recursive function is an error, not a crash.
 			if int(e.callDepth.Add(1)) > e.limits.MaxCallDepth {
 				e.callDepth.Add(-1)
-				return cty.NilVal, fmt.Errorf("function %s called itself (directly or through others) more than %d levels deep; user functions must not recurse", name, e.limits.MaxCallDepth)
+				return cty.NilVal, recursionError{fmt.Sprintf("function %s called itself (directly or through others) more than %d levels deep; user functions must not recurse", name, e.limits.MaxCallDepth)}
 			}
 			defer e.callDepth.Add(-1)
 			vars := map[string]cty.Value{}
@@ -163,6 +164,15 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 			ctx.Variables = vars
 			v, diags := result.Value(ctx)
 			if diags.HasErrors() {
+				// Pass the depth limit's error up as it is, rather than
+				// wrapped once per level of recursion.
+				for _, d := range diags {
+					if fe, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d); ok {
+						if re, ok := fe.FunctionCallError().(recursionError); ok {
+							return cty.NilVal, re
+						}
+					}
+				}
 				return cty.NilVal, fmt.Errorf("%s", diags.Error())
 			}
 			return v, nil
@@ -177,6 +187,11 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 	f := function.New(&fs)
 	return &f, diags
 }
+
+// recursionError is the error of a call past Limits.MaxCallDepth.
+type recursionError struct{ msg string }
+
+func (e recursionError) Error() string { return e.msg }
 
 func paramNames(a *hcl.Attribute) ([]string, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(a.Expr)

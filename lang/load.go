@@ -165,8 +165,8 @@ func (l *loader) includes(from string, inc *hcl.Attribute) hcl.Diagnostics {
 	d := &decoder{ctx: &hcl.EvalContext{Functions: pureFunctions()}, what: "include"}
 	patterns := d.strList(inc)
 	diags := d.diags
-	rng := inc.Expr.Range()
-	for _, p := range patterns {
+	for i, p := range patterns {
+		rng := elemRange(inc, i, len(patterns))
 		if path.IsAbs(p) || strings.HasPrefix(path.Clean(p), "..") && escapesRoot(from, p) {
 			diags = append(diags, InvalidValue("include", fmt.Sprintf("%q leaves the directory tree of the build files; include files by a path relative to %s that stays inside it.", p, from), rng))
 			continue

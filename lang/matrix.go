@@ -28,7 +28,7 @@ func (e *evaluator) matrixCombos(a *hcl.Attribute, ctx *hcl.EvalContext) ([]cty.
 	var excludes, includes []cty.Value
 	for k, x := range v.AsValueMap() {
 		if !x.CanIterateElements() || x.Type().IsObjectType() || x.Type().IsMapType() {
-			return nil, nil, hcl.Diagnostics{WrongType(fmt.Sprintf("Matrix key %q", k), "a list", typeName(x), rng)}
+			return nil, nil, hcl.Diagnostics{WrongType(fmt.Sprintf("Matrix key %q", k), "a list", typeName(x), matrixItemRange(a, k))}
 		}
 		var vals []cty.Value
 		for it := x.ElementIterator(); it.Next(); {
@@ -42,7 +42,7 @@ func (e *evaluator) matrixCombos(a *hcl.Attribute, ctx *hcl.EvalContext) ([]cty.
 			includes = vals
 		default:
 			if len(vals) == 0 {
-				return nil, nil, hcl.Diagnostics{InvalidValue("matrix", fmt.Sprintf("Matrix key %q has no values, so the matrix has no combinations.", k), rng)}
+				return nil, nil, hcl.Diagnostics{InvalidValue("matrix", fmt.Sprintf("Matrix key %q has no values, so the matrix has no combinations.", k), matrixItemRange(a, k))}
 			}
 			dims[k] = vals
 		}
@@ -69,17 +69,30 @@ func (e *evaluator) matrixCombos(a *hcl.Attribute, ctx *hcl.EvalContext) ([]cty.
 	})
 	for _, inc := range includes {
 		if !inc.Type().IsObjectType() && !inc.Type().IsMapType() {
-			return nil, nil, hcl.Diagnostics{WrongType("Each matrix include", "an object giving a value for every key", typeName(inc), rng)}
+			return nil, nil, hcl.Diagnostics{WrongType("Each matrix include", "an object giving a value for every key", typeName(inc), matrixItemRange(a, "include"))}
 		}
 		m := inc.AsValueMap()
 		for _, k := range keys {
 			if _, ok := m[k]; !ok {
-				return nil, nil, hcl.Diagnostics{InvalidValue("matrix include", fmt.Sprintf("An include entry lacks key %q; give a value for every matrix key.", k), rng)}
+				return nil, nil, hcl.Diagnostics{InvalidValue("matrix include", fmt.Sprintf("An include entry lacks key %q; give a value for every matrix key.", k), matrixItemRange(a, "include"))}
 			}
 		}
 		combos = append(combos, cty.ObjectVal(m))
 	}
 	return combos, keys, nil
+}
+
+// matrixItemRange is the range of one key's value in a matrix written as
+// an object literal, else of the whole matrix expression.
+func matrixItemRange(a *hcl.Attribute, key string) hcl.Range {
+	if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range obj.Items {
+			if hcl.ExprAsKeyword(item.KeyExpr) == key {
+				return item.ValueExpr.Range()
+			}
+		}
+	}
+	return a.Expr.Range()
 }
 
 func product(keys []string, dims map[string][]cty.Value, cur map[string]cty.Value, emit func(map[string]cty.Value)) {

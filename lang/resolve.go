@@ -219,7 +219,9 @@ func (e *evaluator) imageConfig(d *decoder, attrs hcl.Attributes, td *targetDecl
 		StopSignal:  d.str(attrs["stop_signal"]),
 	}
 	if health != nil {
-		d.required(HealthcheckSchema, health.Attributes, td.healthRange)
+		hd := &decoder{what: "healthcheck"}
+		hd.required(HealthcheckSchema, health.Attributes, td.healthRange, td.healthBody)
+		d.add(hd.diags...)
 		own.Healthcheck = &Healthcheck{
 			Test:        d.strList(health.Attributes["test"]),
 			Interval:    d.duration(health.Attributes["interval"]),
@@ -245,7 +247,8 @@ func (d *decoder) ports(a *hcl.Attribute) []string {
 		return nil
 	}
 	out := []string{}
-	for it := v.ElementIterator(); it.Next(); {
+	count := v.LengthInt()
+	for i, it := 0, v.ElementIterator(); it.Next(); i++ {
 		_, p := it.Element()
 		s := valueLabel(p)
 		port, proto, _ := strings.Cut(s, "/")
@@ -254,7 +257,7 @@ func (d *decoder) ports(a *hcl.Attribute) []string {
 		}
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 || !contains([]string{"tcp", "udp", "sctp"}, proto) {
-			d.add(InvalidValue("port", fmt.Sprintf("%q is not a port; write a number from 1 to 65535, optionally with /tcp, /udp or /sctp.", s), a.Expr.Range()))
+			d.add(InvalidValue("port", fmt.Sprintf("%q is not a port; write a number from 1 to 65535, optionally with /tcp, /udp or /sctp.", s), elemRange(a, i, count)))
 			continue
 		}
 		out = append(out, fmt.Sprintf("%d/%s", n, proto))

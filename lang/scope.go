@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -162,19 +163,20 @@ func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env 
 	v.Sensitive = d.boolean(c.Attributes["sensitive"], false)
 	v.HostEnv = d.str(c.Attributes["env"])
 	if a := c.Attributes["default"]; a != nil {
-		v.Default = d.typed(a, d.value(a), v.Type, "default")
+		v.Default = d.typed(a.Expr.Range(), d.value(a), v.Type, fmt.Sprintf("The default of variable %q", name))
 	}
 
 	var val cty.Value
 	if raw, ok := e.opts.Vars[name]; ok {
-		val, v.Source = e.parseOverride(d, name, raw, v.Type), FromOverride
+		val, v.Source = e.parseOverride(d, fmt.Sprintf("The value --var gives variable %q", name), raw, v.Type, nil, v.Sensitive), FromOverride
 	} else if host, ok := e.hostEnv(v.HostEnv); ok {
-		val, v.Source = e.parseOverride(d, name, host, v.Type), FromHostEnv
+		val, v.Source = e.parseOverride(d, fmt.Sprintf("Host environment variable %s (read for variable %q)", v.HostEnv, name), host, v.Type, c.Attributes["env"].Expr.Range().Ptr(), v.Sensitive), FromHostEnv
 	} else if ev, ok := env.Vars[name]; ok {
-		val, v.Source = d.typed(c.Attributes["default"], ev, v.Type, "environment "+env.Name), FromEnvironment
+		val, v.Source = d.typed(e.envVarRange(env, name), ev, v.Type, fmt.Sprintf("The value environment %q gives variable %q", env.Name, name)), FromEnvironment
 	} else if v.Default != cty.NilVal {
 		val, v.Source = v.Default, FromDefault
-	} else {
+	} else if c.Attributes["default"] == nil && !misspelt(b.Body, TopSchema.Block("variable"), "default") {
+		// (A default that failed to evaluate is reported already.)
 		d.add(errorf(b.LabelRanges[0], "No value for required variable",
 			"Variable %q has no default, so it must be set: --var %s=VALUE on the command line, --build-arg %s=VALUE through BuildKit, or vars in the environment.", name, name, name))
 	}
@@ -194,45 +196,76 @@ func (e *evaluator) hostEnv(name string) (string, bool) {
 	return e.opts.HostEnv(name)
 }
 
-// typed converts a value to the variable's type. a may be nil.
-func (d *decoder) typed(a *hcl.Attribute, v cty.Value, t cty.Type, from string) cty.Value {
+// typed converts a value to the variable's type; from says where the
+// value came from, as the start of a sentence.
+func (d *decoder) typed(r hcl.Range, v cty.Value, t cty.Type, from string) cty.Value {
 	if v == cty.NilVal {
 		return cty.NilVal
 	}
 	out, err := convert.Convert(v, t)
 	if err != nil {
-		r := hcl.Range{}
-		if a != nil {
-			r = a.Expr.Range()
-		}
 		d.add(errorf(r, "Invalid value for variable",
-			"The value from %s cannot be used: %s. The variable's type is %s.", from, err, typeexpr.TypeString(t)))
+			"%s cannot be used: %s. The variable's type is %s.", from, err, typeexpr.TypeString(t)))
 		return cty.NilVal
 	}
 	return out
 }
 
+// envVarRange is the range of the value an environment's vars give a
+// variable, or of the environment's vars attribute.
+func (e *evaluator) envVarRange(env *Environment, name string) hcl.Range {
+	b := e.decls.environments.blocks[env.Name]
+	if b == nil {
+		return env.DeclRange
+	}
+	body, ok := b.Body.(*hclsyntax.Body)
+	if !ok || body.Attributes["vars"] == nil {
+		return env.DeclRange
+	}
+	expr := body.Attributes["vars"].Expr
+	if obj, ok := expr.(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range obj.Items {
+			k := hcl.ExprAsKeyword(item.KeyExpr)
+			if k == "" {
+				if kv, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && kv.Type() == cty.String && kv.IsKnown() {
+					k = kv.AsString()
+				}
+			}
+			if k == name {
+				return item.ValueExpr.Range()
+			}
+		}
+	}
+	return expr.Range()
+}
+
 // parseOverride reads a --var or build-arg string: taken as is for string
 // variables, parsed as an HCL expression (a number, [list], {object}) for
 // the others.
-func (e *evaluator) parseOverride(d *decoder, name, raw string, t cty.Type) cty.Value {
+// from says where raw came from, as the start of a sentence; subject is
+// nil for values from the command line.
+func (e *evaluator) parseOverride(d *decoder, from, raw string, t cty.Type, subject *hcl.Range, sensitive bool) cty.Value {
 	if t == cty.String {
 		return cty.StringVal(raw)
 	}
-	expr, pdiags := hclsyntax.ParseExpression([]byte(raw), "--var "+name, hcl.InitialPos)
+	shown := strconv.Quote(raw)
+	if sensitive {
+		shown = "(sensitive)"
+	}
+	expr, pdiags := hclsyntax.ParseExpression([]byte(raw), "value", hcl.InitialPos)
 	var v cty.Value
 	if !pdiags.HasErrors() {
 		v, pdiags = expr.Value(&hcl.EvalContext{Functions: e.funcs})
 	}
 	if pdiags.HasErrors() {
-		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-			Detail: fmt.Sprintf("The value given for %s, %q, is not a valid %s. Write non-string values as HCL, e.g. 3, true, [\"a\", \"b\"] or {k = \"v\"}.", name, raw, typeexpr.TypeString(t))})
+		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable", Subject: subject,
+			Detail: fmt.Sprintf("%s is %s, which is not a valid %s. Write non-string values as HCL, e.g. 3, true, [\"a\", \"b\"] or {k = \"v\"}.", from, shown, typeexpr.TypeString(t))})
 		return cty.NilVal
 	}
 	out, err := convert.Convert(v, t)
 	if err != nil {
-		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable",
-			Detail: fmt.Sprintf("The value given for %s cannot be used: %s. The variable's type is %s.", name, err, typeexpr.TypeString(t))})
+		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable", Subject: subject,
+			Detail: fmt.Sprintf("%s is %s, which cannot be used: %s. The variable's type is %s.", from, shown, err, typeexpr.TypeString(t))})
 		return cty.NilVal
 	}
 	return out
@@ -256,7 +289,7 @@ func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hc
 	spec := TopSchema.Block("variable").Block("validation")
 	c, diags := b.Body.Content(spec.BodySchema())
 	d := &decoder{ctx: ctx, what: "validation"}
-	d.required(spec, c.Attributes, b.DefRange)
+	d.required(spec, c.Attributes, b.DefRange, b.Body)
 	if d.diags.HasErrors() || !v.Value.IsWhollyKnown() {
 		return append(diags, d.diags...)
 	}
@@ -302,14 +335,19 @@ func showValue(v cty.Value) string {
 	if v.IsMarked() || v.ContainsMarked() {
 		return "(sensitive)"
 	}
+	if !v.IsKnown() {
+		return "(not known)"
+	}
 	if v.IsNull() {
 		return "null"
 	}
-	if v.Type() == cty.String {
+	switch v.Type() {
+	case cty.String:
 		return fmt.Sprintf("%q", v.AsString())
-	}
-	if v.Type().IsPrimitiveType() {
-		return fmt.Sprintf("%s", v.GoString()[len("cty."):])
+	case cty.Number:
+		return v.AsBigFloat().Text('f', -1)
+	case cty.Bool:
+		return fmt.Sprint(v.True())
 	}
 	return typeName(v)
 }

@@ -15,7 +15,7 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
 	defer func() { td.add(d.diags...) }()
 	for _, s := range StepSchemas {
 		if s.Type == string(sd.kind) {
-			d.required(s, sd.content.Attributes, sd.block.DefRange)
+			d.required(s, sd.content.Attributes, sd.block.DefRange, sd.block.Body)
 		}
 	}
 	a := sd.content.Attributes
@@ -82,6 +82,8 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec) *RunStep
 			}
 			r.Shell = true
 			r.Args = append(append([]string{}, shell...), v.AsString())
+		case !v.Type().IsListType() && !v.Type().IsTupleType():
+			d.add(WrongType(`The "command" attribute`, "a string (run by the shell) or a list of strings (run as argv)", typeName(v), ca.Expr.Range()))
 		default:
 			r.Args = d.strListValue(ca, v)
 			if r.Args != nil && len(r.Args) == 0 {
@@ -101,7 +103,9 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec) *RunStep
 func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 	label := md.block.Labels[0]
 	a := md.content.Attributes
-	d.required(RunSchema.Block(string(md.kind)), a, md.block.DefRange)
+	md2 := &decoder{what: string(md.kind) + " mount"}
+	md2.required(RunSchema.Block(string(md.kind)), a, md.block.DefRange, md.block.Body)
+	d.add(md2.diags...)
 	m := &Mount{Kind: md.kind, Target: label, Range: blockRange(md.block), Mode: d.mode(a["mode"]),
 		UID: d.integer(a["uid"], -1), GID: d.integer(a["gid"], -1)}
 	switch md.kind {

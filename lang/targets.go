@@ -16,6 +16,7 @@ type targetDecl struct {
 	steps       []*stepDecl
 	health      *hcl.BodyContent
 	healthRange hcl.Range
+	healthBody  hcl.Body
 	instances   []*Target
 	isMatrix    bool
 }
@@ -68,6 +69,7 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 			diags = append(diags, hdiags...)
 			td.health = hc
 			td.healthRange = sb.DefRange
+			td.healthBody = sb.Body
 			continue
 		}
 		sd, sdiags := decodeStepDecl(sb)
@@ -125,7 +127,11 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope) hcl.Diagnostics {
 			continue
 		}
 		if prev, dup := names[name]; dup {
-			diags = append(diags, errorf(ma.Expr.Range(), "Matrix instance names collide",
+			rng := ma.Expr.Range()
+			if na := td.content.Attributes["name"]; na != nil {
+				rng = na.Expr.Range()
+			}
+			diags = append(diags, errorf(rng, "Matrix instance names collide",
 				"The combinations %s and %s are both named %q. Give the target a name that uses every matrix key, e.g. name = \"%s-${matrix.KEY}\".",
 				showCombo(prev), showCombo(combo), name, td.name))
 			continue
@@ -142,7 +148,13 @@ func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState) hcl.
 		return hcl.Diagnostics{DuplicateDecl("target", t.Name, prev.DeclRange, t.DeclRange)}
 	}
 	if t.Name != td.name && e.decls.targets.has(t.Name) {
-		return hcl.Diagnostics{DuplicateDecl("target", t.Name, e.decls.targets.blocks[t.Name].DefRange, t.DeclRange)}
+		rng := td.content.Attributes["matrix"].Expr.Range()
+		if na := td.content.Attributes["name"]; na != nil {
+			rng = na.Expr.Range()
+		}
+		return hcl.Diagnostics{errorf(rng, fmt.Sprintf("Duplicate target %q", t.Name),
+			"An instance of matrix target %q is named %q, like the target declared at %s. Names must be unique; rename that target, or name the instances differently with the name attribute.",
+			td.name, t.Name, position(e.decls.targets.blocks[t.Name].LabelRanges[0]))}
 	}
 	d := &decoder{ctx: st.ctx, what: `target "` + t.Name + `"`}
 	t.Description = d.str(td.content.Attributes["description"])
@@ -161,11 +173,11 @@ func (e *evaluator) instanceState(root *scope, combo cty.Value, ma *hcl.Attribut
 	if combo.Type().HasAttribute("env") {
 		ev := combo.GetAttr("env")
 		if ev.Type() != cty.String {
-			return nil, hcl.Diagnostics{WrongType("The matrix key env", "a list of environment names", typeName(ev), ma.Expr.Range())}
+			return nil, hcl.Diagnostics{WrongType("The matrix key env", "a list of environment names", typeName(ev), matrixItemRange(ma, "env"))}
 		}
 		env := e.environment(ev.AsString())
 		if env == nil {
-			return nil, hcl.Diagnostics{UnknownReference("environment", ev.AsString(), e.decls.environments.order, ma.Expr.Range())}
+			return nil, hcl.Diagnostics{UnknownReference("environment", ev.AsString(), e.decls.environments.order, matrixItemRange(ma, "env"))}
 		}
 		var diags hcl.Diagnostics
 		s, diags = e.scope(env)
