@@ -1,0 +1,128 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/client/llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang"
+)
+
+// Vertex names read like the Dockerfile frontend's, so BuildKit's progress
+// output looks familiar: "[app linux/arm64 3/5] RUN go build ./cmd/app".
+// They show commands and paths, never env values or secrets.
+
+// platformLabel is the run platform, with "->arch" when the target
+// platform differs (cross-compilation), as the Dockerfile frontend shows it.
+func platformLabel(run, target ocispecs.Platform) string {
+	s := platforms.FormatAll(run)
+	if platformKey(run) == platformKey(target) {
+		return s
+	}
+	if run.OS == target.OS {
+		arch := target.Architecture
+		if target.Variant != "" {
+			arch += "/" + target.Variant
+		}
+		return s + "->" + arch
+	}
+	return s + "->" + platforms.FormatAll(target)
+}
+
+func (t *targetBuild) prefix(index int) string {
+	return fmt.Sprintf("[%s %s %d/%d] ", t.n.name, t.label, index, t.total)
+}
+
+func (t *targetBuild) name(index int, desc string) llb.ConstraintsOpt {
+	return llb.WithCustomName(t.prefix(index) + desc)
+}
+
+// describeSource names a source as a copy's --from or a FROM line shows it.
+func describeSource(s lang.Source) string {
+	switch s.Kind {
+	case lang.SourceScratch:
+		return "scratch"
+	case lang.SourceImage:
+		return s.Ref
+	case lang.SourceTarget:
+		return "target." + s.Ref
+	case lang.SourceContext:
+		return "context"
+	case lang.SourceNamedContext:
+		return "contexts." + s.Ref
+	case lang.SourceGit:
+		if s.GitRef != "" {
+			return fmt.Sprintf("git(%s#%s)", s.Ref, s.GitRef)
+		}
+		return fmt.Sprintf("git(%s)", s.Ref)
+	case lang.SourceHTTP:
+		return fmt.Sprintf("http(%s)", s.Ref)
+	case lang.SourceLocal:
+		return fmt.Sprintf("local(%s)", s.Ref)
+	}
+	return string(s.Kind)
+}
+
+// runDesc shows a run step as its author wrote it: the script for a shell
+// command, the exec form for an argv command.
+func runDesc(r *lang.RunStep) string {
+	if r.Shell && len(r.Args) > 0 {
+		return "RUN " + summarizeScript(r.Args[len(r.Args)-1])
+	}
+	return "RUN " + jsonList(r.Args)
+}
+
+// summarizeScript keeps a multi-line script's first line, as the
+// Dockerfile frontend summarizes heredocs.
+func summarizeScript(s string) string {
+	s = strings.TrimSpace(s)
+	first, rest, multi := strings.Cut(s, "\n")
+	if multi && strings.TrimSpace(rest) != "" {
+		return strings.TrimSpace(first) + " ..."
+	}
+	return s
+}
+
+// copyDesc is a copy step in Dockerfile COPY syntax; it is both the vertex
+// name and the history entry.
+func copyDesc(c *lang.CopyStep) string {
+	var b strings.Builder
+	b.WriteString("COPY")
+	if c.From.Kind != lang.SourceContext {
+		b.WriteString(" --from=" + describeSource(c.From))
+	}
+	if c.Parents {
+		b.WriteString(" --parents")
+	}
+	if c.Link {
+		b.WriteString(" --link")
+	}
+	if c.Chown != "" {
+		b.WriteString(" --chown=" + c.Chown)
+	}
+	if c.Chmod >= 0 {
+		fmt.Fprintf(&b, " --chmod=%04o", c.Chmod)
+	}
+	for _, s := range c.Src {
+		b.WriteString(" " + s)
+	}
+	b.WriteString(" " + c.Dest)
+	return b.String()
+}
+
+// fileDesc describes the file-operation steps.
+func fileDesc(s lang.Step) string {
+	switch {
+	case s.File != nil:
+		return "FILE " + s.File.Path
+	case s.Mkdir != nil:
+		return "MKDIR " + s.Mkdir.Path
+	case s.Remove != nil:
+		return "REMOVE " + strings.Join(s.Remove.Paths, " ")
+	case s.Symlink != nil:
+		return "SYMLINK " + s.Symlink.Path + " -> " + s.Symlink.Target
+	}
+	return strings.ToUpper(string(s.Kind))
+}

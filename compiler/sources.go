@@ -1,0 +1,183 @@
+package compiler
+
+import (
+	"net/url"
+	"path"
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/moby/buildkit/client/llb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	digest "github.com/opencontainers/go-digest"
+	"github.com/org/buildlang/lang"
+)
+
+// use says how a step uses a source: what to call the source's vertex,
+// where in the build file it is, and which context paths it needs.
+type use struct {
+	index int    // step number in vertex names
+	desc  string // the step as names show it
+	rng   hcl.Range
+	paths []string // absolute paths the use reads; "/" for everything
+}
+
+// source returns a source's state and, when it has one, its image config.
+func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
+	c := t.c
+	name := t.name(u.index, u.desc)
+	switch src.Kind {
+	case lang.SourceImage:
+		return t.image(src, u)
+	case lang.SourceTarget:
+		// A target read by another is built for its consumer's target platform.
+		dep := c.plan(src.Ref, t.n.platform)
+		c.build(dep)
+		return dep.state, dep.img
+	case lang.SourceContext:
+		return c.context(u.paths), nil
+	case lang.SourceNamedContext:
+		return t.namedContext(src)
+	case lang.SourceGit:
+		opts := []llb.GitOption{name, c.location(u.rng)}
+		if src.GitRef != "" {
+			opts = append(opts, llb.GitRef(src.GitRef))
+		}
+		return llb.Git(src.Ref, "", opts...), nil
+	case lang.SourceHTTP:
+		return t.http(src, u), nil
+	case lang.SourceLocal:
+		opts := append(c.localOpts(src.Ref, src.Ref), name, c.location(u.rng))
+		if len(src.Include) > 0 {
+			opts = append(opts, llb.IncludePatterns(src.Include))
+		}
+		if len(src.Exclude) > 0 {
+			opts = append(opts, llb.ExcludePatterns(src.Exclude))
+		}
+		return llb.Local(src.Ref, opts...), nil
+	}
+	return llb.Scratch(), nil
+}
+
+// image pulls an image for the run platform, pinned to the digest the
+// resolver gave so the layers match the config read.
+func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
+	r := t.c.wantImage(src.Ref, t.run)
+	if r.err != nil {
+		t.c.errorf(src.Range, "Cannot resolve image", "Resolving image %q for %s failed: %s.", src.Ref, platformKey(t.run), r.err)
+		return llb.Scratch(), nil
+	}
+	if r.scratch {
+		return llb.Scratch(), r.img
+	}
+	st := llb.Image(r.ref, llb.Platform(t.run), t.name(u.index, "FROM "+r.name), t.c.location(u.rng))
+	return st, r.img
+}
+
+func (t *targetBuild) http(src lang.Source, u use) llb.State {
+	opts := []llb.HTTPOption{llb.Filename(httpFilename(src.Ref)), t.name(u.index, u.desc), t.c.location(u.rng)}
+	if src.Checksum != "" {
+		d, err := digest.Parse(src.Checksum)
+		if err != nil {
+			t.c.errorf(src.Range, "Invalid checksum", "%q is not a digest: %s. Write it like \"sha256:<64 hex digits>\".", src.Checksum, err)
+		} else {
+			opts = append(opts, llb.Checksum(d))
+		}
+	}
+	return llb.HTTP(src.Ref, opts...)
+}
+
+// httpFilename is the name a download is saved as: the URL's last path
+// element, as the Dockerfile frontend's ADD does.
+func httpFilename(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if base := path.Base(u.Path); base != "." && base != "/" {
+			return base
+		}
+	}
+	return "__unnamed__"
+}
+
+type namedResult struct {
+	nc  *NamedContext
+	err error
+}
+
+func (t *targetBuild) namedContext(src lang.Source) (llb.State, *dockerspec.DockerOCIImage) {
+	c := t.c
+	k := imageKey{src.Ref, platformKey(t.run)}
+	r := c.named[k]
+	if r == nil {
+		r = &namedResult{}
+		if c.req.NamedContexts != nil {
+			r.nc, r.err = c.req.NamedContexts(c.ctx, src.Ref, t.run)
+		}
+		c.named[k] = r
+	}
+	switch {
+	case r.err != nil:
+		c.errorf(src.Range, "Cannot load named context", "Loading contexts.%s failed: %s.", src.Ref, r.err)
+	case r.nc == nil:
+		c.errorf(src.Range, "Named context not provided",
+			"The build reads contexts.%s, but no context named %q was provided. Pass one with --build-context %s=DIR (buildx) or --local %s=DIR (buildctl).",
+			src.Ref, src.Ref, src.Ref, src.Ref)
+	default:
+		return r.nc.State, r.nc.Image
+	}
+	return llb.Scratch(), nil
+}
+
+// lazyOutput stands for the main context until every use is known; the
+// Dockerfile frontend does the same to filter the context to the paths used.
+type lazyOutput struct{ llb.Output }
+
+// context returns the main build context, noting the paths this use reads.
+func (c *compiler) context(paths []string) llb.State {
+	if c.ctxOut == nil {
+		c.ctxOut = &lazyOutput{}
+	}
+	for _, p := range paths {
+		c.ctxPaths[p] = struct{}{}
+	}
+	return llb.NewState(c.ctxOut)
+}
+
+// contextLocal is the main context's llb.Local, following only the paths
+// used unless some use reads all of it.
+func (c *compiler) contextLocal() llb.State {
+	name := c.req.Context.Name
+	if name == "" {
+		name = "context"
+	}
+	hint := c.req.Context.SharedKeyHint
+	if hint == "" {
+		hint = name
+	}
+	opts := append(c.localOpts(name, hint), llb.WithCustomName("[internal] load build context"))
+	if paths := followPaths(c.ctxPaths); len(paths) > 0 {
+		opts = append(opts, llb.FollowPaths(paths))
+	}
+	return llb.Local(name, opts...)
+}
+
+func (c *compiler) localOpts(name, hint string) []llb.LocalOption {
+	uid := c.req.Context.UniqueID
+	if uid == "" {
+		uid = "buildlang"
+	}
+	opts := []llb.LocalOption{llb.SharedKeyHint(hint), llb.LocalUniqueID(uid)}
+	return append(opts, c.req.Context.LocalOpts...)
+}
+
+// followPaths turns the set of used paths into sorted FollowPaths; none
+// when the whole context is used.
+func followPaths(paths map[string]struct{}) []string {
+	if _, all := paths["/"]; all || len(paths) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(paths))
+	for p := range paths {
+		out = append(out, path.Join(".", p))
+	}
+	slices.Sort(out)
+	return out
+}
