@@ -168,6 +168,16 @@ func sortDiagnostics(diags hcl.Diagnostics, fileOrder []string) hcl.Diagnostics 
 		}
 		return len(fileOrder) // files that failed to load, after the others
 	}
+	for _, d := range diags {
+		// HCL's recovery after a syntax error can leave a zero range (a
+		// call with no closing parenthesis); no range beats a wrong one.
+		if d.Subject != nil && d.Subject.Filename == "" {
+			d.Subject = nil
+		}
+		if d.Context != nil && d.Context.Filename == "" {
+			d.Context = nil
+		}
+	}
 	sort.SliceStable(diags, func(i, j int) bool {
 		a, b := diags[i].Subject, diags[j].Subject
 		switch {

@@ -290,10 +290,11 @@ func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hc
 	c, diags := b.Body.Content(spec.BodySchema())
 	d := &decoder{ctx: ctx, what: "validation"}
 	d.required(spec, c.Attributes, b.DefRange, b.Body)
-	if d.diags.HasErrors() || !v.Value.IsWhollyKnown() {
+	cond := c.Attributes["condition"]
+	if d.diags.HasErrors() || cond == nil || !v.Value.IsWhollyKnown() {
+		// (A misspelt condition is reported by HCL, not as missing.)
 		return append(diags, d.diags...)
 	}
-	cond := c.Attributes["condition"]
 	cv, cdiags := cond.Expr.Value(ctx)
 	diags = append(diags, cdiags...)
 	if cdiags.HasErrors() {

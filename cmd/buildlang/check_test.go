@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// buildBinary builds the real buildlang command once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the buildlang binary")
+	}
+	bin := filepath.Join(t.TempDir(), "buildlang")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// writeCase writes a check case's build files into a new directory.
+func writeCase(t *testing.T, name string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "lang", "testdata", "check", name+".txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if f.Name == "options" || f.Name == "diagnostics" {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, bin, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	for _, s := range []string{r.stdout, r.stderr} {
+		if strings.Contains(s, "panic") || strings.Contains(s, "goroutine") {
+			t.Fatalf("buildlang %s crashed:\n%s", strings.Join(args, " "), s)
+		}
+	}
+	return r
+}
+
+type jsonOutput struct {
+	Diagnostics []struct {
+		Severity string `json:"severity"`
+		Summary  string `json:"summary"`
+		Detail   string `json:"detail"`
+		Rule     string `json:"rule"`
+		Range    *struct {
+			Filename string `json:"filename"`
+			Start    struct{ Line, Column int }
+		} `json:"range"`
+	} `json:"diagnostics"`
+}
+
+func TestCheckCommand(t *testing.T) {
+	bin := buildBinary(t)
+
+	t.Run("four errors", func(t *testing.T) {
+		dir := writeCase(t, "acceptance-four-errors")
+		r := run(t, bin, dir, "check", "-f", "build.hcl")
+		if r.code != 1 {
+			t.Errorf("exit code %d, want 1\n%s", r.code, r.stderr)
+		}
+		if n := len(regexp.MustCompile(`(?m)^Error: `).FindAllString(r.stderr, -1)); n != 4 {
+			t.Errorf("%d Error: blocks, want 4:\n%s", n, r.stderr)
+		}
+		// Every error has a position and the source line.
+		if n := len(regexp.MustCompile(`(?m)^  on build\.hcl line \d+`).FindAllString(r.stderr, -1)); n != 4 {
+			t.Errorf("%d positions, want 4:\n%s", n, r.stderr)
+		}
+		for _, want := range []string{
+			`Did you mean "GO_VERSION"?`,
+			`Did you mean "linux/arm64"?`,
+			`target.a → target.b → target.a`,
+			`REPLICAS must be at least 1. (var.REPLICAS is 0)`,
+		} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("output lacks %q:\n%s", want, r.stderr)
+			}
+		}
+	})
+
+	t.Run("four errors as json", func(t *testing.T) {
+		dir := writeCase(t, "acceptance-four-errors")
+		r := run(t, bin, dir, "check", "-f", "build.hcl", "--format", "json")
+		if r.code != 1 {
+			t.Errorf("exit code %d, want 1", r.code)
+		}
+		var out jsonOutput
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
+		}
+		if len(out.Diagnostics) != 4 {
+			t.Fatalf("%d diagnostics, want 4: %s", len(out.Diagnostics), r.stdout)
+		}
+		for _, d := range out.Diagnostics {
+			if d.Severity != "error" || d.Summary == "" || d.Range == nil || d.Range.Filename != "build.hcl" || d.Range.Start.Line == 0 {
+				t.Errorf("bad diagnostic: %+v", d)
+			}
+		}
+	})
+
+	t.Run("warnings only", func(t *testing.T) {
+		dir := writeCase(t, "lint-warnings-only-exit-clean")
+		r := run(t, bin, dir, "check", "-f", "build.hcl", "--var", "EXTRA=1")
+		if r.code != 0 {
+			t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
+		}
+		if strings.Contains(r.stderr, "Error:") || !strings.Contains(r.stderr, "Warning: Base image without a tag") {
+			t.Errorf("want warnings and no errors:\n%s", r.stderr)
+		}
+
+		r = run(t, bin, dir, "check", "--format", "json", "--var", "EXTRA=1")
+		if r.code != 0 {
+			t.Errorf("json: exit code %d, want 0", r.code)
+		}
+		var out jsonOutput
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
+		}
+		rules := map[string]bool{}
+		for _, d := range out.Diagnostics {
+			if d.Severity != "warning" {
+				t.Errorf("not a warning: %+v", d)
+			}
+			rules[d.Rule] = true
+		}
+		if !rules["unused-variable"] || !rules["untagged-base-image"] || !rules[""] {
+			t.Errorf("want findings of unused-variable, untagged-base-image and one without a rule, got %v", rules)
+		}
+	})
+
+	t.Run("clean", func(t *testing.T) {
+		dir := writeCase(t, "clean-full")
+		r := run(t, bin, dir, "check")
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("exit code %d, output:\n%s", r.code, r.stderr)
+		}
+	})
+}
