@@ -9,6 +9,7 @@ require (
 	github.com/moby/buildkit v0.34.2
 	github.com/opencontainers/image-spec v1.1.1
 	github.com/sergi/go-diff v1.4.0
+	github.com/sourcegraph/jsonrpc2 v0.2.3
 	github.com/zclconf/go-cty v1.20.0
 	golang.org/x/tools v0.52.0
 )

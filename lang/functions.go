@@ -24,6 +24,13 @@ func pureFunctions() map[string]function.Function {
 // language server, in the order the spec lists them.
 var SourceFunctionNames = []string{"image", "git", "http", "local"}
 
+// SourceFunction returns the source helper with the given name, so the
+// language server can document it from its Spec as stdlib.Docs does.
+func SourceFunction(name string) (function.Function, bool) {
+	f, ok := sourceFunctions[name]
+	return f, ok
+}
+
 var sourceFunctions = map[string]function.Function{
 	"image": function.New(&function.Spec{
 		Description: "A container image as a source, e.g. image(\"alpine:3.20\").",

@@ -1,0 +1,80 @@
+package lsp
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/org/buildlang/lsp/internal/protocol"
+)
+
+// document is one version of an open document. It is immutable: an edit
+// makes a new document.
+type document struct {
+	uri     protocol.DocumentURI
+	path    string // absolute OS path
+	version int32
+	text    []byte
+	m       *mapper
+}
+
+func newDocument(uri protocol.DocumentURI, version int32, text []byte) *document {
+	return &document{uri: uri, path: uriPath(uri), version: version, text: text, m: newMapper(text)}
+}
+
+// applyChanges returns the document after the changes of one didChange.
+func (d *document) applyChanges(version int32, changes []protocol.TextDocumentContentChangeEvent) (*document, error) {
+	text, m := d.text, d.m
+	for _, c := range changes {
+		if c.Range == nil {
+			text = []byte(c.Text)
+		} else {
+			start, err := m.offset(c.Range.Start)
+			if err != nil {
+				return nil, err
+			}
+			end, err := m.offset(c.Range.End)
+			if err != nil {
+				return nil, err
+			}
+			if end < start {
+				return nil, fmt.Errorf("change range ends before it starts")
+			}
+			next := make([]byte, 0, len(text)-(end-start)+len(c.Text))
+			next = append(next, text[:start]...)
+			next = append(next, c.Text...)
+			next = append(next, text[end:]...)
+			text = next
+		}
+		m = newMapper(text)
+	}
+	return &document{uri: d.uri, path: d.path, version: version, text: text, m: m}, nil
+}
+
+// virtualDir holds documents whose URI is not a file (e.g. untitled:).
+const virtualDir = "/buildlang-lsp-virtual"
+
+// uriPath converts a file URI to an absolute OS path.
+func uriPath(uri protocol.DocumentURI) string {
+	u, err := url.Parse(string(uri))
+	if err != nil || u.Scheme != "file" {
+		name := strings.NewReplacer("/", "_", ":", "_", "\\", "_").Replace(string(uri))
+		return filepath.Join(virtualDir, name)
+	}
+	p := u.Path
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' { // file:///C:/x on Windows
+		p = p[1:]
+	}
+	return filepath.Clean(filepath.FromSlash(p))
+}
+
+// pathURI converts an absolute OS path to a file URI.
+func pathURI(path string) protocol.DocumentURI {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	u := url.URL{Scheme: "file", Path: p}
+	return protocol.DocumentURI(u.String())
+}

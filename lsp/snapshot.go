@@ -1,0 +1,303 @@
+package lsp
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/lint"
+)
+
+// A snapshot is the state of the workspace after one change: the open
+// documents' versions and the builds loaded from them. It is immutable and
+// built lazily, once, then shared by every request and the diagnostics run
+// that ask for it; an edit makes a new snapshot.
+type snapshot struct {
+	id   uint64
+	docs map[string]*document // open documents by absolute path
+	cfg  *config
+
+	loadOnce sync.Once
+	builds   []*buildInfo          // one per root file
+	byPath   map[string]*buildInfo // every file of every build, by absolute path
+
+	diagOnce sync.Once
+	diags    map[string][]*hcl.Diagnostic // by absolute path: what `buildlang check` reports
+}
+
+// config is what every snapshot of a session shares.
+type config struct {
+	opts     Options
+	readFile func(string) ([]byte, error)
+	glob     func(string) ([]string, error)
+	stat     func(string) (fs.FileInfo, error)
+	roots    []string // workspace folders
+	logf     func(format string, args ...any)
+}
+
+// buildInfo is one build: a root file with its includes, loaded leniently
+// so broken files still give structure to the features.
+type buildInfo struct {
+	dir   string // directory of the root file; lang names are relative to it
+	root  string // absolute path of the root file
+	build *lang.Build
+	diags hcl.Diagnostics      // from the lenient load
+	files map[string]*fileInfo // by absolute path
+	order []string             // absolute paths in load order
+
+	indexOnce sync.Once
+	idx       *index
+}
+
+// fileInfo is one file of a build.
+type fileInfo struct {
+	path string // absolute
+	name string // as lang names it: slash-separated, relative to the build's dir
+	file *hcl.File
+	m    *mapper
+	doc  *document // nil for a file read from disk
+}
+
+// overlay is the lang.FileSource of a build: open documents first, then the
+// disk, with names relative to the root file's directory, so includes
+// resolve exactly as `buildlang check` run in that directory resolves them.
+type overlay struct {
+	dir  string
+	docs map[string]*document
+	cfg  *config
+}
+
+func (o overlay) abs(name string) string { return filepath.Join(o.dir, filepath.FromSlash(name)) }
+
+func (o overlay) ReadFile(name string) ([]byte, error) {
+	p := o.abs(name)
+	if d := o.docs[p]; d != nil {
+		return d.text, nil
+	}
+	if strings.HasPrefix(p, virtualDir) {
+		return nil, fs.ErrNotExist
+	}
+	return o.cfg.readFile(p)
+}
+
+func (o overlay) Glob(pattern string) ([]string, error) {
+	if _, err := path.Match(pattern, ""); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	matches, err := o.cfg.glob(o.abs(pattern))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		if rel, err := filepath.Rel(o.dir, m); err == nil {
+			seen[filepath.ToSlash(rel)] = true
+		}
+	}
+	for p := range o.docs {
+		if rel, err := filepath.Rel(o.dir, p); err == nil {
+			rel = filepath.ToSlash(rel)
+			if ok, _ := path.Match(pattern, rel); ok {
+				seen[rel] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// load loads the builds once.
+func (s *snapshot) load() {
+	s.loadOnce.Do(func() {
+		s.byPath = map[string]*buildInfo{}
+		cands := s.candidates()
+		loaded := map[string]*buildInfo{}
+		for _, root := range cands {
+			loaded[root] = s.loadRoot(root, true)
+		}
+		// A candidate another candidate includes is part of that build, not
+		// a build of its own; of two files including each other, the first
+		// by name is the root.
+		for _, root := range cands {
+			b := loaded[root]
+			included := false
+			for _, other := range cands {
+				ob := loaded[other]
+				if other == root || ob.files[root] == nil {
+					continue
+				}
+				if b.files[other] == nil || other < root {
+					included = true
+					break
+				}
+			}
+			if !included {
+				s.builds = append(s.builds, b)
+			}
+		}
+		for _, b := range s.builds {
+			for _, p := range b.order {
+				if s.byPath[p] == nil {
+					s.byPath[p] = b
+				}
+			}
+		}
+	})
+}
+
+// candidates are the files that may be the root of a build: every open
+// document, and every build.hcl in an open document's directory or above
+// (within the workspace) that has an include.
+func (s *snapshot) candidates() []string {
+	set := map[string]bool{}
+	for p := range s.docs {
+		set[p] = true
+		if strings.HasPrefix(p, virtualDir) {
+			continue
+		}
+		dir := filepath.Dir(p)
+		for i := 0; i < 8; i++ {
+			cand := filepath.Join(dir, "build.hcl")
+			if !set[cand] && s.docs[cand] == nil {
+				if src, err := s.cfg.readFile(cand); err == nil && bytes.Contains(src, []byte("include")) {
+					set[cand] = true
+				}
+			}
+			if s.isWorkspaceRoot(dir) {
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *snapshot) isWorkspaceRoot(dir string) bool {
+	for _, r := range s.cfg.roots {
+		if r == dir {
+			return true
+		}
+	}
+	return false
+}
+
+// loadRoot loads the build rooted at the file root.
+func (s *snapshot) loadRoot(root string, lenient bool) (bi *buildInfo) {
+	dir := filepath.Dir(root)
+	bi = &buildInfo{dir: dir, root: root, files: map[string]*fileInfo{}}
+	defer func() {
+		if r := recover(); r != nil {
+			s.cfg.logf("internal error loading %s: %v\n%s", root, r, debug.Stack())
+			bi.build = nil
+			bi.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Internal error", Detail: fmt.Sprintf("The language server failed to load this build: %v. Please report it.", r)}}
+		}
+		if bi.build == nil {
+			bi.build = &lang.Build{Files: map[string]*hcl.File{}}
+			if d := s.docs[root]; d != nil {
+				f, _ := lang.Parse(d.text, filepath.Base(root))
+				bi.build.Files[filepath.Base(root)] = f
+				bi.build.FileOrder = []string{filepath.Base(root)}
+			}
+		}
+		for _, name := range bi.build.FileOrder {
+			f := bi.build.Files[name]
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			fi := &fileInfo{path: p, name: name, file: f, doc: s.docs[p]}
+			if fi.doc != nil {
+				fi.m = fi.doc.m
+			} else {
+				fi.m = newMapper(f.Bytes)
+			}
+			bi.files[p] = fi
+			bi.order = append(bi.order, p)
+		}
+	}()
+	opts := s.cfg.opts.langOptions()
+	opts.Lenient = lenient
+	bi.build, bi.diags = lang.Load(overlay{dir: dir, docs: s.docs, cfg: s.cfg}, []string{filepath.Base(root)}, opts)
+	return bi
+}
+
+// buildFor returns the build holding the file at path, or nil.
+func (s *snapshot) buildFor(path string) *buildInfo {
+	s.load()
+	return s.byPath[path]
+}
+
+// file returns the file at path with its build, or nils.
+func (s *snapshot) file(path string) (*buildInfo, *fileInfo) {
+	b := s.buildFor(path)
+	if b == nil {
+		return nil, nil
+	}
+	return b, b.files[path]
+}
+
+// diagnostics computes, once, what `buildlang check` reports for each
+// build: a full (non-lenient) load, plus the lint rules when it has no
+// errors. Every file of every build gets an entry, empty when clean.
+func (s *snapshot) diagnostics() map[string][]*hcl.Diagnostic {
+	s.load()
+	s.diagOnce.Do(func() {
+		s.diags = map[string][]*hcl.Diagnostic{}
+		for _, b := range s.builds {
+			full := s.loadRoot(b.root, false)
+			diags := full.diags
+			if !diags.HasErrors() {
+				diags = append(diags, s.lint(full)...)
+			}
+			for _, p := range b.order {
+				s.diags[p] = append(s.diags[p], []*hcl.Diagnostic{}...)
+			}
+			for _, d := range diags {
+				p := b.root
+				if d.Subject != nil {
+					if fp := filepath.Join(b.dir, filepath.FromSlash(d.Subject.Filename)); b.files[fp] != nil {
+						p = fp
+					}
+				}
+				s.diags[p] = append(s.diags[p], d)
+			}
+		}
+	})
+	return s.diags
+}
+
+func (s *snapshot) lint(b *buildInfo) (diags hcl.Diagnostics) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.cfg.logf("internal error in lint of %s: %v\n%s", b.root, r, debug.Stack())
+			diags = nil
+		}
+	}()
+	return lint.Run(b.build)
+}
+
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+func defaultConfig(opts Options, logf func(string, ...any)) *config {
+	return &config{opts: opts, readFile: os.ReadFile, glob: filepath.Glob, stat: os.Stat, logf: logf}
+}
