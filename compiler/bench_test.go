@@ -9,11 +9,11 @@ import (
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/compilertest"
 	"github.com/org/buildlang/internal/gen"
 	"github.com/org/buildlang/lang"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 func load(tb testing.TB, src []byte) *lang.Build {

@@ -150,7 +150,6 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 			Target: n.name, Platform: n.platform, State: n.state, Image: n.img, Spec: n.spec,
 		})
 	}
-	c.finish()
 	diags = append(diags, c.diags...)
 	if diags.HasErrors() {
 		return nil, diags

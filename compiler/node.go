@@ -22,10 +22,8 @@ type compiler struct {
 	images map[imageKey]*imageResult
 	named  map[imageKey]*namedResult
 
-	// The main context is one llb.Local for the whole compile, filtered to
-	// the paths every use needs; its output is filled in by finish.
-	ctxOut   *lazyOutput
-	ctxPaths map[string]struct{}
+	// contexts are the main context's sources by the paths they follow.
+	contexts map[string]llb.Output
 
 	sourceMaps map[string]*llb.SourceMap
 	diags      hcl.Diagnostics
@@ -58,7 +56,7 @@ func newCompiler(ctx context.Context, b *lang.Build, req Request) *compiler {
 		nodes:      map[nodeKey]*node{},
 		images:     map[imageKey]*imageResult{},
 		named:      map[imageKey]*namedResult{},
-		ctxPaths:   map[string]struct{}{},
+		contexts:   map[string]llb.Output{},
 		sourceMaps: map[string]*llb.SourceMap{},
 		seen:       map[diagKey]bool{},
 	}
@@ -152,12 +150,5 @@ func (c *compiler) build(n *node) {
 		n.img = withPlatform(n.canon.img, n.platform)
 	default:
 		n.state, n.img = newTargetBuild(c, n).compile()
-	}
-}
-
-// finish completes what needs every use known: the main context's paths.
-func (c *compiler) finish() {
-	if c.ctxOut != nil {
-		c.ctxOut.Output = c.contextLocal().Output()
 	}
 }

@@ -26,6 +26,7 @@ type imageResult struct {
 	ref      string // what llb.Image pulls: pinned to the digest when resolved
 	img      *dockerspec.DockerOCIImage
 	scratch  bool // the image has no layers
+	invalid  bool // the reference does not parse
 	err      error
 }
 
@@ -39,7 +40,7 @@ func (c *compiler) wantImage(ref string, p ocispecs.Platform) *imageResult {
 	c.images[k] = r
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		r.err = fmt.Errorf("%q is not a valid image reference: %w", ref, err)
+		r.err, r.invalid = err, true
 		return r
 	}
 	named = reference.TagNameOnly(named)

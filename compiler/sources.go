@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
@@ -34,7 +35,7 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 		c.build(dep)
 		return dep.state, dep.img
 	case lang.SourceContext:
-		return c.context(u.paths), nil
+		return t.context(u.paths), nil
 	case lang.SourceNamedContext:
 		return t.namedContext(src)
 	case lang.SourceGit:
@@ -62,6 +63,10 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 // resolver gave so the layers match the config read.
 func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
 	r := t.c.wantImage(src.Ref, t.run)
+	if r.invalid {
+		t.c.errorf(src.Range, "Invalid image reference", "%q is not an image reference: %s. Write one like \"alpine:3.20\" or \"ghcr.io/org/app@sha256:...\".", src.Ref, r.err)
+		return llb.Scratch(), nil
+	}
 	if r.err != nil {
 		t.c.errorf(src.Range, "Cannot resolve image", "Resolving image %q for %s failed: %s.", src.Ref, platformKey(t.run), r.err)
 		return llb.Scratch(), nil
@@ -126,24 +131,40 @@ func (t *targetBuild) namedContext(src lang.Source) (llb.State, *dockerspec.Dock
 	return llb.Scratch(), nil
 }
 
-// lazyOutput stands for the main context until every use is known; the
-// Dockerfile frontend does the same to filter the context to the paths used.
+// lazyOutput stands for a target's view of the main context until all its
+// steps are compiled; the Dockerfile frontend does the same to filter the
+// context to the paths its stages use.
 type lazyOutput struct{ llb.Output }
 
 // context returns the main build context, noting the paths this use reads.
-func (c *compiler) context(paths []string) llb.State {
-	if c.ctxOut == nil {
-		c.ctxOut = &lazyOutput{}
+// Each target gets its own context source, following only the paths its
+// own steps read, so its definition does not depend on what else is
+// compiled; targets reading the same paths share one source.
+func (t *targetBuild) context(paths []string) llb.State {
+	if t.ctxOut == nil {
+		t.ctxOut = &lazyOutput{}
+		t.ctxPaths = map[string]struct{}{}
 	}
 	for _, p := range paths {
-		c.ctxPaths[p] = struct{}{}
+		t.ctxPaths[p] = struct{}{}
 	}
-	return llb.NewState(c.ctxOut)
+	return llb.NewState(t.ctxOut)
 }
 
-// contextLocal is the main context's llb.Local, following only the paths
-// used unless some use reads all of it.
-func (c *compiler) contextLocal() llb.State {
+// finishContext fills in the target's context source once its paths are known.
+func (t *targetBuild) finishContext() {
+	if t.ctxOut != nil {
+		t.ctxOut.Output = t.c.contextLocal(followPaths(t.ctxPaths))
+	}
+}
+
+// contextLocal is the main context's llb.Local following paths (all of it
+// when paths is empty), one per distinct set of paths.
+func (c *compiler) contextLocal(paths []string) llb.Output {
+	key := strings.Join(paths, "\x00")
+	if out := c.contexts[key]; out != nil {
+		return out
+	}
 	name := c.req.Context.Name
 	if name == "" {
 		name = "context"
@@ -153,10 +174,12 @@ func (c *compiler) contextLocal() llb.State {
 		hint = name
 	}
 	opts := append(c.localOpts(name, hint), llb.WithCustomName("[internal] load build context"))
-	if paths := followPaths(c.ctxPaths); len(paths) > 0 {
+	if len(paths) > 0 {
 		opts = append(opts, llb.FollowPaths(paths))
 	}
-	return llb.Local(name, opts...)
+	out := llb.Local(name, opts...).Output()
+	c.contexts[key] = out
+	return out
 }
 
 func (c *compiler) localOpts(name, hint string) []llb.LocalOption {

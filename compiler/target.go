@@ -18,6 +18,9 @@ type targetBuild struct {
 	img   *dockerspec.DockerOCIImage
 	wd    string // working directory of steps
 	user  string // user of run steps
+
+	ctxOut   *lazyOutput // this target's view of the main context
+	ctxPaths map[string]struct{}
 }
 
 func newTargetBuild(c *compiler, n *node) *targetBuild {
@@ -42,6 +45,7 @@ func (t *targetBuild) compile() (llb.State, *dockerspec.DockerOCIImage) {
 		st = t.step(i+2, s, st)
 	}
 	applyImageConfig(t.img, &t.spec.Image, epoch)
+	t.finishContext()
 	return st, t.img
 }
 

@@ -119,11 +119,7 @@ type Output struct {
 
 // Run loads and compiles a case with the fixed resolver.
 func (c *Case) Run(ctx context.Context) (*Output, error) {
-	fsys := fstest.MapFS{}
-	for name, data := range c.Files {
-		fsys[name] = &fstest.MapFile{Data: data}
-	}
-	b, diags := lang.Load(lang.FS(fsys), c.Entry, lang.Options{Env: c.Env, Vars: c.Vars, HostEnv: c.HostEnv})
+	b, diags := c.load()
 	out := &Output{Build: b, Diags: diags}
 	if diags.HasErrors() {
 		return out, nil
@@ -147,6 +143,15 @@ func (c *Case) Run(ctx context.Context) (*Output, error) {
 		out.Defs = append(out.Defs, def)
 	}
 	return out, nil
+}
+
+// load loads the case's build files.
+func (c *Case) load() (*lang.Build, hcl.Diagnostics) {
+	fsys := fstest.MapFS{}
+	for name, data := range c.Files {
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	return lang.Load(lang.FS(fsys), c.Entry, lang.Options{Env: c.Env, Vars: c.Vars, HostEnv: c.HostEnv})
 }
 
 // LocalContexts provides the named contexts as llb.Local sources of the

@@ -26,6 +26,7 @@ var Images = map[string]dockerspec.DockerOCIImageConfig{
 	"docker.io/library/busybox": cfg([]string{"PATH=" + unixPath}, "", "", []string{"sh"}),
 	"docker.io/library/alpine":  cfg([]string{"PATH=" + unixPath}, "", "", []string{"/bin/sh"}),
 	"docker.io/library/debian":  cfg([]string{"PATH=" + unixPath}, "", "", []string{"bash"}),
+	"docker.io/library/nginx":   cfg([]string{"PATH=" + unixPath, "NGINX_VERSION=1.27.3"}, "", "", []string{"nginx", "-g", "daemon off;"}),
 	"docker.io/library/golang": cfg([]string{"PATH=/go/bin:/usr/local/go/bin:" + unixPath, "GOLANG_VERSION=1.23.4", "GOTOOLCHAIN=local", "GOPATH=/go"},
 		"/go", "", nil),
 	"docker.io/library/node": cfg([]string{"PATH=" + unixPath, "NODE_VERSION=20.18.1", "YARN_VERSION=1.22.22"}, "", "", []string{"node"}),
