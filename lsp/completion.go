@@ -163,7 +163,7 @@ func (cb *completer) complete() {
 		cb.enumValues(false)
 	case c.body && c.lineEmpty:
 		cb.bodyItems()
-	case c.body:
+	case c.body && c.attr == "":
 		// After a block type: labels are typed in quotes.
 	case len(c.trav) > 0:
 		cb.names()

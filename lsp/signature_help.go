@@ -34,9 +34,18 @@ func signatureHelp(ctx context.Context, s *Server, snap *snapshot, p *protocol.S
 		}
 		st := from + i
 		en := st + len(prm.Name)
-		// Include the type up to the next ',' or ')'.
-		if j := strings.IndexAny(d.signature[en:], ",)"); j >= 0 {
-			en += j
+		// Include the type, up to the next ',' or ')' outside brackets.
+		for depth := 0; en < len(d.signature); en++ {
+			c := d.signature[en]
+			if depth == 0 && (c == ',' || c == ')' || c == ']') {
+				break
+			}
+			switch c {
+			case '(', '[':
+				depth++
+			case ')', ']':
+				depth--
+			}
 		}
 		pi := protocol.ParameterInformation{Label: [2]uint32{uint32(utf16String(d.signature[:st])), uint32(utf16String(d.signature[:en]))}}
 		if prm.Description != "" {

@@ -281,11 +281,11 @@ func (w *walker) ident(i int, body bool) role {
 		}
 		return roleRefMember
 	}
-	if w.nextType(i) == hclsyntax.TokenOParen {
-		return roleFunction
-	}
 	if w.exprAttr() == "type" && len(w.blockPath()) > 0 && w.blockPath()[0].block == "variable" && typeKeywords[name] {
 		return roleType
+	}
+	if w.nextType(i) == hclsyntax.TokenOParen {
+		return roleFunction
 	}
 	switch name {
 	case "true", "false", "null", "for", "in", "if", "endif", "endfor", "else":
