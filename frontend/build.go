@@ -1,0 +1,119 @@
+package frontend
+
+import (
+	"context"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/lang"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// build compiles the target once per platform and solves each, letting
+// dockerui assemble a single or multi-platform result with image configs.
+func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Build, t *lang.Target, sm sourceMaps) (*client.Result, error) {
+	if len(bc.TargetPlatforms) == 0 {
+		bc.TargetPlatforms = t.DefaultPlatforms
+		bc.MultiPlatformRequested = len(t.DefaultPlatforms) > 1
+	}
+	req, err := compileRequest(ctx, c, bc, t, sm)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
+		r := req
+		r.Platforms = []ocispecs.Platform{*platform}
+		res, diags := compiler.Compile(ctx, b, r)
+		if diags.HasErrors() {
+			return nil, diagnosticsError(diags, sm)
+		}
+		out := res.Outputs[0]
+		def, err := out.Marshal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		solved, err := c.Solve(ctx, client.SolveRequest{
+			Definition:   def.ToPB(),
+			CacheImports: append(append([]client.CacheOptionsEntry{}, bc.CacheImports...), policyImports(b, out.Spec)...),
+		})
+		if err != nil {
+			return nil, err
+		}
+		ref, err := solved.SingleRef()
+		if err != nil {
+			return nil, err
+		}
+		return &dockerui.BuildResult{Reference: ref, Image: out.Image}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rb.Finalize()
+}
+
+// compileRequest connects the compiler to the gateway: images resolve
+// through it, the main and named contexts come from dockerui (so
+// .dockerignore and --build-context work as in the Dockerfile frontend).
+func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t *lang.Target, sm sourceMaps) (compiler.Request, error) {
+	ignore, err := bc.DockerIgnorePatterns(ctx)
+	if err != nil {
+		return compiler.Request{}, err
+	}
+	localOpts := []llb.LocalOption{llb.SessionID(bc.BuildOpts().SessionID)}
+	if len(ignore) > 0 {
+		localOpts = append(localOpts, llb.ExcludePatterns(ignore))
+	}
+	return compiler.Request{
+		Targets:  []string{t.Name},
+		Resolver: sourceresolver.NewImageMetaResolver(c),
+		NamedContexts: func(ctx context.Context, name string, p ocispecs.Platform) (*compiler.NamedContext, error) {
+			nc, err := bc.NamedContext(name, dockerui.ContextOpt{Platform: &p})
+			if err != nil || nc == nil {
+				return nil, err
+			}
+			st, img, err := nc.Load(ctx)
+			if err != nil || st == nil {
+				return nil, err
+			}
+			return &compiler.NamedContext{State: *st, Image: img}, nil
+		},
+		Context: compiler.ContextOptions{LocalOpts: localOpts},
+		NoCache: bc.IsNoCache(t.Name) || bc.IsNoCache(t.Block),
+		SourceState: func(filename string) *llb.State {
+			if m := sm[filename]; m != nil {
+				return m.State
+			}
+			return nil
+		},
+	}, nil
+}
+
+// policyImports are the cache imports of the target's cache policy that a
+// frontend can use on its own: registry caches. Local and other
+// client-side caches need the client (buildctl --import-cache, buildlang build).
+func policyImports(b *lang.Build, spec *lang.TargetSpec) []client.CacheOptionsEntry {
+	if spec == nil || spec.Cache == "" {
+		return nil
+	}
+	p := b.Cache(spec.Cache)
+	if p == nil {
+		return nil
+	}
+	var out []client.CacheOptionsEntry
+	for _, imp := range p.Import {
+		if imp["type"] != "registry" {
+			continue
+		}
+		attrs := map[string]string{}
+		for k, v := range imp {
+			if k != "type" {
+				attrs[k] = v
+			}
+		}
+		out = append(out, client.CacheOptionsEntry{Type: imp["type"], Attrs: attrs})
+	}
+	return out
+}
