@@ -7,9 +7,9 @@ import (
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // build compiles the target once per platform and solves each, letting
