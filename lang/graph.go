@@ -78,8 +78,8 @@ func (e *evaluator) blockOf(name string) string {
 }
 
 // defaultPlatforms walks targets consumers-first: a target's platforms are
-// its own, else the union of its consumers', else the environment's, else
-// the build platform.
+// its own, else those it inherits, else the union of its consumers', else
+// the environment's, else the build platform.
 func (e *evaluator) defaultPlatforms(depsFirst []string) {
 	consumers := map[string][]*Target{}
 	for _, t := range e.build.Targets {
@@ -92,6 +92,8 @@ func (e *evaluator) defaultPlatforms(depsFirst []string) {
 		switch {
 		case len(t.Platforms) > 0:
 			t.DefaultPlatforms = t.Platforms
+		case len(e.inheritedPlatforms(t, 0)) > 0:
+			t.DefaultPlatforms = e.inheritedPlatforms(t, 0)
 		case len(consumers[t.Name]) > 0:
 			var ps []ocispecs.Platform
 			for _, c := range consumers[t.Name] {
@@ -107,6 +109,33 @@ func (e *evaluator) defaultPlatforms(depsFirst []string) {
 			t.DefaultPlatforms = []ocispecs.Platform{e.build.BuildPlatform}
 		}
 	}
+}
+
+// inheritedPlatforms are the platforms of the last target t inherits that
+// has platforms of its own or inherited. Cycles are rejected before this
+// runs; depth only guards against them anyway.
+func (e *evaluator) inheritedPlatforms(t *Target, depth int) []ocispecs.Platform {
+	if len(t.Platforms) > 0 || depth > len(e.build.Targets) {
+		return t.Platforms
+	}
+	a := t.decl.content.Attributes["inherits"]
+	if a == nil {
+		return nil
+	}
+	v, diags := a.Expr.Value(t.state.ctx)
+	if diags.HasErrors() || !v.CanIterateElements() {
+		return nil // reported when the target is resolved
+	}
+	var out []ocispecs.Platform
+	for it := v.ElementIterator(); it.Next(); {
+		_, pv := it.Element()
+		if r := refOf(pv); r != nil && r.Kind == "target" && r.Instances == nil && e.instances[r.Name] != nil {
+			if ps := e.inheritedPlatforms(e.instances[r.Name], depth+1); len(ps) > 0 {
+				out = ps
+			}
+		}
+	}
+	return out
 }
 
 // appendPlatforms appends platforms not already present, keeping order.

@@ -30,6 +30,7 @@ type refScope struct {
 	hasMatrix  bool
 	inEnv      bool // environment blocks see only functions and cache
 	inVariable bool // a variable's type is a type expression, not a value
+	inLocals   bool // locals are evaluated before targets exist
 }
 
 // checkReferences walks every expression of every file and reports
@@ -54,6 +55,8 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 				sc.inEnv = true
 			case "variable":
 				sc.inVariable = true
+			case "locals":
+				sc.inLocals = true
 			case "target":
 				sc.inTarget = true
 				if m := b.Body.Attributes["matrix"]; m != nil {
@@ -98,6 +101,10 @@ func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic
 	if sc.inEnv && root != "cache" {
 		return errorf(rootRange, "Reference not allowed here",
 			"Environments and includes are evaluated before variables, locals and targets, so they may use only functions and cache.NAME; %q is not available here.", root)
+	}
+	if sc.inLocals && root == "target" {
+		return errorf(rootRange, "Reference not allowed here",
+			"Locals are evaluated before targets (a matrix may use them, so the targets are not known yet); refer to target.NAME where it is used, in a target or group, instead of in a local value.")
 	}
 	switch root {
 	case "matrix":
