@@ -161,3 +161,15 @@ func (c *client) waitDiagnostics(uris ...protocol.DocumentURI) map[protocol.Docu
 		}
 	}
 }
+
+// waitFor polls cond until it holds, for at most 30 seconds.
+func waitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 30s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,217 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/lint"
+	"github.com/org/buildlang/lsp/internal/protocol"
+	"github.com/sourcegraph/jsonrpc2"
+)
+
+// TestPanicIsReported checks a panicking handler is answered with an
+// internal error and logged, and the server goes on serving.
+func TestPanicIsReported(t *testing.T) {
+	requests["buildlang/testPanic"] = func(context.Context, *Server, *snapshot, json.RawMessage) (any, error) {
+		panic("boom")
+	}
+	defer delete(requests, "buildlang/testPanic")
+	c := startServer(t, Options{})
+	err := c.tryCall("buildlang/testPanic", nil, nil)
+	var rpcErr *jsonrpc2.Error
+	if !asRPCError(err, &rpcErr) || rpcErr.Code != protocol.CodeInternalError {
+		t.Fatalf("got %v, want an internal error", err)
+	}
+	c.mu.Lock()
+	logged := len(c.logs) > 0 && strings.Contains(c.logs[0].Message, "boom") && c.logs[0].Type == protocol.MessageError
+	c.mu.Unlock()
+	if !logged {
+		t.Errorf("panic not logged: %+v", c.logs)
+	}
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, `target "app" { from = "alpine" }`)
+	var h *protocol.Hover
+	c.call("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri},
+		Position: protocol.Position{Line: 0, Character: 17}}, &h)
+	if h == nil || !strings.Contains(h.Contents.Value, "from") {
+		t.Errorf("hover after a panic: %+v", h)
+	}
+}
+
+func asRPCError(err error, target **jsonrpc2.Error) bool {
+	e, ok := err.(*jsonrpc2.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+// TestIncrementalChanges edits a document with non-ASCII text through
+// incremental changes and checks diagnostics follow each version.
+func TestIncrementalChanges(t *testing.T) {
+	c := startServer(t, Options{DiagnosticsDelay: -1})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	text := "# café 😀\ntarget \"app\" {\n  from = \"alpine:3.20\"\n  description = \"é😀\"\n  network = \"host\"\n}\n"
+	c.open(uri, text)
+	if d := c.waitDiagnostics(uri)[uri].Diagnostics; len(d) != 0 {
+		t.Fatalf("clean file: %v", d)
+	}
+	// Replace "host" (line 4, after ASCII) by "hots": an error.
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+		Start: protocol.Position{Line: 4, Character: 13}, End: protocol.Position{Line: 4, Character: 17}}, Text: "hots"})
+	d := c.waitDiagnostics(uri)[uri].Diagnostics
+	if len(d) != 1 || !strings.HasPrefix(d[0].Message, "Invalid network") ||
+		d[0].Range != (protocol.Range{Start: protocol.Position{Line: 4, Character: 12}, End: protocol.Position{Line: 4, Character: 18}}) {
+		t.Fatalf("after the change: %+v", d)
+	}
+	// Insert text after the emoji on line 3 (character 20 is after "é😀":
+	// 17 + 1 + 2 units), then delete it again in a second change of the
+	// same notification, and fix the error.
+	c.change(uri,
+		protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+			Start: protocol.Position{Line: 3, Character: 20}, End: protocol.Position{Line: 3, Character: 20}}, Text: "ü🎉"},
+		protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+			Start: protocol.Position{Line: 4, Character: 13}, End: protocol.Position{Line: 4, Character: 17}}, Text: "none"})
+	if d := c.waitDiagnostics(uri)[uri].Diagnostics; len(d) != 0 {
+		t.Fatalf("after the fix: %+v", d)
+	}
+	var syms []protocol.DocumentSymbol
+	c.call("textDocument/documentSymbol", protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}}, &syms)
+	if len(syms) != 1 || syms[0].Name != "app" {
+		t.Fatalf("symbols: %+v", syms)
+	}
+	var h *protocol.Hover
+	c.call("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri},
+		Position: protocol.Position{Line: 3, Character: 4}}, &h)
+	if h == nil || !strings.Contains(h.Contents.Value, "description") {
+		t.Fatalf("hover: %+v", h)
+	}
+	// The server's copy matches the edits: formatting returns it whole.
+	want := strings.Replace(strings.Replace(text, "é😀\"", "é😀ü🎉\"", 1), "host", "none", 1)
+	s := c.serverText(t, uri)
+	if s != want {
+		t.Fatalf("server text:\n%s\nwant:\n%s", s, want)
+	}
+	// Closing the document clears its diagnostics.
+	c.conn.Notify(context.Background(), "textDocument/didClose", protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}})
+	waitFor(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		p := c.diags[uri]
+		return p.Version == nil && len(p.Diagnostics) == 0
+	})
+}
+
+// serverText reads back the server's copy of a document through a
+// test-only method.
+func (c *client) serverText(t *testing.T, uri protocol.DocumentURI) string {
+	var text string
+	c.call("buildlang/testText", protocol.TextDocumentIdentifier{URI: uri}, &text)
+	return text
+}
+
+func init() {
+	requests["buildlang/testText"] = handle(func(ctx context.Context, s *Server, snap *snapshot, p *protocol.TextDocumentIdentifier) (string, error) {
+		return string(snap.docs[docPath(p.URI)].text), nil
+	})
+}
+
+// TestIncludedFileFindsItsBuild opens only an included file: the server
+// finds the build.hcl that includes it on disk and publishes diagnostics
+// for both files.
+func TestIncludedFileFindsItsBuild(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "build.hcl", "include = [\"inc/*.hcl\"]\nvariable \"V\" {\n  default = \"1\"\n}\ntarget \"app\" {\n  from = \"alpine:${var.V}\"\n  network = \"hots\"\n}\n")
+	write(t, dir, "inc/common.hcl", "target \"lib\" {\n  from = target.app\n  tags = [var.V]\n}\n")
+	c := startServer(t, Options{DiagnosticsDelay: -1})
+	inc := pathURI(filepath.Join(dir, "inc", "common.hcl"))
+	root := pathURI(filepath.Join(dir, "build.hcl"))
+	c.open(inc, "target \"lib\" {\n  from = target.app\n  tags = [var.V]\n}\n")
+	c.waitDiagnostics(inc)
+	waitFor(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		d := c.diags[root].Diagnostics
+		return len(d) == 1 && strings.HasPrefix(d[0].Message, "Invalid network")
+	})
+	var locs []protocol.Location
+	c.call("textDocument/definition", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: inc},
+		Position: protocol.Position{Line: 2, Character: 14}}, &locs)
+	if len(locs) != 1 || locs[0].URI != root || locs[0].Range.Start.Line != 1 {
+		t.Fatalf("definition of var.V from the included file: %+v", locs)
+	}
+}
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDiagnosticsMatchCheck opens every example build and compares the
+// published diagnostics with what `buildlang check` computes: a
+// non-lenient lang.Load, plus lint.Run when there are no errors.
+func TestDiagnosticsMatchCheck(t *testing.T) {
+	roots, _ := filepath.Glob("../examples/*/build.hcl")
+	if len(roots) == 0 {
+		t.Skip("no examples")
+	}
+	for _, root := range roots {
+		t.Run(filepath.Base(filepath.Dir(root)), func(t *testing.T) {
+			abs, _ := filepath.Abs(root)
+			dir := filepath.Dir(abs)
+			b, diags := lang.Load(overlay{dir: dir, docs: map[string]*document{}, cfg: defaultConfig(Options{}, t.Logf)}, []string{"build.hcl"}, lang.Options{})
+			if !diags.HasErrors() {
+				diags = append(diags, lint.Run(b)...)
+			}
+			var want []string
+			for _, d := range diags {
+				want = append(want, diagKey(dir, d))
+			}
+			sort.Strings(want)
+
+			c := startServer(t, Options{DiagnosticsDelay: -1})
+			src, err := os.ReadFile(abs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			uri := pathURI(abs)
+			c.open(uri, string(src))
+			all := c.waitDiagnostics(uri)
+			var got []string
+			for u, p := range all {
+				for _, d := range p.Diagnostics {
+					rel, _ := filepath.Rel(dir, uriPath(u))
+					summary, _, _ := strings.Cut(d.Message, "\n")
+					got = append(got, filepath.ToSlash(rel)+":"+fmtPos(d.Range.Start)+": "+summary)
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("server:\n%s\ncheck:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+func diagKey(dir string, d *hcl.Diagnostic) string {
+	name, pos := "build.hcl", "1:1"
+	if d.Subject != nil {
+		name = d.Subject.Filename
+		src, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		pos = fmtPos(newMapper(src).position(d.Subject.Start.Byte))
+	}
+	return name + ":" + pos + ": " + d.Summary
+}
