@@ -1,0 +1,371 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/format"
+	"github.com/org/buildlang/lang/lint"
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+func TestReferenceUpToDate(t *testing.T) {
+	got, err := os.ReadFile("reference.md")
+	if err != nil {
+		t.Fatalf("%v\nregenerate it with: go generate ./spec (or go run ./spec/internal/genref > spec/reference.md)", err)
+	}
+	want := RenderReference()
+	if !bytes.Equal(got, want) {
+		t.Fatalf("spec/reference.md is out of date; regenerate it with:\n\tgo generate ./spec\nor\n\tgo run ./spec/internal/genref > spec/reference.md\n(-file +generated):\n%s",
+			lineDiff(string(got), string(want)))
+	}
+}
+
+// docs are the Markdown files whose samples are checked. Strict ones
+// (written by hand, copied by users) must also be free of lint warnings
+// except in samples fenced as "hcl warning".
+func docs(t *testing.T) map[string]bool {
+	t.Helper()
+	names, err := filepath.Glob("*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{"../README.md": true}
+	for _, n := range names {
+		out[n] = n == "language.md"
+	}
+	return out
+}
+
+// TestSamples checks every hcl sample of spec/*.md and README.md: it is
+// formatted, and it loads (with lint) as its fence says it does.
+func TestSamples(t *testing.T) {
+	counts := map[string]int{}
+	for doc, strict := range docs(t) {
+		md, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples, err := Samples(doc, md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys := fstest.MapFS{} // the file= samples seen so far
+		for _, s := range samples {
+			counts[doc]++
+			t.Run(s.String(), func(t *testing.T) {
+				checkSample(t, s, fsys, strict)
+			})
+		}
+	}
+	total := 0
+	for doc, n := range counts {
+		t.Logf("%s: %d samples", doc, n)
+		total += n
+	}
+	t.Logf("%d samples in all", total)
+	// A floor, so a broken extractor cannot pass by finding nothing.
+	if counts["language.md"] < 40 {
+		t.Errorf("language.md has %d hcl samples; expected at least 40", counts["language.md"])
+	}
+}
+
+func checkSample(t *testing.T, s Sample, fsys fstest.MapFS, strict bool) {
+	_, pdiags := lang.Parse([]byte(s.Code), s.File)
+	if !pdiags.HasErrors() {
+		out, diags := format.Source([]byte(s.Code), s.File)
+		if diags.HasErrors() {
+			t.Errorf("format: %s", diags.Error())
+		} else if string(out) != s.Code {
+			t.Errorf("sample is not formatted (-sample +formatted):\n%s", lineDiff(s.Code, string(out)))
+		}
+	}
+	if s.Kind == "file" {
+		if pdiags.HasErrors() {
+			t.Errorf("file sample has syntax errors: %s", pdiags.Error())
+		}
+		fsys[s.File] = &fstest.MapFile{Data: []byte(s.Code)}
+		return
+	}
+
+	files := fstest.MapFS{}
+	for k, v := range fsys {
+		files[k] = v
+	}
+	files[s.File] = &fstest.MapFile{Data: []byte(s.Code)}
+	b, diags := lang.Load(lang.FS(files), []string{s.File}, lang.Options{Env: s.Env})
+	if !diags.HasErrors() {
+		diags = append(diags, lint.Run(b)...)
+	}
+	var errs, warns int
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	rendered := render(b, diags)
+	switch s.Kind {
+	case "error":
+		if errs == 0 {
+			t.Errorf("fenced as hcl error, but it loads without errors:\n%s", rendered)
+		}
+	case "warning":
+		if errs > 0 || warns == 0 {
+			t.Errorf("fenced as hcl warning, so it must load with warnings and no errors; got:\n%s", rendered)
+		}
+	default:
+		if errs > 0 || strict && warns > 0 {
+			t.Errorf("sample does not load cleanly (fence it as hcl error or hcl warning if that is its point):\n%s", rendered)
+		}
+	}
+	if s.Want != "" && strings.TrimSpace(rendered) != strings.TrimSpace(s.Want) {
+		t.Errorf("diagnostics differ from the text block after the sample (-doc +got):\n%s", lineDiff(strings.TrimSpace(s.Want)+"\n", strings.TrimSpace(rendered)+"\n"))
+	}
+}
+
+// render prints diagnostics as `buildlang check` does when not on a terminal.
+func render(b *lang.Build, diags hcl.Diagnostics) string {
+	var buf bytes.Buffer
+	var files map[string]*hcl.File
+	if b != nil {
+		files = b.Files
+	}
+	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(diags)
+	return buf.String()
+}
+
+func lineDiff(a, b string) string {
+	dmp := diffmatchpatch.New()
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
+	var out strings.Builder
+	for _, d := range diffs {
+		prefix := "  "
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			prefix = "- "
+		case diffmatchpatch.DiffInsert:
+			prefix = "+ "
+		}
+		for _, l := range strings.SplitAfter(d.Text, "\n") {
+			if l != "" {
+				fmt.Fprintf(&out, "%s%s", prefix, strings.TrimSuffix(l, "\n")+"\n")
+			}
+		}
+	}
+	return out.String()
+}
+
+func TestSamplesParse(t *testing.T) {
+	md := "text\n\n```hcl\na = 1\n```\n\n```hcl error env=prod\nb =\n```\n\n```text\nError: x\n```\n\n```go\nx\n```\n\n```hcl file=inc/x.hcl\nc = 1\n```\n"
+	got, err := Samples("t.md", []byte(md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Sample{
+		{Doc: "t.md", Line: 3, Code: "a = 1\n", File: "build.hcl"},
+		{Doc: "t.md", Line: 7, Code: "b =\n", File: "build.hcl", Kind: "error", Env: "prod", Want: "Error: x\n"},
+		{Doc: "t.md", Line: 19, Code: "c = 1\n", File: "inc/x.hcl", Kind: "file"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d samples, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		got[i].end = 0
+		if got[i] != want[i] {
+			t.Errorf("sample %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if _, err := Samples("t.md", []byte("```hcl bogus\n```\n")); err == nil {
+		t.Error("an unknown fence word is not an error")
+	}
+	if _, err := Samples("t.md", []byte("```hcl\na = 1\n")); err == nil {
+		t.Error("an unclosed fence is not an error")
+	}
+}
+
+// TestClaims checks statements of language.md that its samples cannot show
+// by loading alone: what a build evaluates to.
+func TestClaims(t *testing.T) {
+	load := func(t *testing.T, src string, opts lang.Options) *lang.Build {
+		t.Helper()
+		b, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: []byte(src)}}), []string{"build.hcl"}, opts)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		return b
+	}
+	platforms := func(b *lang.Build, name string) string {
+		var ps []string
+		for _, p := range b.Target(name).DefaultPlatforms {
+			ps = append(ps, p.OS+"/"+p.Architecture)
+		}
+		return strings.Join(ps, ",")
+	}
+
+	t.Run("default platforms", func(t *testing.T) {
+		b := load(t, `
+environment "prod" {
+  platforms = ["linux/s390x"]
+}
+target "base" {
+  platforms = ["linux/arm64"]
+}
+target "child" {
+  inherits = [target.base]
+}
+target "stage" {}
+target "app" {
+  platforms = ["linux/amd64", "linux/riscv64"]
+  from      = target.stage
+}
+target "lone" {}
+`, lang.Options{Env: "prod"})
+		for name, want := range map[string]string{
+			"base":  "linux/arm64",               // its own
+			"child": "linux/arm64",               // inherited
+			"stage": "linux/amd64,linux/riscv64", // its consumers'
+			"lone":  "linux/s390x",               // the environment's
+		} {
+			if got := platforms(b, name); got != want {
+				t.Errorf("%s: default platforms %s, want %s", name, got, want)
+			}
+		}
+		if got := platforms(load(t, `target "lone" {}`, lang.Options{}), "lone"); got != "linux/amd64" {
+			t.Errorf("without environment platforms: %s, want the build platform linux/amd64", got)
+		}
+	})
+
+	t.Run("matrix names and order", func(t *testing.T) {
+		b := load(t, `
+target "t" {
+  matrix = {
+    b = ["2", "1"]
+    a = ["linux/amd64"]
+    exclude = [{ b = "1" }]
+    include = [{ a = "x", b = "3" }]
+  }
+}
+`, lang.Options{})
+		var names []string
+		for _, tg := range b.Targets {
+			names = append(names, tg.Name)
+		}
+		if got, want := strings.Join(names, " "), "t-2-linux-amd64 t-3-x"; got != want {
+			t.Errorf("instances %q, want %q", got, want)
+		}
+	})
+
+	t.Run("env matrix key", func(t *testing.T) {
+		b := load(t, `
+variable "flags" {
+  default = ""
+}
+environment "plain" {}
+environment "race" {
+  vars = { flags = "-race" }
+}
+locals {
+  cmd = "go test ${var.flags}"
+}
+target "test" {
+  matrix = { env = ["plain", "race"] }
+  labels = { cmd = local.cmd, env = env.name }
+}
+`, lang.Options{})
+		for name, want := range map[string]string{"test-plain": "go test ", "test-race": "go test -race"} {
+			s, diags := b.Resolve(name, b.Target(name).DefaultPlatforms[0])
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			if s.Image.Labels["cmd"] != want || s.Image.Labels["env"] != strings.TrimPrefix(name, "test-") {
+				t.Errorf("%s: labels %v, want cmd %q", name, s.Image.Labels, want)
+			}
+		}
+	})
+
+	t.Run("variable precedence", func(t *testing.T) {
+		src := `
+variable "v" {
+  default = "default"
+  env     = "HOST_V"
+}
+variable "w" {
+  default = "default"
+}
+environment "default" {
+  vars = { v = "environment", w = "environment" }
+}
+target "t" {
+  labels = { v = var.v, w = var.w }
+}
+`
+		host := func(k string) (string, bool) {
+			if k == "HOST_V" || k == "w" {
+				return "host", true
+			}
+			return "", false
+		}
+		for _, tc := range []struct {
+			opts lang.Options
+			v, w string
+		}{
+			{lang.Options{}, "environment", "environment"},
+			{lang.Options{HostEnv: host}, "host", "environment"}, // w has no env attribute: never read
+			{lang.Options{HostEnv: host, Vars: map[string]string{"v": "override"}}, "override", "environment"},
+		} {
+			b := load(t, src, tc.opts)
+			got := map[string]string{}
+			for _, v := range b.Variables {
+				got[v.Name] = v.Value.AsString()
+			}
+			if got["v"] != tc.v || got["w"] != tc.w {
+				t.Errorf("with %+v: v=%q w=%q, want v=%q w=%q", tc.opts.Vars, got["v"], got["w"], tc.v, tc.w)
+			}
+		}
+	})
+
+	t.Run("inherits", func(t *testing.T) {
+		b := load(t, `
+target "base" {
+  from   = "alpine:3.20"
+  labels = { a = "1", b = "1" }
+  cmd    = ["base"]
+  run {
+    command = "echo base"
+  }
+}
+target "child" {
+  inherits = [target.base]
+  labels   = { b = "2" }
+  run {
+    command = "echo child"
+  }
+}
+target "bare" {
+  inherits = [target.base]
+}
+`, lang.Options{})
+		p := b.Target("child").DefaultPlatforms[0]
+		child, _ := b.Resolve("child", p)
+		bare, _ := b.Resolve("bare", p)
+		if child.From.Ref != "alpine:3.20" || child.Image.Labels["a"] != "1" || child.Image.Labels["b"] != "2" || child.Image.Cmd[0] != "base" {
+			t.Errorf("child: from %q labels %v cmd %v", child.From.Ref, child.Image.Labels, child.Image.Cmd)
+		}
+		if len(child.Steps) != 1 || child.Steps[0].Run.Args[2] != "echo child" {
+			t.Errorf("child's own steps must replace the parent's: %+v", child.Steps)
+		}
+		if len(bare.Steps) != 1 || bare.Steps[0].Run.Args[2] != "echo base" {
+			t.Errorf("a target without steps takes its parent's: %+v", bare.Steps)
+		}
+	})
+}
