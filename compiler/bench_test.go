@@ -25,9 +25,9 @@ func load(tb testing.TB, src []byte) *lang.Build {
 	return b
 }
 
-// BenchmarkCompile compiles and marshals every target of a generated
-// 1,000-target build (half matrix instances). Load is outside the timer:
-// lang's BenchmarkCheck measures it on the same file.
+// BenchmarkCompile compiles every target of a generated 1,000-target
+// build (half matrix instances). Load is outside the timer: lang's
+// BenchmarkCheck measures it on the same file.
 func BenchmarkCompile(b *testing.B) {
 	build := load(b, gen.Targets(1000))
 	ctx := context.Background()
@@ -39,6 +39,20 @@ func BenchmarkCompile(b *testing.B) {
 		}
 		if len(res.Outputs) != 1000 {
 			b.Fatalf("%d outputs", len(res.Outputs))
+		}
+	}
+}
+
+// BenchmarkCompileMarshal is BenchmarkCompile plus marshaling each of the
+// 1,000 outputs to a definition, as a caller solving them all would.
+func BenchmarkCompileMarshal(b *testing.B) {
+	build := load(b, gen.Targets(1000))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, diags := compiler.Compile(ctx, build, compiler.Request{Resolver: &compilertest.Resolver{}})
+		if diags.HasErrors() {
+			b.Fatal(diags)
 		}
 		for _, o := range res.Outputs {
 			if _, err := o.Marshal(ctx); err != nil {
@@ -72,9 +86,14 @@ func chain(stages, steps int) (hcl, dockerfile []byte) {
 
 var chainSizes = [][2]int{{1, 10}, {10, 10}, {50, 20}}
 
-// BenchmarkChain compares buildlang (load, compile, marshal) with the
-// Dockerfile frontend's conversion (parse, convert, marshal) of the same
-// chained build. Compare ns/step between the two at each size.
+// BenchmarkChain compares buildlang with the Dockerfile frontend's
+// conversion of the same chained build, reporting ns/step:
+//
+//   - buildlang-compile: Compile and Marshal of a loaded build, the
+//     compiler's own work;
+//   - buildlang: Load (parse, check, evaluate) as well, the whole path from
+//     source like Dockerfile2LLB;
+//   - dockerfile2llb: Dockerfile2LLB (parse and convert) and State.Marshal.
 func BenchmarkChain(b *testing.B) {
 	ctx := context.Background()
 	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
@@ -82,21 +101,33 @@ func BenchmarkChain(b *testing.B) {
 		hcl, df := chain(sz[0], sz[1])
 		target := fmt.Sprintf("s%d", sz[0]-1)
 		steps := float64(sz[0] * sz[1])
-		b.Run(fmt.Sprintf("buildlang/%dx%d", sz[0], sz[1]), func(b *testing.B) {
+		req := compiler.Request{Targets: []string{target}, Platforms: []ocispecs.Platform{platform}, Resolver: &compilertest.Resolver{}}
+		compile := func(b *testing.B, build *lang.Build) {
+			res, diags := compiler.Compile(ctx, build, req)
+			if diags.HasErrors() {
+				b.Fatal(diags)
+			}
+			if _, err := res.Outputs[0].Marshal(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		size := fmt.Sprintf("%dx%d", sz[0], sz[1])
+		b.Run("buildlang-compile/"+size, func(b *testing.B) {
+			build := load(b, hcl)
 			b.ReportAllocs()
 			for b.Loop() {
-				build := load(b, hcl)
-				res, diags := compiler.Compile(ctx, build, compiler.Request{Targets: []string{target}, Platforms: []ocispecs.Platform{platform}, Resolver: &compilertest.Resolver{}})
-				if diags.HasErrors() {
-					b.Fatal(diags)
-				}
-				if _, err := res.Outputs[0].Marshal(ctx); err != nil {
-					b.Fatal(err)
-				}
+				compile(b, build)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/steps, "ns/step")
 		})
-		b.Run(fmt.Sprintf("dockerfile2llb/%dx%d", sz[0], sz[1]), func(b *testing.B) {
+		b.Run("buildlang/"+size, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				compile(b, load(b, hcl))
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/steps, "ns/step")
+		})
+		b.Run("dockerfile2llb/"+size, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := dockerfile2llb.Dockerfile2LLB(ctx, df, dockerfile2llb.ConvertOpt{

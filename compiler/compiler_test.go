@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/containerd/platforms"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/compilertest"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 const sharedBuild = `
