@@ -41,6 +41,12 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		env.Network = normalizeNetwork(d.enum(content.Attributes["network"], NetworkModes))
 		env.NoCache = d.boolean(content.Attributes["no_cache"], false)
 		diags = append(diags, d.diags...)
+		// A value for a variable nobody declares would silently do nothing.
+		for _, k := range sortedKeys(env.Vars) {
+			if !e.decls.variables.has(k) {
+				diags = append(diags, UnknownReference("variable", k, e.decls.variables.order, e.envVarRange(env, k)))
+			}
+		}
 		e.build.Environments = append(e.build.Environments, env)
 	}
 	return diags
