@@ -369,3 +369,24 @@ target "bare" {
 		}
 	})
 }
+
+// TestLimitsDocumented keeps the Limits table of language.md equal to
+// lang.DefaultLimits.
+func TestLimitsDocumented(t *testing.T) {
+	md, err := os.ReadFile("language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := lang.DefaultLimits
+	for _, row := range []string{
+		fmt.Sprintf("| size of one build file | %d MiB |", l.MaxFileSize>>20),
+		fmt.Sprintf("| files in a build, included ones counted | %d |", l.MaxIncludes),
+		fmt.Sprintf("| combinations of one matrix | %d |", l.MaxMatrix),
+		fmt.Sprintf("| targets in a build, matrix instances counted | %d |", l.MaxTargets),
+		fmt.Sprintf("| depth of nested user function calls | %d |", l.MaxCallDepth),
+	} {
+		if !strings.Contains(string(md), row) {
+			t.Errorf("language.md, Limits: no row %q", row)
+		}
+	}
+}
