@@ -13,7 +13,7 @@ func (e *evaluator) decodeBlocks(t *declTable, s *scope, fn func(name string, b 
 	var diags hcl.Diagnostics
 	for _, name := range t.order {
 		b := t.blocks[name]
-		c, cdiags := b.Body.Content(spec.BodySchema())
+		c, cdiags := b.Body.Content(spec.schema())
 		diags = append(diags, cdiags...)
 		d := &decoder{ctx: s.ctx, what: t.kind + ` "` + name + `"`}
 		d.required(spec, c.Attributes, b.DefRange, b.Body)
@@ -218,8 +218,14 @@ func (b *Build) Expand(names []string) ([]string, hcl.Diagnostics) {
 }
 
 // names lists every target, matrix block and group name, for suggestions.
+// checkReferences asks for it once per target.NAME, so it is cached until
+// targets or groups are added.
 func (b *Build) names() []string {
-	var ns []string
+	e := b.eval
+	if e.names != nil && e.namesFor == [2]int{len(b.Targets), len(b.Groups)} {
+		return e.names
+	}
+	ns := make([]string, 0, len(b.Targets)+len(e.targetDecls)+len(b.Groups))
 	for _, t := range b.Targets {
 		ns = append(ns, t.Name)
 	}
@@ -229,5 +235,6 @@ func (b *Build) names() []string {
 	for _, g := range b.Groups {
 		ns = append(ns, g.Name)
 	}
+	e.names, e.namesFor = ns, [2]int{len(b.Targets), len(b.Groups)}
 	return ns
 }

@@ -28,7 +28,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range e.decls.environments.order {
 		b := e.decls.environments.blocks[name]
-		content, cdiags := b.Body.Content(spec.BodySchema())
+		content, cdiags := b.Body.Content(spec.schema())
 		diags = append(diags, cdiags...)
 		d := &decoder{ctx: ctx, what: `environment "` + name + `"`}
 		env := &Environment{Name: name, DeclRange: b.DefRange}

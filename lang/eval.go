@@ -27,6 +27,11 @@ type evaluator struct {
 
 	callDepth atomic.Int32
 
+	names    []string // Build.names, cached
+	namesFor [2]int   // the target and group counts names was made for
+
+	platformValues sync.Map // platform string → stdlib.PlatformValue
+
 	mu       sync.Mutex
 	resolved map[resolveKey]*resolveResult
 }

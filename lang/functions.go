@@ -124,7 +124,7 @@ func (e *evaluator) declareFunctions() hcl.Diagnostics {
 
 func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function.Function, hcl.Diagnostics) {
 	spec := TopSchema.Block("function")
-	content, diags := b.Body.Content(spec.BodySchema())
+	content, diags := b.Body.Content(spec.schema())
 	d := &decoder{what: `function "` + b.Labels[0] + `"`}
 	d.required(spec, content.Attributes, b.DefRange, b.Body)
 	diags = append(diags, d.diags...)

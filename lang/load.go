@@ -149,7 +149,7 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 	file, diags := Parse(src, name)
 	l.files[name] = file
 	l.order = append(l.order, name)
-	content, cdiags := file.Body.Content(TopSchema.BodySchema())
+	content, cdiags := file.Body.Content(TopSchema.schema())
 	diags = append(diags, cdiags...)
 	l.bodies = append(l.bodies, content)
 

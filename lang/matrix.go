@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -169,6 +170,11 @@ func valueLabel(v cty.Value) string {
 	case v.Type() == cty.String:
 		return v.AsString()
 	case v.Type() == cty.Number:
+		if bf := v.AsBigFloat(); bf.IsInt() {
+			if n, acc := bf.Int64(); acc == big.Exact {
+				return strconv.FormatInt(n, 10)
+			}
+		}
 		return v.AsBigFloat().Text('f', -1)
 	case v.Type() == cty.Bool:
 		return fmt.Sprint(v.True())

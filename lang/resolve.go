@@ -43,8 +43,8 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	td := t.decl
 	ctx := t.state.ctx.NewChild()
 	ctx.Variables = map[string]cty.Value{
-		"target_platform": stdlib.PlatformValue(platform),
-		"build_platform":  stdlib.PlatformValue(e.build.BuildPlatform),
+		"target_platform": e.platformValue(platform),
+		"build_platform":  e.platformValue(e.build.BuildPlatform),
 	}
 	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`}
 	attrs := td.content.Attributes
@@ -99,6 +99,17 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 		}
 	}
 	return spec, d.diags
+}
+
+// platformValue is stdlib.PlatformValue, made once per platform.
+func (e *evaluator) platformValue(p ocispecs.Platform) cty.Value {
+	key := platformString(p)
+	if v, ok := e.platformValues.Load(key); ok {
+		return v.(cty.Value)
+	}
+	v := stdlib.PlatformValue(p)
+	e.platformValues.Store(key, v)
+	return v
 }
 
 // inherit starts spec from its parents, in order, later parents winning.

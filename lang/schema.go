@@ -1,6 +1,10 @@
 package lang
 
-import "github.com/hashicorp/hcl/v2"
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // AttrSpec describes one attribute a block accepts.
 type AttrSpec struct {
@@ -52,6 +56,20 @@ func (b *BlockSpec) BodySchema() *hcl.BodySchema {
 	for _, c := range b.Blocks {
 		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: c.Type, LabelNames: c.Labels})
 	}
+	return s
+}
+
+// schemas caches BodySchema per spec for decoding, which asks for it once
+// per block of a build; BodySchema itself returns a fresh copy callers may
+// change.
+var schemas sync.Map // *BlockSpec → *hcl.BodySchema
+
+func (b *BlockSpec) schema() *hcl.BodySchema {
+	if s, ok := schemas.Load(b); ok {
+		return s.(*hcl.BodySchema)
+	}
+	s := b.BodySchema()
+	schemas.Store(b, s)
 	return s
 }
 

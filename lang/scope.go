@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
@@ -79,7 +80,11 @@ func (e *evaluator) staticRefs() map[string]cty.Value {
 func (e *evaluator) namedContexts() []string {
 	seen := map[string]bool{}
 	for _, name := range e.build.FileOrder {
-		for _, t := range fileTraversals(e.build.Files[name]) {
+		f := e.build.Files[name]
+		if f.Bytes != nil && !bytes.Contains(f.Bytes, []byte("contexts")) {
+			continue // no contexts.NAME here; skip walking the file
+		}
+		for _, t := range fileTraversals(f) {
 			if t.RootName() == "contexts" && len(t) > 1 {
 				if n := stepName(t[1]); n != "" {
 					seen[n] = true
@@ -132,7 +137,7 @@ func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
 	var all []pending
 	for _, name := range e.decls.variables.order {
 		b := e.decls.variables.blocks[name]
-		content, cdiags := b.Body.Content(spec.BodySchema())
+		content, cdiags := b.Body.Content(spec.schema())
 		diags = append(diags, cdiags...)
 		v, vdiags := e.variable(name, b, content, s.env)
 		diags = append(diags, vdiags...)
@@ -287,7 +292,7 @@ func (e *evaluator) unknownVarOverrides() hcl.Diagnostics {
 
 func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
 	spec := TopSchema.Block("variable").Block("validation")
-	c, diags := b.Body.Content(spec.BodySchema())
+	c, diags := b.Body.Content(spec.schema())
 	d := &decoder{ctx: ctx, what: "validation"}
 	d.required(spec, c.Attributes, b.DefRange, b.Body)
 	cond := c.Attributes["condition"]

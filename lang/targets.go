@@ -57,7 +57,7 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 
 func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) {
 	td := &targetDecl{name: name, block: b}
-	c, diags := b.Body.Content(TargetSchema.BodySchema())
+	c, diags := b.Body.Content(TargetSchema.schema())
 	td.content = c
 	for _, sb := range c.Blocks {
 		if sb.Type == "healthcheck" {
@@ -65,7 +65,7 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 				diags = append(diags, errorf(sb.DefRange, "Duplicate healthcheck block", "A target has at most one healthcheck block."))
 				continue
 			}
-			hc, hdiags := sb.Body.Content(HealthcheckSchema.BodySchema())
+			hc, hdiags := sb.Body.Content(HealthcheckSchema.schema())
 			diags = append(diags, hdiags...)
 			td.health = hc
 			td.healthRange = sb.DefRange
@@ -87,10 +87,10 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 		}
 	}
 	sd := &stepDecl{kind: StepKind(b.Type), block: b}
-	c, diags := b.Body.Content(spec.BodySchema())
+	c, diags := b.Body.Content(spec.schema())
 	sd.content = c
 	for _, mb := range c.Blocks {
-		mc, mdiags := mb.Body.Content(spec.Block(mb.Type).BodySchema())
+		mc, mdiags := mb.Body.Content(spec.Block(mb.Type).schema())
 		diags = append(diags, mdiags...)
 		sd.mounts = append(sd.mounts, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
 	}

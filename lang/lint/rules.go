@@ -239,7 +239,8 @@ target "app" {
 		Description: "A target copies the whole build context before a step that installs dependencies.",
 		Explanation: "Steps are cached in order: when a step's input changes, it and every step after it run again. " +
 			"Copying the whole context (`src = [\".\"]`) before installing dependencies means that editing any file, even a README, re-runs the install. " +
-			"Copy only the dependency manifests first (package.json and package-lock.json, go.mod and go.sum, requirements.txt...), install, then copy the rest; install system packages (apt-get, apk) before copying anything.",
+			"Copy only the dependency manifests first (package.json and package-lock.json, go.mod and go.sum, requirements.txt...), install, then copy the rest; install system packages (apt-get, apk) before copying anything. " +
+			"The installs recognized, in string commands (split at ;, &&, || and |) and argv commands alike: npm ci and npm install without package names, yarn and yarn install, pnpm install, pip install -r FILE (also as python -m pip), go mod download, cargo fetch, bundle install, apt-get install, apt install and apk add.",
 		Bad: `target "app" {
   from    = "node:22"
   workdir = "/app"
@@ -305,7 +306,8 @@ target "app" {
 		Description: "A run step installs packages or downloads modules without a cache mount.",
 		Explanation: "Package managers download the same packages on every build unless their download cache survives between builds. " +
 			"A `cache \"/path\"` mount on the run step keeps it, outside the image, so a re-run after a change fetches only what is new. " +
-			"Commands that already opt out of a cache (`apk add --no-cache`, `pip install --no-cache-dir`) are not reported.",
+			"Commands that already opt out of a cache (`apk add --no-cache`, `pip install --no-cache-dir`) are not reported. " +
+			"The commands recognized, with the cache mounts the warning suggests: apt-get install and apt install (/var/cache/apt and /var/lib/apt, sharing = \"locked\"), apk add (/etc/apk/cache), npm ci and npm install (/root/.npm), yarn (/usr/local/share/.cache/yarn), pnpm install (/root/.local/share/pnpm/store), pip install (/root/.cache/pip), go mod download (/go/pkg/mod), go build and go install (/go/pkg/mod and /root/.cache/go-build), cargo fetch and cargo build (/usr/local/cargo/registry). Any cache mount on the step silences the rule.",
 		Bad: `target "app" {
   from = "golang:1.22"
   run {
