@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/containerd/platforms"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -117,5 +118,33 @@ func TestResultGet(t *testing.T) {
 	}
 	if res.Get("cross", threePlatforms[0]) != nil {
 		t.Error("Get returned a target that was not requested")
+	}
+}
+
+// Without an epoch nothing in the config carries a time; with one, the
+// config and every history entry it adds do.
+func TestEpoch(t *testing.T) {
+	b := load(t, []byte(sharedBuild))
+	ctx := context.Background()
+	res, diags := compiler.Compile(ctx, b, compiler.Request{Targets: []string{"gen"}, Resolver: &compilertest.Resolver{}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	j, _ := compiler.ImageJSON(res.Outputs[0].Image)
+	if strings.Contains(string(j), "created\"") {
+		t.Errorf("config has a time without an epoch:\n%s", j)
+	}
+	epoch := time.Unix(1700000000, 0).UTC()
+	res, diags = compiler.Compile(ctx, b, compiler.Request{Targets: []string{"gen"}, Resolver: &compilertest.Resolver{}, Epoch: &epoch})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	img := res.Outputs[0].Image
+	if img.Created == nil || !img.Created.Equal(epoch) {
+		t.Errorf("created = %v, want %v", img.Created, epoch)
+	}
+	last := img.History[len(img.History)-1]
+	if last.Created == nil || !last.Created.Equal(epoch) {
+		t.Errorf("last history entry created = %v, want %v", last.Created, epoch)
 	}
 }

@@ -51,12 +51,12 @@ func (t *targetBuild) copyStep(index int, s lang.Step, st llb.State) llb.State {
 	// Like the Dockerfile frontend, a chmod disables link: merging keeps
 	// the mode of existing parent directories, not the copied one.
 	if !cp.Link || cp.Chmod >= 0 {
-		return llb.NewState(st.File(action, append(opts, t.name(index, desc))...).Output())
+		return t.c.blank.WithOutput(st.File(action, append(opts, t.name(index, desc))...).Output())
 	}
 	group := fmt.Sprintf("%s %s %d", t.n.name, t.label, index)
 	layer := llb.Scratch().File(action, append(opts, t.name(index, desc), llb.ProgressGroup(group, t.prefix(index)+desc, true))...)
 	merged := llb.Merge([]llb.State{st, layer}, t.c.location(s.Range), t.name(index, "LINK "+desc), llb.ProgressGroup(group, t.prefix(index)+desc, false))
-	return llb.NewState(merged.Output())
+	return t.c.blank.WithOutput(merged.Output())
 }
 
 type copySrc struct {

@@ -60,7 +60,7 @@ func (t *targetBuild) fileStep(index int, s lang.Step, st llb.State) llb.State {
 	if t.ignoreCache(false) {
 		opts = append(opts, llb.IgnoreCache)
 	}
-	return llb.NewState(st.File(action, opts...).Output())
+	return t.c.blank.WithOutput(st.File(action, opts...).Output())
 }
 
 // parents makes the parent directory of p, so writing a file or link

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -32,7 +33,7 @@ func platformLabel(run, target ocispecs.Platform) string {
 }
 
 func (t *targetBuild) prefix(index int) string {
-	return fmt.Sprintf("[%s %s %d/%d] ", t.n.name, t.label, index, t.total)
+	return "[" + t.n.name + " " + t.label + " " + strconv.Itoa(index) + "/" + strconv.Itoa(t.total) + "] "
 }
 
 func (t *targetBuild) name(index int, desc string) llb.ConstraintsOpt {

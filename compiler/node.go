@@ -26,8 +26,11 @@ type compiler struct {
 	contexts map[string]llb.Output
 
 	sourceMaps map[string]*llb.SourceMap
-	diags      hcl.Diagnostics
-	seen       map[diagKey]bool
+	// blank is a state with default metadata; steps start from it so that
+	// one step's env, dir or user never leaks into the next.
+	blank llb.State
+	diags hcl.Diagnostics
+	seen  map[diagKey]bool
 }
 
 type nodeKey struct{ name, platform string }
@@ -59,6 +62,7 @@ func newCompiler(ctx context.Context, b *lang.Build, req Request) *compiler {
 		contexts:   map[string]llb.Output{},
 		sourceMaps: map[string]*llb.SourceMap{},
 		seen:       map[diagKey]bool{},
+		blank:      llb.Scratch(),
 	}
 }
 

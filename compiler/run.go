@@ -54,9 +54,9 @@ func (t *targetBuild) runStep(index int, s lang.Step, st llb.State) llb.State {
 	}
 	// A fresh state per step keeps the meta chain short: env, dir and user
 	// are set on each exec from the target's config, not accumulated.
-	out := llb.NewState(st.Output()).Run(opts...).Root().Output()
+	out := t.c.blank.WithOutput(st.Output()).Run(opts...).Root().Output()
 	addHistory(t.img, "RUN "+runHistory(r.Args, t.spec.Args), true, t.c.req.Epoch)
-	return llb.NewState(out)
+	return t.c.blank.WithOutput(out)
 }
 
 // runEnv is a run step's environment: args, then the image env (which
