@@ -163,6 +163,10 @@ func (d *decoder) mode(a *hcl.Attribute) int {
 	if v.Type() == cty.Number {
 		return d.integer(a, -1)
 	}
+	if v.Type() != cty.String {
+		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), "an octal mode string like \"0755\"", typeName(v), a.Expr.Range()))
+		return -1
+	}
 	s := d.convert(a, v, cty.String, "an octal mode string like \"0755\"")
 	if s == cty.NilVal {
 		return -1
