@@ -390,3 +390,46 @@ func TestLimitsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestExamples holds examples/*, which README.md points users to, to what
+// users copy: each is a build.hcl starting with the syntax line that checks
+// without errors or lint warnings (but for the warnings listed here).
+func TestExamples(t *testing.T) {
+	allowed := map[string]string{
+		// The offline example uses the e2e registry's busybox, which is
+		// only there as latest.
+		"busybox": "untagged-base-image",
+	}
+	dirs, _ := filepath.Glob("../examples/*/build.hcl")
+	if len(dirs) < 7 {
+		t.Errorf("found %d examples, want at least 7", len(dirs))
+	}
+	for _, file := range dirs {
+		name := filepath.Base(filepath.Dir(file))
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(src), "# syntax=org/buildlang\n") {
+				t.Errorf("%s does not start with # syntax=org/buildlang", file)
+			}
+			b, diags := lang.Load(lang.OSFiles{}, []string{file}, lang.Options{})
+			if !diags.HasErrors() {
+				diags = append(diags, lint.Run(b)...)
+			}
+			for _, d := range diags {
+				if r, ok := hcl.DiagnosticExtra[interface{ RuleID() string }](d); ok && d.Severity == hcl.DiagWarning && allowed[name] == r.RuleID() {
+					continue
+				}
+				t.Errorf("%s", render(b, hcl.Diagnostics{d}))
+			}
+			// Every environment it declares builds too.
+			for _, env := range b.Environments {
+				if _, diags := lang.Load(lang.OSFiles{}, []string{file}, lang.Options{Env: env.Name}); diags.HasErrors() {
+					t.Errorf("--env %s:\n%s", env.Name, render(b, diags))
+				}
+			}
+		})
+	}
+}
