@@ -194,7 +194,7 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 		attr("name", "string", "Name of each matrix instance; may use matrix.KEY. Defaults to the target name followed by the values."),
 		attr("from", "source", "The base: an image reference string, scratch, target.NAME, image(...), context, contexts.NAME, git(...), http(...) or local(...). Defaults to scratch."),
 		attr("platform", "platform", "Where the target's steps run; build_platform runs them natively while target_platform is the platform produced. Defaults to target_platform."),
-		attr("platforms", "list(string)", "Platforms this target produces. Defaults to the platforms of the targets using it, then to the environment's platforms, then to the build platform."),
+		attr("platforms", "list(string)", "Platforms this target produces. Defaults to the platforms of the targets it inherits, then to those of the targets using it, then to the environment's platforms, then to the build platform."),
 		attr("tags", "list(string)", "Image names to tag and push the result as."),
 		attr("output", "list(string)", "Outputs in buildx syntax, e.g. \"type=oci,dest=app.tar\"; used by `buildlang build`."),
 		attr("cache", "cache", "Cache policy (cache.NAME) for importing and exporting this target's build cache; defaults to the environment's."),

@@ -31,7 +31,7 @@ func RenderReference() []byte {
 		fmt.Fprintf(&b, "%s- [%s](#%s)\n", strings.Repeat("  ", len(path)-1), header(path[len(path)-1]), anchor(path))
 	})
 	b.WriteString("\n## Top level\n\n")
-	b.WriteString(top.Doc + " It holds these attributes and blocks, in any order and any number of files.\n\n")
+	b.WriteString(text(top.Doc) + " It holds these attributes and blocks, in any order and any number of files.\n\n")
 	attrTable(&b, top)
 	blockList(&b, top, nil)
 
@@ -40,7 +40,7 @@ func RenderReference() []byte {
 		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n", anchor(path))
 		fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", min(len(path)+1, 6)), breadcrumb(path))
 		fmt.Fprintf(&b, "```text\n%s\n```\n\n", usage(bs))
-		b.WriteString(bs.Doc + "\n\n")
+		b.WriteString(text(bs.Doc) + "\n\n")
 		if len(bs.Labels) > 0 {
 			fmt.Fprintf(&b, "Labels: %s.\n\n", labelList(bs))
 		}
@@ -145,7 +145,7 @@ func attrTable(b *bytes.Buffer, s *lang.BlockSpec) {
 			req = "yes"
 		}
 		doc := a.Doc
-		if len(a.Enum) > 0 {
+		if len(a.Enum) > 0 && !mentionsAll(doc, a.Enum) {
 			var vals []string
 			for _, v := range a.Enum {
 				vals = append(vals, "`\""+v+"\"`")
@@ -169,7 +169,22 @@ func blockList(b *bytes.Buffer, s *lang.BlockSpec, path []*lang.BlockSpec) {
 	b.WriteString("\n")
 }
 
+// mentionsAll says whether doc already names every value, quoted.
+func mentionsAll(doc string, values []string) bool {
+	for _, v := range values {
+		if !strings.Contains(doc, `"`+v+`"`) {
+			return false
+		}
+	}
+	return true
+}
+
+// text escapes what Markdown would take for HTML, as in "/run/secrets/<id>".
+func text(s string) string {
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(s)
+}
+
 // cell escapes text for a Markdown table cell.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(text(s))
 }
