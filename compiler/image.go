@@ -10,6 +10,7 @@ import (
 
 	"github.com/moby/buildkit/util/system"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
 )
@@ -76,6 +77,10 @@ func newImage(base *dockerspec.DockerOCIImage, p ocispecs.Platform, epoch *time.
 	img.Created = epoch
 	if img.RootFS.Type == "" {
 		img.RootFS.Type = "layers"
+	}
+	if img.RootFS.DiffIDs == nil {
+		// diff_ids is a list in the OCI spec; write [] rather than null.
+		img.RootFS.DiffIDs = []digest.Digest{}
 	}
 	if _, ok := lookupEnv(img.Config.Env, "PATH"); !ok && p.OS != "windows" {
 		img.Config.Env = append(img.Config.Env, "PATH="+system.DefaultPathEnv(p.OS))
