@@ -15,42 +15,13 @@ func (t *targetBuild) fileStep(index int, s lang.Step, st llb.State) llb.State {
 	var action *llb.FileAction
 	switch {
 	case s.File != nil:
-		f := s.File
-		p := joinPath(t.wd, f.Path)
-		action = t.parents(p)
-		mode := os.FileMode(0o644)
-		if f.Mode >= 0 {
-			mode = os.FileMode(f.Mode)
-		}
-		var opts []llb.MkfileOption
-		if f.Chown != "" {
-			opts = append(opts, llb.WithUser(f.Chown))
-		}
-		action = chain(action, llb.Mkfile(p, mode, []byte(f.Content), opts...), func(a *llb.FileAction) *llb.FileAction {
-			return a.Mkfile(p, mode, []byte(f.Content), opts...)
-		})
+		action = t.mkfile(s.File)
 	case s.Mkdir != nil:
-		m := s.Mkdir
-		mode := os.FileMode(0o755)
-		if m.Mode >= 0 {
-			mode = os.FileMode(m.Mode)
-		}
-		opts := []llb.MkdirOption{llb.WithParents(true)}
-		if m.Chown != "" {
-			opts = append(opts, llb.WithUser(m.Chown))
-		}
-		action = llb.Mkdir(joinPath(t.wd, m.Path), mode, opts...)
+		action = t.mkdir(s.Mkdir)
 	case s.Remove != nil:
-		for _, p := range s.Remove.Paths {
-			p = joinPath(t.wd, p)
-			opts := []llb.RmOption{llb.WithAllowNotFound(true), llb.WithAllowWildcard(true)}
-			action = chain(action, llb.Rm(p, opts...), func(a *llb.FileAction) *llb.FileAction { return a.Rm(p, opts...) })
-		}
+		action = t.remove(s.Remove)
 	case s.Symlink != nil:
-		p := joinPath(t.wd, s.Symlink.Path)
-		action = t.parents(p)
-		target := s.Symlink.Target
-		action = chain(action, llb.Symlink(target, p), func(a *llb.FileAction) *llb.FileAction { return a.Symlink(target, p) })
+		action = t.symlink(s.Symlink)
 	}
 	addHistory(t.img, fileDesc(s), true, t.c.req.Epoch)
 	if action == nil {
@@ -63,6 +34,58 @@ func (t *targetBuild) fileStep(index int, s lang.Step, st llb.State) llb.State {
 	return t.c.blank.WithOutput(st.File(action, opts...).Output())
 }
 
+func (t *targetBuild) mkfile(f *lang.FileStep) *llb.FileAction {
+	p := joinPath(t.wd, f.Path)
+	mode := os.FileMode(0o644)
+	if f.Mode >= 0 {
+		mode = os.FileMode(f.Mode)
+	}
+	var opts []llb.MkfileOption
+	if f.Chown != "" {
+		opts = append(opts, llb.WithUser(f.Chown))
+	}
+	if parent := t.parents(p); parent != nil {
+		return parent.Mkfile(p, mode, []byte(f.Content), opts...)
+	}
+	return llb.Mkfile(p, mode, []byte(f.Content), opts...)
+}
+
+func (t *targetBuild) mkdir(m *lang.MkdirStep) *llb.FileAction {
+	mode := os.FileMode(0o755)
+	if m.Mode >= 0 {
+		mode = os.FileMode(m.Mode)
+	}
+	opts := []llb.MkdirOption{llb.WithParents(true)}
+	if m.Chown != "" {
+		opts = append(opts, llb.WithUser(m.Chown))
+	}
+	return llb.Mkdir(joinPath(t.wd, m.Path), mode, opts...)
+}
+
+// remove removes every path in one op; missing paths are not an error and
+// wildcards are allowed.
+func (t *targetBuild) remove(r *lang.RemoveStep) *llb.FileAction {
+	var action *llb.FileAction
+	for _, p := range r.Paths {
+		p = joinPath(t.wd, p)
+		opts := []llb.RmOption{llb.WithAllowNotFound(true), llb.WithAllowWildcard(true)}
+		if action == nil {
+			action = llb.Rm(p, opts...)
+		} else {
+			action = action.Rm(p, opts...)
+		}
+	}
+	return action
+}
+
+func (t *targetBuild) symlink(l *lang.SymlinkStep) *llb.FileAction {
+	p := joinPath(t.wd, l.Path)
+	if parent := t.parents(p); parent != nil {
+		return parent.Symlink(l.Target, p)
+	}
+	return llb.Symlink(l.Target, p)
+}
+
 // parents makes the parent directory of p, so writing a file or link
 // into a new directory works; nil when the parent is the root.
 func (t *targetBuild) parents(p string) *llb.FileAction {
@@ -71,12 +94,4 @@ func (t *targetBuild) parents(p string) *llb.FileAction {
 		return nil
 	}
 	return llb.Mkdir(dir, 0o755, llb.WithParents(true))
-}
-
-// chain starts an action list with first, or appends to it with then.
-func chain(a, first *llb.FileAction, then func(*llb.FileAction) *llb.FileAction) *llb.FileAction {
-	if a == nil {
-		return first
-	}
-	return then(a)
 }
