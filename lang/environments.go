@@ -44,7 +44,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		// A value for a variable nobody declares would silently do nothing.
 		for _, k := range sortedKeys(env.Vars) {
 			if !e.decls.variables.has(k) {
-				diags = append(diags, UnknownReference("variable", k, e.decls.variables.order, e.envVarRange(env, k)))
+				diags = append(diags, UnknownReference("variable", k, e.decls.variables.order, e.envVarKeyRange(env, k)))
 			}
 		}
 		e.build.Environments = append(e.build.Environments, env)

@@ -219,6 +219,16 @@ func (d *decoder) typed(r hcl.Range, v cty.Value, t cty.Type, from string) cty.V
 // envVarRange is the range of the value an environment's vars give a
 // variable, or of the environment's vars attribute.
 func (e *evaluator) envVarRange(env *Environment, name string) hcl.Range {
+	return e.envVarItemRange(env, name, false)
+}
+
+// envVarKeyRange is the range of the name an environment's vars set, or
+// of the environment's vars attribute.
+func (e *evaluator) envVarKeyRange(env *Environment, name string) hcl.Range {
+	return e.envVarItemRange(env, name, true)
+}
+
+func (e *evaluator) envVarItemRange(env *Environment, name string, key bool) hcl.Range {
 	b := e.decls.environments.blocks[env.Name]
 	if b == nil {
 		return env.DeclRange
@@ -235,6 +245,9 @@ func (e *evaluator) envVarRange(env *Environment, name string) hcl.Range {
 				if kv, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && kv.Type() == cty.String && kv.IsKnown() {
 					k = kv.AsString()
 				}
+			}
+			if k == name && key {
+				return item.KeyExpr.Range()
 			}
 			if k == name {
 				return item.ValueExpr.Range()
