@@ -1,9 +1,9 @@
 package compiler
 
 import (
-	"fmt"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/client/llb"
@@ -53,9 +53,16 @@ func (t *targetBuild) copyStep(index int, s lang.Step, st llb.State) llb.State {
 	if !cp.Link || cp.Chmod >= 0 {
 		return t.c.blank.WithOutput(st.File(action, append(opts, t.name(index, desc))...).Output())
 	}
-	group := fmt.Sprintf("%s %s %d", t.n.name, t.label, index)
-	layer := llb.Scratch().File(action, append(opts, t.name(index, desc), llb.ProgressGroup(group, t.prefix(index)+desc, true))...)
-	merged := llb.Merge([]llb.State{st, layer}, t.c.location(s.Range), t.name(index, "LINK "+desc), llb.ProgressGroup(group, t.prefix(index)+desc, false))
+	return t.link(index, s, desc, st, action, opts)
+}
+
+// link copies onto scratch and merges the result over the target, the two
+// vertices in one progress group as COPY --link shows them.
+func (t *targetBuild) link(index int, s lang.Step, desc string, st llb.State, action *llb.FileAction, opts []llb.ConstraintsOpt) llb.State {
+	group := t.n.name + " " + t.label + " " + strconv.Itoa(index)
+	name := t.prefix(index) + desc
+	layer := llb.Scratch().File(action, append(opts, t.name(index, desc), llb.ProgressGroup(group, name, true))...)
+	merged := llb.Merge([]llb.State{st, layer}, t.c.location(s.Range), t.name(index, "LINK "+desc), llb.ProgressGroup(group, name, false))
 	return t.c.blank.WithOutput(merged.Output())
 }
 
