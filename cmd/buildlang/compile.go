@@ -13,6 +13,7 @@ import (
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/dump"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func init() { addCommand(compileCommand) }
@@ -96,6 +97,10 @@ func writeCompiled(ctx context.Context, w io.Writer, res *compiler.Result, forma
 			}
 			fmt.Fprintf(os.Stderr, "buildlang: --format llb writes one target for one platform, but %d were compiled; choose one of:\n  %s\n",
 				len(res.Outputs), strings.Join(choices, "\n  "))
+			return exitError{1}
+		}
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			fmt.Fprintln(os.Stderr, "buildlang: --format llb writes binary LLB; pipe it to `buildctl build --local context=.` or redirect it to a file, or use --format json")
 			return exitError{1}
 		}
 		def, err := res.Outputs[0].Marshal(ctx)
