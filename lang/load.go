@@ -107,6 +107,14 @@ func (l Limits) withDefaults() Limits {
 	return d
 }
 
+// FileParser is implemented by a FileSource that parses the files it
+// reads itself: the language server parses each version of a document
+// once for all the loads that read it. ParseFile must return what Parse
+// returns, and a diagnostics slice Load may append to.
+type FileParser interface {
+	ParseFile(src []byte, filename string) (*hcl.File, hcl.Diagnostics)
+}
+
 // Parse parses one file's source. It never fails outright: hclsyntax
 // recovers, so a broken file still yields a (partial) body.
 func Parse(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
@@ -146,7 +154,11 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 		return hcl.Diagnostics{LimitExceeded("bytes", l.limits.MaxFileSize,
 			fmt.Sprintf("%s is %d bytes long.", name, len(src)), rangeOr(subject, name))}
 	}
-	file, diags := Parse(src, name)
+	parse := Parse
+	if p, ok := l.src.(FileParser); ok {
+		parse = p.ParseFile
+	}
+	file, diags := parse(src, name)
 	l.files[name] = file
 	l.order = append(l.order, name)
 	content, cdiags := file.Body.Content(TopSchema.schema())

@@ -47,26 +47,27 @@ func (s *Server) diagnosticsLoop() {
 // publishDiagnostics publishes the diagnostics of every file of every
 // build of the snapshot, and clears them for files no longer in one.
 func (s *Server) publishDiagnostics(snap *snapshot) {
-	all := snap.diagnostics()
+	c := snap.diagnostics()
 	s.mu.Lock()
 	conn := s.conn
 	s.mu.Unlock()
-	paths := make([]string, 0, len(all))
-	for p := range all {
+	paths := make([]string, 0, len(c.diags))
+	for p := range c.diags {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		b, f := snap.file(p)
-		if f == nil {
+		b := c.byPath[p]
+		if b == nil {
 			continue
 		}
+		f := b.files[p]
 		params := protocol.PublishDiagnosticsParams{URI: pathURI(p), Diagnostics: []protocol.Diagnostic{}}
 		if f.doc != nil {
 			v := f.doc.version
 			params.Version = &v
 		}
-		for _, d := range all[p] {
+		for _, d := range c.diags[p] {
 			params.Diagnostics = append(params.Diagnostics, toProtocolDiagnostic(b, f, d))
 		}
 		_ = conn.Notify(s.ctx, "textDocument/publishDiagnostics", params)
@@ -74,13 +75,13 @@ func (s *Server) publishDiagnostics(snap *snapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for p := range s.published {
-		if _, ok := all[p]; !ok {
+		if _, ok := c.diags[p]; !ok {
 			_ = conn.Notify(context.Background(), "textDocument/publishDiagnostics",
 				protocol.PublishDiagnosticsParams{URI: pathURI(p), Diagnostics: []protocol.Diagnostic{}})
 			delete(s.published, p)
 		}
 	}
-	for p := range all {
+	for p := range c.diags {
 		s.published[p] = true
 	}
 }
@@ -118,7 +119,7 @@ func toProtocolDiagnostic(b *buildInfo, f *fileInfo, d *hcl.Diagnostic) protocol
 // range overlaps [start, end).
 func fileDiagnostics(snap *snapshot, path string, start, end int) []*hcl.Diagnostic {
 	var out []*hcl.Diagnostic
-	for _, d := range snap.diagnostics()[path] {
+	for _, d := range snap.diagnostics().diags[path] {
 		if d.Subject == nil {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/org/buildlang/lsp/internal/protocol"
 )
@@ -17,6 +18,25 @@ type document struct {
 	version int32
 	text    []byte
 	m       *mapper
+
+	parseMu sync.Mutex
+	parses  map[string]*parsed // by the name a load gives the file
+}
+
+// parsed returns the parse of this version under a name, shared by every
+// load of every snapshot holding this version.
+func (d *document) parsed(name string) *parsed {
+	d.parseMu.Lock()
+	defer d.parseMu.Unlock()
+	if d.parses == nil {
+		d.parses = map[string]*parsed{}
+	}
+	e := d.parses[name]
+	if e == nil {
+		e = &parsed{src: d.text}
+		d.parses[name] = e
+	}
+	return e
 }
 
 func newDocument(uri protocol.DocumentURI, version int32, text []byte) *document {

@@ -32,7 +32,7 @@ type snapshot struct {
 	byPath   map[string]*buildInfo // every file of every build, by absolute path
 
 	diagOnce sync.Once
-	diags    map[string][]*hcl.Diagnostic // by absolute path: what `buildlang check` reports
+	checked  *checked
 }
 
 // config is what every snapshot of a session shares.
@@ -43,6 +43,9 @@ type config struct {
 	stat     func(string) (fs.FileInfo, error)
 	roots    []string // workspace folders
 	logf     func(format string, args ...any)
+
+	parseMu sync.Mutex
+	parses  map[string]*parsed // files read from disk, by path and name
 }
 
 // buildInfo is one build: a root file with its includes, loaded leniently
@@ -120,43 +123,88 @@ func (o overlay) Glob(pattern string) ([]string, error) {
 	return out, nil
 }
 
-// load loads the builds once.
+// ParseFile implements lang.FileParser: each version of an open document
+// is parsed once, whatever loads read it; files from disk are parsed again
+// only when their content changes.
+func (o overlay) ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
+	p := o.abs(name)
+	var e *parsed
+	if d := o.docs[p]; d != nil && bytes.Equal(d.text, src) {
+		e = d.parsed(name)
+	} else {
+		e = o.cfg.parseDisk(p, name, src)
+	}
+	e.once.Do(func() { e.file, e.diags = lang.Parse(e.src, name) })
+	return e.file, append(hcl.Diagnostics(nil), e.diags...)
+}
+
+// parsed is one parse of a file's content under one name.
+type parsed struct {
+	src   []byte
+	once  sync.Once
+	file  *hcl.File
+	diags hcl.Diagnostics
+}
+
+// parseDisk returns the cached parse of a file read from disk, or a new
+// one when its content changed.
+func (c *config) parseDisk(path, name string, src []byte) *parsed {
+	c.parseMu.Lock()
+	defer c.parseMu.Unlock()
+	key := path + "\x00" + name
+	if e := c.parses[key]; e != nil && bytes.Equal(e.src, src) {
+		return e
+	}
+	if c.parses == nil {
+		c.parses = map[string]*parsed{}
+	}
+	e := &parsed{src: src}
+	c.parses[key] = e
+	return e
+}
+
+// load loads the builds leniently, once, for the features.
 func (s *snapshot) load() {
-	s.loadOnce.Do(func() {
-		s.byPath = map[string]*buildInfo{}
-		cands := s.candidates()
-		loaded := map[string]*buildInfo{}
-		for _, root := range cands {
-			loaded[root] = s.loadRoot(root, true)
-		}
-		// A candidate another candidate includes is part of that build, not
-		// a build of its own; of two files including each other, the first
-		// by name is the root.
-		for _, root := range cands {
-			b := loaded[root]
-			included := false
-			for _, other := range cands {
-				ob := loaded[other]
-				if other == root || ob.files[root] == nil {
-					continue
-				}
-				if b.files[other] == nil || other < root {
-					included = true
-					break
-				}
+	s.loadOnce.Do(func() { s.builds, s.byPath = s.discover(true) })
+}
+
+// discover loads a build for every candidate root and keeps those no other
+// candidate includes: a candidate another candidate includes is part of
+// that build, not a build of its own; of two files including each other,
+// the first by name is the root.
+func (s *snapshot) discover(lenient bool) ([]*buildInfo, map[string]*buildInfo) {
+	cands := s.candidates()
+	loaded := map[string]*buildInfo{}
+	for _, root := range cands {
+		loaded[root] = s.loadRoot(root, lenient)
+	}
+	var builds []*buildInfo
+	for _, root := range cands {
+		b := loaded[root]
+		included := false
+		for _, other := range cands {
+			ob := loaded[other]
+			if other == root || ob.files[root] == nil {
+				continue
 			}
-			if !included {
-				s.builds = append(s.builds, b)
-			}
-		}
-		for _, b := range s.builds {
-			for _, p := range b.order {
-				if s.byPath[p] == nil {
-					s.byPath[p] = b
-				}
+			if b.files[other] == nil || other < root {
+				included = true
+				break
 			}
 		}
-	})
+		if !included {
+			builds = append(builds, b)
+		}
+	}
+	byPath := map[string]*buildInfo{}
+	for _, b := range builds {
+		for _, p := range b.order {
+			if byPath[p] == nil {
+				byPath[p] = b
+			}
+		}
+	}
+	return builds, byPath
 }
 
 // candidates are the files that may be the root of a build: every open
@@ -256,21 +304,30 @@ func (s *snapshot) file(path string) (*buildInfo, *fileInfo) {
 	return b, b.files[path]
 }
 
+// checked is what `buildlang check` reports for the builds of a snapshot.
+type checked struct {
+	builds []*buildInfo
+	byPath map[string]*buildInfo
+	diags  map[string][]*hcl.Diagnostic // by absolute path; every file of every build has an entry
+}
+
 // diagnostics computes, once, what `buildlang check` reports for each
 // build: a full (non-lenient) load, plus the lint rules when it has no
-// errors. Every file of every build gets an entry, empty when clean.
-func (s *snapshot) diagnostics() map[string][]*hcl.Diagnostic {
-	s.load()
+// errors. It does not wait for the lenient load of the features: the two
+// run in parallel, and share each document's parse.
+func (s *snapshot) diagnostics() *checked {
 	s.diagOnce.Do(func() {
-		s.diags = map[string][]*hcl.Diagnostic{}
-		for _, b := range s.builds {
-			full := s.loadRoot(b.root, false)
-			diags := full.diags
+		c := &checked{diags: map[string][]*hcl.Diagnostic{}}
+		c.builds, c.byPath = s.discover(false)
+		for _, b := range c.builds {
+			diags := b.diags
 			if !diags.HasErrors() {
-				diags = append(diags, s.lint(full)...)
+				diags = append(diags, s.lint(b)...)
 			}
 			for _, p := range b.order {
-				s.diags[p] = append(s.diags[p], []*hcl.Diagnostic{}...)
+				if _, ok := c.diags[p]; !ok {
+					c.diags[p] = []*hcl.Diagnostic{}
+				}
 			}
 			for _, d := range diags {
 				p := b.root
@@ -279,11 +336,12 @@ func (s *snapshot) diagnostics() map[string][]*hcl.Diagnostic {
 						p = fp
 					}
 				}
-				s.diags[p] = append(s.diags[p], d)
+				c.diags[p] = append(c.diags[p], d)
 			}
 		}
+		s.checked = c
 	})
-	return s.diags
+	return s.checked
 }
 
 func (s *snapshot) lint(b *buildInfo) (diags hcl.Diagnostics) {

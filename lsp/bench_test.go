@@ -1,0 +1,165 @@
+package lsp
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/org/buildlang/internal/gen"
+	"github.com/org/buildlang/lsp/internal/protocol"
+)
+
+// benchLines is the size of the build file the benchmarks edit.
+const benchLines = 5000
+
+// benchFile returns a generated build file of about benchLines lines.
+func benchFile() []byte {
+	n := 10
+	for bytes.Count(gen.Targets(n), []byte("\n")) < benchLines {
+		n += 10
+	}
+	return gen.Targets(n)
+}
+
+// benchServer opens the generated file and waits for its diagnostics.
+func benchServer(b *testing.B, opts Options) (*client, protocol.DocumentURI, string) {
+	src := string(benchFile())
+	c := startServer(b, opts)
+	uri := pathURI(filepath.Join(b.TempDir(), "build.hcl"))
+	c.open(uri, src)
+	c.waitDiagnostics(uri)
+	return c, uri, src
+}
+
+// middle returns the LSP position just after the first occurrence of
+// needle at or after the middle of src.
+func middle(src, needle string) protocol.Position {
+	i := len(src)/2 + strings.Index(src[len(src)/2:], needle) + len(needle)
+	return newMapper([]byte(src)).position(i)
+}
+
+// latencies collects per-operation durations and reports percentiles.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	b.ReportMetric(float64(l[len(l)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(l[len(l)*95/100].Microseconds())/1000, "p95-ms")
+	reportMemory(b)
+}
+
+// reportMemory reports the heap in use and the process's resident memory
+// (server and test client together).
+func reportMemory(b *testing.B) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.Atoi(f[1])
+				b.ReportMetric(float64(kb)/1024, "rss-MB")
+			}
+		}
+	}
+}
+
+// BenchmarkDiagnosticsAfterEdit measures the time from a didChange to the
+// publishDiagnostics of the new version, for an edit in the middle of a
+// 5,000-line file after a quiet period (the usual case while editing; the
+// debounce only delays edits that come faster than its delay).
+func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
+	opts := Options{}
+	c, uri, src := benchServer(b, opts)
+	pos := middle(src, `description = "service `)
+	var lat latencies
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		time.Sleep(opts.delay() + 5*time.Millisecond)
+		b.StartTimer()
+		start := time.Now()
+		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: pos}, Text: "x"}
+		if i%2 == 1 {
+			end := pos
+			end.Character++
+			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: end}, Text: ""}
+		}
+		c.change(uri, ch)
+		c.waitDiagnostics(uri)
+		lat = append(lat, time.Since(start))
+	}
+	lat.report(b)
+}
+
+// BenchmarkCompletion measures completion after "var." in the middle of a
+// 5,000-line file.
+func BenchmarkCompletion(b *testing.B) {
+	c, uri, src := benchServer(b, Options{})
+	params := protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: middle(src, "${var.")}}
+	var lat latencies
+	for b.Loop() {
+		start := time.Now()
+		var list protocol.CompletionList
+		c.call("textDocument/completion", params, &list)
+		lat = append(lat, time.Since(start))
+		if len(list.Items) != 2 {
+			b.Fatalf("completion: %+v", list.Items)
+		}
+	}
+	lat.report(b)
+}
+
+// BenchmarkCompletionAfterEdit measures an edit followed at once by a
+// completion, which waits for the snapshot of the edit.
+func BenchmarkCompletionAfterEdit(b *testing.B) {
+	c, uri, src := benchServer(b, Options{})
+	pos := middle(src, "${var.")
+	params := protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: pos}}
+	edit := middle(src, `description = "service `)
+	var lat latencies
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: edit, End: edit}, Text: "x"}
+		if i%2 == 1 {
+			end := edit
+			end.Character++
+			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: edit, End: end}, Text: ""}
+		}
+		c.change(uri, ch)
+		var list protocol.CompletionList
+		c.call("textDocument/completion", params, &list)
+		lat = append(lat, time.Since(start))
+	}
+	lat.report(b)
+}
+
+// BenchmarkHover measures hover on a variable reference in the middle of a
+// 5,000-line file.
+func BenchmarkHover(b *testing.B) {
+	c, uri, src := benchServer(b, Options{})
+	pos := middle(src, "${var.")
+	params := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: pos}
+	var lat latencies
+	for b.Loop() {
+		start := time.Now()
+		var h *protocol.Hover
+		c.call("textDocument/hover", params, &h)
+		lat = append(lat, time.Since(start))
+		if h == nil {
+			b.Fatal("no hover")
+		}
+	}
+	lat.report(b)
+}
