@@ -208,3 +208,24 @@ func unifiedDiff(want, got string) string {
 	}
 	return out.String()
 }
+
+// Every lint rule is exercised by at least one check case.
+func TestEveryRuleHasACase(t *testing.T) {
+	var all strings.Builder
+	for _, path := range checkCases(t) {
+		ar, err := txtar.ParseFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if f.Name == diagnosticsSection {
+				all.Write(f.Data)
+			}
+		}
+	}
+	for _, r := range lint.Rules {
+		if !strings.Contains(all.String(), "["+r.ID+"]") {
+			t.Errorf("no case in testdata/check expects a %s finding", r.ID)
+		}
+	}
+}
