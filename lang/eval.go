@@ -127,6 +127,18 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 	return diags
 }
 
+// Check finishes the checking of a Build loaded with Options.Lenient:
+// given the diagnostics that Load returned, it evaluates every target for
+// each of its default platforms and returns what a Load without Lenient
+// would have returned. The language server loads leniently once per edit,
+// for its features, and calls Check for the diagnostics `buildlang check`
+// reports. Targets already resolved (concurrently, say) are not evaluated
+// again.
+func (b *Build) Check(loadDiags hcl.Diagnostics) hcl.Diagnostics {
+	diags := append(loadDiags[:len(loadDiags):len(loadDiags)], b.eval.resolveAll()...)
+	return sortDiagnostics(dedupe(diags), b.FileOrder)
+}
+
 // dedupe drops diagnostics repeated with the same summary and subject (a
 // target evaluated for two platforms reports an error once), and HCL's own
 // generic errors about a reference checkReferences already explained.

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"maps"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/lsp/internal/protocol"
 	"github.com/sourcegraph/jsonrpc2"
+	"golang.org/x/tools/txtar"
 )
 
 // TestPanicIsReported checks a panicking handler is answered with an
@@ -160,11 +162,32 @@ func write(t *testing.T, dir, name, text string) {
 	}
 }
 
-// TestDiagnosticsMatchCheck opens every example build and compares the
-// published diagnostics with what `buildlang check` computes: a
-// non-lenient lang.Load, plus lint.Run when there are no errors.
+// TestDiagnosticsMatchCheck opens every example build and every case of
+// lang's check tests without options, and compares the published
+// diagnostics with what `buildlang check` computes: a non-lenient
+// lang.Load, plus lint.Run when there are no errors.
 func TestDiagnosticsMatchCheck(t *testing.T) {
 	roots, _ := filepath.Glob("../examples/*/build.hcl")
+	cases, _ := filepath.Glob("../lang/testdata/check/*.txtar")
+	for _, file := range cases {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(file), ".txtar"))
+		skip := false
+		for _, f := range ar.Files {
+			if f.Name == "options" {
+				skip = true
+			}
+			if f.Name != "diagnostics" {
+				write(t, dir, f.Name, string(f.Data))
+			}
+		}
+		if !skip {
+			roots = append(roots, filepath.Join(dir, "build.hcl"))
+		}
+	}
 	if len(roots) == 0 {
 		t.Skip("no examples")
 	}
@@ -172,7 +195,7 @@ func TestDiagnosticsMatchCheck(t *testing.T) {
 		t.Run(filepath.Base(filepath.Dir(root)), func(t *testing.T) {
 			abs, _ := filepath.Abs(root)
 			dir := filepath.Dir(abs)
-			b, diags := lang.Load(overlay{dir: dir, docs: map[string]*document{}, cfg: defaultConfig(Options{}, t.Logf)}, []string{"build.hcl"}, lang.Options{})
+			b, diags := lang.Load(lang.FS(os.DirFS(dir)), []string{"build.hcl"}, lang.Options{})
 			if !diags.HasErrors() {
 				diags = append(diags, lint.Run(b)...)
 			}
@@ -189,7 +212,19 @@ func TestDiagnosticsMatchCheck(t *testing.T) {
 			}
 			uri := pathURI(abs)
 			c.open(uri, string(src))
-			all := c.waitDiagnostics(uri)
+			c.waitDiagnostics(uri)
+			var all map[protocol.DocumentURI]protocol.PublishDiagnosticsParams
+			waitFor(t, func() bool {
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				for _, name := range b.FileOrder {
+					if _, ok := c.diags[pathURI(filepath.Join(dir, filepath.FromSlash(name)))]; !ok {
+						return false
+					}
+				}
+				all = maps.Clone(c.diags)
+				return true
+			})
 			var got []string
 			for u, p := range all {
 				for _, d := range p.Diagnostics {

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 )
@@ -51,12 +53,13 @@ type config struct {
 // buildInfo is one build: a root file with its includes, loaded leniently
 // so broken files still give structure to the features.
 type buildInfo struct {
-	dir   string // directory of the root file; lang names are relative to it
-	root  string // absolute path of the root file
-	build *lang.Build
-	diags hcl.Diagnostics      // from the lenient load
-	files map[string]*fileInfo // by absolute path
-	order []string             // absolute paths in load order
+	dir    string // directory of the root file; lang names are relative to it
+	root   string // absolute path of the root file
+	build  *lang.Build
+	loaded bool                 // build came from lang.Load (not a fallback after a panic)
+	diags  hcl.Diagnostics      // from the lenient load
+	files  map[string]*fileInfo // by absolute path
+	order  []string             // absolute paths in load order
 
 	indexOnce sync.Once
 	idx       *index
@@ -165,18 +168,18 @@ func (c *config) parseDisk(path, name string, src []byte) *parsed {
 
 // load loads the builds leniently, once, for the features.
 func (s *snapshot) load() {
-	s.loadOnce.Do(func() { s.builds, s.byPath = s.discover(true) })
+	s.loadOnce.Do(func() { s.builds, s.byPath = s.discover() })
 }
 
 // discover loads a build for every candidate root and keeps those no other
 // candidate includes: a candidate another candidate includes is part of
 // that build, not a build of its own; of two files including each other,
 // the first by name is the root.
-func (s *snapshot) discover(lenient bool) ([]*buildInfo, map[string]*buildInfo) {
+func (s *snapshot) discover() ([]*buildInfo, map[string]*buildInfo) {
 	cands := s.candidates()
 	loaded := map[string]*buildInfo{}
 	for _, root := range cands {
-		loaded[root] = s.loadRoot(root, lenient)
+		loaded[root] = s.loadRoot(root)
 	}
 	var builds []*buildInfo
 	for _, root := range cands {
@@ -253,13 +256,13 @@ func (s *snapshot) isWorkspaceRoot(dir string) bool {
 }
 
 // loadRoot loads the build rooted at the file root.
-func (s *snapshot) loadRoot(root string, lenient bool) (bi *buildInfo) {
+func (s *snapshot) loadRoot(root string) (bi *buildInfo) {
 	dir := filepath.Dir(root)
 	bi = &buildInfo{dir: dir, root: root, files: map[string]*fileInfo{}}
 	defer func() {
 		if r := recover(); r != nil {
 			s.cfg.logf("internal error loading %s: %v\n%s", root, r, debug.Stack())
-			bi.build = nil
+			bi.build, bi.loaded = nil, false
 			bi.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Internal error", Detail: fmt.Sprintf("The language server failed to load this build: %v. Please report it.", r)}}
 		}
 		if bi.build == nil {
@@ -284,8 +287,9 @@ func (s *snapshot) loadRoot(root string, lenient bool) (bi *buildInfo) {
 		}
 	}()
 	opts := s.cfg.opts.langOptions()
-	opts.Lenient = lenient
+	opts.Lenient = true
 	bi.build, bi.diags = lang.Load(overlay{dir: dir, docs: s.docs, cfg: s.cfg}, []string{filepath.Base(root)}, opts)
+	bi.loaded = true
 	return bi
 }
 
@@ -312,15 +316,15 @@ type checked struct {
 }
 
 // diagnostics computes, once, what `buildlang check` reports for each
-// build: a full (non-lenient) load, plus the lint rules when it has no
-// errors. It does not wait for the lenient load of the features: the two
-// run in parallel, and share each document's parse.
+// build: the builds the features use, loaded leniently, are finished with
+// lang.Build.Check, which evaluates every target as a non-lenient load does,
+// then the lint rules run when there are no errors.
 func (s *snapshot) diagnostics() *checked {
 	s.diagOnce.Do(func() {
-		c := &checked{diags: map[string][]*hcl.Diagnostic{}}
-		c.builds, c.byPath = s.discover(false)
+		s.load()
+		c := &checked{builds: s.builds, byPath: s.byPath, diags: map[string][]*hcl.Diagnostic{}}
 		for _, b := range c.builds {
-			diags := b.diags
+			diags := s.check(b)
 			if !diags.HasErrors() {
 				diags = append(diags, s.lint(b)...)
 			}
@@ -342,6 +346,44 @@ func (s *snapshot) diagnostics() *checked {
 		s.checked = c
 	})
 	return s.checked
+}
+
+// check evaluates every target of b, on every core, then returns what a
+// non-lenient load reports.
+func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics) {
+	if !b.loaded {
+		return b.diags
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.cfg.logf("internal error checking %s: %v\n%s", b.root, r, debug.Stack())
+			diags = b.diags
+		}
+	}()
+	type job struct {
+		name string
+		p    ocispecs.Platform
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }() // Check below reports it again
+			for j := range jobs {
+				b.build.Resolve(j.name, j.p)
+			}
+		}()
+	}
+	for _, t := range b.build.Targets {
+		for _, p := range t.DefaultPlatforms {
+			jobs <- job{t.Name, p}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return b.build.Check(b.diags)
 }
 
 func (s *snapshot) lint(b *buildInfo) (diags hcl.Diagnostics) {
