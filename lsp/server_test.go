@@ -2,8 +2,8 @@ package lsp
 
 import (
 	"context"
-	"maps"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"

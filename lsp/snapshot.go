@@ -46,8 +46,9 @@ type config struct {
 	roots    []string // workspace folders
 	logf     func(format string, args ...any)
 
-	parseMu sync.Mutex
-	parses  map[string]*parsed // files read from disk, by path and name
+	parseMu     sync.Mutex
+	parses      map[string]*parsed     // files read from disk, by path and name
+	chunkCaches map[string]*chunkCache // open documents, by path and name
 }
 
 // buildInfo is one build: a root file with its includes, loaded leniently
@@ -131,14 +132,30 @@ func (o overlay) Glob(pattern string) ([]string, error) {
 // only when their content changes.
 func (o overlay) ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics) {
 	p := o.abs(name)
-	var e *parsed
 	if d := o.docs[p]; d != nil && bytes.Equal(d.text, src) {
-		e = d.parsed(name)
-	} else {
-		e = o.cfg.parseDisk(p, name, src)
+		e := d.parsed(name)
+		e.once.Do(func() { e.file, e.diags = parseIncremental(e.src, name, o.cfg.chunks(p, name)) })
+		return e.file, append(hcl.Diagnostics(nil), e.diags...)
 	}
+	e := o.cfg.parseDisk(p, name, src)
 	e.once.Do(func() { e.file, e.diags = lang.Parse(e.src, name) })
 	return e.file, append(hcl.Diagnostics(nil), e.diags...)
+}
+
+// chunks returns the chunk cache of a document under a name.
+func (c *config) chunks(path, name string) *chunkCache {
+	c.parseMu.Lock()
+	defer c.parseMu.Unlock()
+	if c.chunkCaches == nil {
+		c.chunkCaches = map[string]*chunkCache{}
+	}
+	key := path + "\x00" + name
+	cc := c.chunkCaches[key]
+	if cc == nil {
+		cc = &chunkCache{}
+		c.chunkCaches[key] = cc
+	}
+	return cc
 }
 
 // parsed is one parse of a file's content under one name.
