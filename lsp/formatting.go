@@ -4,20 +4,12 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/org/buildlang/lang/format"
 	"github.com/org/buildlang/lsp/internal/protocol"
 )
 
 // formatSource formats a file as `buildlang fmt` does.
-// TODO: switch to lang/format.Source once it lands.
-var formatSource = func(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
-		return nil, diags
-	}
-	return hclwrite.Format(src), nil
-}
+var formatSource = format.Source
 
 // formatting formats the document. A file with syntax errors is left as
 // it is. The edit replaces only the lines that change.
