@@ -24,6 +24,7 @@ type client struct {
 	logs    []protocol.LogMessageParams
 	notify  chan struct{} // signalled on every notification
 	version map[protocol.DocumentURI]int32
+	count   map[protocol.DocumentURI]int // diagnostics published, by document
 }
 
 func (c *client) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
@@ -34,6 +35,7 @@ func (c *client) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 		var p protocol.PublishDiagnosticsParams
 		if err := json.Unmarshal(*req.Params, &p); err == nil {
 			c.diags[p.URI] = p
+			c.count[p.URI]++
 		}
 	case "window/logMessage":
 		var p protocol.LogMessageParams
@@ -53,7 +55,7 @@ func startServer(t testing.TB, opts Options) *client {
 	t.Helper()
 	a, b := net.Pipe()
 	c := &client{t: t, done: make(chan error, 1), diags: map[protocol.DocumentURI]protocol.PublishDiagnosticsParams{},
-		notify: make(chan struct{}, 1), version: map[protocol.DocumentURI]int32{}}
+		notify: make(chan struct{}, 1), version: map[protocol.DocumentURI]int32{}, count: map[protocol.DocumentURI]int{}}
 	go func() { c.done <- Serve(context.Background(), a, opts) }()
 	c.conn = jsonrpc2.NewConn(context.Background(), jsonrpc2.NewBufferedStream(b, jsonrpc2.VSCodeObjectCodec{}), c)
 	var init protocol.InitializeResult

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/lang"
@@ -249,4 +250,35 @@ func diagKey(dir string, d *hcl.Diagnostic) string {
 		pos = fmtPos(newMapper(src).position(d.Subject.Start.Byte))
 	}
 	return name + ":" + pos + ": " + d.Summary
+}
+
+// TestDiagnosticsDebounce checks edits coming faster than the delay are
+// diagnosed once, after the delay, and an edit after a quiet period at
+// once.
+func TestDiagnosticsDebounce(t *testing.T) {
+	const delay = time.Second
+	c := startServer(t, Options{DiagnosticsDelay: delay})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, "target \"app\" {\n  from = \"alpine:3.20\"\n}\n")
+	c.waitDiagnostics(uri)
+	start := time.Now()
+	for i := 0; i < 5; i++ {
+		c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+			Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3}}, Text: "# more\n"})
+	}
+	c.waitDiagnostics(uri)
+	c.mu.Lock()
+	n := c.count[uri]
+	c.mu.Unlock()
+	if n != 2 || time.Since(start) < delay-100*time.Millisecond {
+		t.Errorf("5 fast edits: %d publications in all after %v; want 1 for the open and 1 for the edits, after the delay", n, time.Since(start))
+	}
+	time.Sleep(delay + 50*time.Millisecond)
+	start = time.Now()
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+		Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3}}, Text: "# more\n"})
+	c.waitDiagnostics(uri)
+	if d := time.Since(start); d > delay-200*time.Millisecond {
+		t.Errorf("an edit after a quiet period waited %v for diagnostics", d)
+	}
 }
