@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/org/buildlang/internal/textdiff"
 	"golang.org/x/tools/txtar"
 )
 
@@ -50,7 +50,7 @@ func TestGolden(t *testing.T) {
 			}
 			want := txtar.Format(a)
 			if !cmp.Equal(string(want), string(got)) {
-				t.Errorf("%s differs (-want +got); run `go test ./golden -update` if the change is right:\n%s", path, lineDiff(string(want), string(got)))
+				t.Errorf("%s differs (-want +got); run `go test ./golden -update` if the change is right:\n%s", path, textdiff.Lines(string(want), string(got)))
 			}
 		})
 	}
@@ -71,27 +71,4 @@ func render(t *testing.T, path string, a *txtar.Archive) []byte {
 		t.Fatal(err)
 	}
 	return Render(a, sections)
-}
-
-// lineDiff is a unified-style line diff of two texts.
-func lineDiff(want, got string) string {
-	dmp := diffmatchpatch.New()
-	a, b, lines := dmp.DiffLinesToChars(want, got)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
-	var sb strings.Builder
-	for _, d := range diffs {
-		prefix := "  "
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			prefix = "- "
-		case diffmatchpatch.DiffInsert:
-			prefix = "+ "
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				sb.WriteString(prefix + l)
-			}
-		}
-	}
-	return sb.String()
 }

@@ -11,10 +11,10 @@ import (
 	"testing/fstest"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/internal/textdiff"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/stdlib"
-	"github.com/sergi/go-diff/diffmatchpatch"
 	"golang.org/x/tools/txtar"
 )
 
@@ -173,7 +173,7 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			t.Errorf("diagnostics differ (-want +got); rerun with -update to accept:\n%s", unifiedDiff(c.want, got))
+			t.Errorf("diagnostics differ (-want +got); rerun with -update to accept:\n%s", textdiff.Lines(c.want, got))
 		})
 	}
 }
@@ -186,27 +186,6 @@ func setSection(ar *txtar.Archive, name, data string) {
 		}
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(data)})
-}
-
-// unifiedDiff shows a line diff of want and got, - for want and + for got.
-func unifiedDiff(want, got string) string {
-	dmp := diffmatchpatch.New()
-	a, b, lines := dmp.DiffLinesToChars(want, got)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
-	var out strings.Builder
-	for _, d := range diffs {
-		prefix := "  "
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			prefix = "- "
-		case diffmatchpatch.DiffInsert:
-			prefix = "+ "
-		}
-		for _, l := range strings.SplitAfter(strings.TrimSuffix(d.Text, "\n"), "\n") {
-			out.WriteString(prefix + strings.TrimSuffix(l, "\n") + "\n")
-		}
-	}
-	return out.String()
 }
 
 // Every lint rule is exercised by at least one check case.

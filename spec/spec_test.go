@@ -10,10 +10,10 @@ import (
 	"testing/fstest"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/internal/textdiff"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/format"
 	"github.com/org/buildlang/lang/lint"
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 func TestReferenceUpToDate(t *testing.T) {
@@ -24,7 +24,7 @@ func TestReferenceUpToDate(t *testing.T) {
 	want := RenderReference()
 	if !bytes.Equal(got, want) {
 		t.Fatalf("spec/reference.md is out of date; regenerate it with:\n\tgo generate ./spec\nor\n\tgo run ./spec/internal/genref > spec/reference.md\n(-file +generated):\n%s",
-			lineDiff(string(got), string(want)))
+			textdiff.Lines(string(got), string(want)))
 	}
 }
 
@@ -84,7 +84,7 @@ func checkSample(t *testing.T, s Sample, fsys fstest.MapFS, strict bool) {
 		if diags.HasErrors() {
 			t.Errorf("format: %s", diags.Error())
 		} else if string(out) != s.Code {
-			t.Errorf("sample is not formatted (-sample +formatted):\n%s", lineDiff(s.Code, string(out)))
+			t.Errorf("sample is not formatted (-sample +formatted):\n%s", textdiff.Lines(s.Code, string(out)))
 		}
 	}
 	if s.Kind == "file" {
@@ -128,7 +128,7 @@ func checkSample(t *testing.T, s Sample, fsys fstest.MapFS, strict bool) {
 		}
 	}
 	if s.Want != "" && strings.TrimSpace(rendered) != strings.TrimSpace(s.Want) {
-		t.Errorf("diagnostics differ from the text block after the sample (-doc +got):\n%s", lineDiff(strings.TrimSpace(s.Want)+"\n", strings.TrimSpace(rendered)+"\n"))
+		t.Errorf("diagnostics differ from the text block after the sample (-doc +got):\n%s", textdiff.Lines(strings.TrimSpace(s.Want)+"\n", strings.TrimSpace(rendered)+"\n"))
 	}
 }
 
@@ -141,28 +141,6 @@ func render(b *lang.Build, diags hcl.Diagnostics) string {
 	}
 	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(diags)
 	return buf.String()
-}
-
-func lineDiff(a, b string) string {
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	var out strings.Builder
-	for _, d := range diffs {
-		prefix := "  "
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			prefix = "- "
-		case diffmatchpatch.DiffInsert:
-			prefix = "+ "
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				fmt.Fprintf(&out, "%s%s", prefix, strings.TrimSuffix(l, "\n")+"\n")
-			}
-		}
-	}
-	return out.String()
 }
 
 func TestSamplesParse(t *testing.T) {
