@@ -12,5 +12,5 @@
 // with the diagnostics shown after it. Samples extracts the samples, for
 // those tests and for lang/format's round-trip tests.
 //
-//go:generate go run ./internal/genref -o reference.md
+//go:generate go run ../internal/gendocs -dir .
 package spec

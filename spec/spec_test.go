@@ -19,11 +19,11 @@ import (
 func TestReferenceUpToDate(t *testing.T) {
 	got, err := os.ReadFile("reference.md")
 	if err != nil {
-		t.Fatalf("%v\nregenerate it with: go generate ./spec (or go run ./spec/internal/genref > spec/reference.md)", err)
+		t.Fatalf("%v\nregenerate it with: go run ./internal/gendocs", err)
 	}
 	want := RenderReference()
 	if !bytes.Equal(got, want) {
-		t.Fatalf("spec/reference.md is out of date; regenerate it with:\n\tgo generate ./spec\nor\n\tgo run ./spec/internal/genref > spec/reference.md\n(-file +generated):\n%s",
+		t.Fatalf("spec/reference.md is out of date; regenerate it from the repository root with:\n\tgo run ./internal/gendocs\n(-file +generated):\n%s",
 			textdiff.Lines(string(got), string(want)))
 	}
 }

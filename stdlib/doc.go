@@ -16,4 +16,3 @@
 // RenderMarkdown turns them into spec/stdlib.md.
 package stdlib
 
-//go:generate go run ./internal/gendoc -o ../spec/stdlib.md

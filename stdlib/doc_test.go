@@ -14,11 +14,11 @@ func TestSpecStdlibMarkdownIsUpToDate(t *testing.T) {
 	const path = "../spec/stdlib.md"
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v\nregenerate it with: go generate ./stdlib (or go run ./stdlib/internal/gendoc > spec/stdlib.md)", err)
+		t.Fatalf("%v\nregenerate it with: go run ./internal/gendocs", err)
 	}
 	want := RenderMarkdown()
 	if !bytes.Equal(got, want) {
-		t.Fatalf("spec/stdlib.md is out of date; regenerate it with:\n\tgo generate ./stdlib\nor\n\tgo run ./stdlib/internal/gendoc > spec/stdlib.md\n(-file +generated):\n%s",
+		t.Fatalf("spec/stdlib.md is out of date; regenerate it from the repository root with:\n\tgo run ./internal/gendocs\n(-file +generated):\n%s",
 			cmp.Diff(string(got), string(want)))
 	}
 }

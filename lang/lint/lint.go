@@ -5,7 +5,7 @@
 //
 // Rules are values, as in BuildKit's Dockerfile linter: each has a stable
 // kebab-case ID, a one-line Description and a URL into spec/lint.md, which
-// is generated from the rules (go run ./lang/lint/internal/gendoc). A
+// is generated from the rules (go run ./internal/gendocs). A
 // finding is an hcl.Diagnostic of severity warning whose Extra is the
 // *Rule, so edges (JSON, SARIF, LSP) find its ID with
 // hcl.DiagnosticExtra[interface{ RuleID() string }].

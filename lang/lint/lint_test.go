@@ -85,10 +85,10 @@ func TestRuleValues(t *testing.T) {
 func TestDocUpToDate(t *testing.T) {
 	have, err := os.ReadFile("../../spec/lint.md")
 	if err != nil {
-		t.Fatalf("%v; generate it with: go run ./lang/lint/internal/gendoc > spec/lint.md", err)
+		t.Fatalf("%v; generate it with: go run ./internal/gendocs", err)
 	}
 	if !bytes.Equal(have, lint.Markdown()) {
-		t.Fatalf("spec/lint.md is stale; regenerate it from the repository root with:\n\tgo run ./lang/lint/internal/gendoc > spec/lint.md")
+		t.Fatalf("spec/lint.md is stale; regenerate it from the repository root with:\n\tgo run ./internal/gendocs")
 	}
 }
 
