@@ -15,4 +15,3 @@
 // parameter descriptions). Docs reads them back for the language server, and
 // RenderMarkdown turns them into spec/stdlib.md.
 package stdlib
-
