@@ -33,7 +33,7 @@ type cursorCtx struct {
 // cursorAt analyses the tokens of f up to byte offset off.
 func cursorAt(f *fileInfo, off int) *cursorCtx {
 	src := f.m.content
-	start, end := chunkAround(f.file, len(src), off)
+	start, end := chunkAround(src, off)
 	w := &walker{src: src, toks: lex(src, start, end, f.m)}
 	c := &cursorCtx{prefixStart: off}
 	i, lastEnd := 0, start
@@ -104,7 +104,7 @@ var commonPlatforms = []string{
 }
 
 func completion(ctx context.Context, s *Server, snap *snapshot, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
-	b, f, off, err := locate(snap, p.TextDocument.URI, p.Position)
+	b, f, off, err := locateTyping(snap, p.TextDocument.URI, p.Position)
 	if err != nil || f == nil {
 		return &protocol.CompletionList{Items: []protocol.CompletionItem{}}, err
 	}
@@ -230,7 +230,7 @@ func (cb *completer) bodyItems() {
 		return
 	}
 	present := map[string]bool{}
-	if path := pathAt(cb.f.file, cb.off); len(path.blocks) == len(cb.c.blocks) {
+	if path := pathAt(cb.f.file, cb.off); cb.f.file != nil && len(path.blocks) == len(cb.c.blocks) {
 		body := cb.f.file.Body.(*hclsyntax.Body)
 		if n := len(path.blocks); n > 0 {
 			body = path.blocks[n-1].Body

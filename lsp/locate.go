@@ -24,6 +24,20 @@ func locate(snap *snapshot, uri protocol.DocumentURI, pos protocol.Position) (*b
 	return b, f, off, nil
 }
 
+// locateTyping is locate for completion and signature help; see
+// snapshot.fileForTyping. The fileInfo it returns may have no syntax tree.
+func locateTyping(snap *snapshot, uri protocol.DocumentURI, pos protocol.Position) (*buildInfo, *fileInfo, int, error) {
+	b, f := snap.fileForTyping(docPath(uri))
+	if f == nil {
+		return nil, nil, 0, nil
+	}
+	off, err := f.m.offset(pos)
+	if err != nil {
+		return nil, nil, 0, &jsonrpc2.Error{Code: protocol.CodeInvalidParams, Message: fmt.Sprintf("%s: %v", uri, err)}
+	}
+	return b, f, off, nil
+}
+
 // schemaFor returns the schema of the block at the end of a path of
 // enclosing blocks, or nil when the path leaves the schema.
 func schemaFor(blocks []frame) *lang.BlockSpec {
@@ -59,6 +73,9 @@ func contains(r hcl.Range, off int) bool { return r.Start.Byte <= off && off <= 
 // pathAt walks the syntax tree of f down to off.
 func pathAt(f *hcl.File, off int) nodePath {
 	var n nodePath
+	if f == nil {
+		return n
+	}
 	body, ok := f.Body.(*hclsyntax.Body)
 	for ok {
 		var next *hclsyntax.Body

@@ -282,3 +282,22 @@ func TestDiagnosticsDebounce(t *testing.T) {
 		t.Errorf("an edit after a quiet period waited %v for diagnostics", d)
 	}
 }
+
+// TestCompletionWhileTyping edits and asks for completion at once: the
+// answer uses the new text, whether or not the edit's snapshot is loaded.
+func TestCompletionWhileTyping(t *testing.T) {
+	c := startServer(t, Options{})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, "variable \"GO\" {\n  default = \"1\"\n}\n\ntarget \"app\" {\n  from = \"alpine\"\n  tags = []\n}\n")
+	c.waitDiagnostics(uri)
+	for i, typed := range []string{"v", "a", "r", "."} {
+		c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{
+			Start: protocol.Position{Line: 6, Character: uint32(10 + i)}, End: protocol.Position{Line: 6, Character: uint32(10 + i)}}, Text: typed})
+	}
+	var list protocol.CompletionList
+	c.call("textDocument/completion", protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 6, Character: 14}}}, &list)
+	if len(list.Items) != 1 || list.Items[0].Label != "GO" {
+		t.Fatalf("completion after typing var.: %+v", list.Items)
+	}
+}

@@ -10,7 +10,7 @@ import (
 // signatureHelp shows the signature of the function call around the
 // cursor, with the argument under the cursor active.
 func signatureHelp(ctx context.Context, s *Server, snap *snapshot, p *protocol.SignatureHelpParams) (*protocol.SignatureHelp, error) {
-	b, f, off, err := locate(snap, p.TextDocument.URI, p.Position)
+	b, f, off, err := locateTyping(snap, p.TextDocument.URI, p.Position)
 	if err != nil || f == nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -30,6 +31,7 @@ type snapshot struct {
 	cfg  *config
 
 	loadOnce sync.Once
+	loaded   atomic.Bool
 	builds   []*buildInfo          // one per root file
 	byPath   map[string]*buildInfo // every file of every build, by absolute path
 
@@ -45,6 +47,8 @@ type config struct {
 	stat     func(string) (fs.FileInfo, error)
 	roots    []string // workspace folders
 	logf     func(format string, args ...any)
+
+	latest atomic.Pointer[snapshot] // the newest snapshot whose builds are loaded
 
 	parseMu     sync.Mutex
 	parses      map[string]*parsed     // files read from disk, by path and name
@@ -185,7 +189,33 @@ func (c *config) parseDisk(path, name string, src []byte) *parsed {
 
 // load loads the builds leniently, once, for the features.
 func (s *snapshot) load() {
-	s.loadOnce.Do(func() { s.builds, s.byPath = s.discover() })
+	s.loadOnce.Do(func() {
+		s.builds, s.byPath = s.discover()
+		s.loaded.Store(true)
+		for {
+			prev := s.cfg.latest.Load()
+			if prev != nil && prev.id >= s.id || s.cfg.latest.CompareAndSwap(prev, s) {
+				break
+			}
+		}
+	})
+}
+
+// fileForTyping is file for completion and signature help, which must
+// answer at once while the user types: when this snapshot is not loaded
+// yet, the document's current text is paired with the build of the latest
+// loaded snapshot, whose declarations rarely differ.
+func (s *snapshot) fileForTyping(path string) (*buildInfo, *fileInfo) {
+	d := s.docs[path]
+	prev := s.cfg.latest.Load()
+	if s.loaded.Load() || d == nil || prev == nil {
+		return s.file(path)
+	}
+	pb := prev.byPath[path]
+	if pb == nil || pb.files[path] == nil {
+		return s.file(path)
+	}
+	return pb, &fileInfo{path: path, name: pb.files[path].name, m: d.m, doc: d}
 }
 
 // discover loads a build for every candidate root and keeps those no other

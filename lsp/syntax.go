@@ -1,6 +1,8 @@
 package lsp
 
 import (
+	"bytes"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang"
@@ -333,37 +335,28 @@ func (w *walker) pop(kinds ...frameKind) {
 	}
 }
 
-// chunkAround finds a stretch of src around off that starts at the top
-// level: the top-level item holding off, or the gap between two items.
-// Lexing only it keeps completion fast in large files.
-func chunkAround(f *hcl.File, size, off int) (int, int) {
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return 0, size
-	}
-	start, end := 0, size
-	consider := func(s, e int) {
-		switch {
-		case s <= off && off <= e:
-			start, end = s, e
-		case e < off && e > start:
-			start = e
-		case s > off && s < end:
-			end = s
+// chunkAround finds the stretch of src holding off that starts at the top
+// level: the chunk of chunkBounds holding off (top-level blocks end with
+// "}" alone on a line), to the end of the line holding off. Lexing only it
+// keeps completion fast in large files, and needs no syntax tree.
+func chunkAround(src []byte, off int) (int, int) {
+	start := 0
+	lineStart := 0
+	for i := 0; i < off && i < len(src); i++ {
+		if src[i] != '\n' {
+			continue
 		}
+		line := bytes.TrimRight(src[lineStart:i], " \t\r")
+		if len(line) == 1 && line[0] == '}' {
+			start = i + 1
+		}
+		lineStart = i + 1
 	}
-	for _, b := range body.Blocks {
-		consider(b.TypeRange.Start.Byte, b.CloseBraceRange.End.Byte)
+	end := off
+	for end < len(src) && src[end] != '\n' {
+		end++
 	}
-	for _, a := range body.Attributes {
-		consider(a.SrcRange.Start.Byte, a.SrcRange.End.Byte)
-	}
-	if start > off || end < off {
-		return 0, size
-	}
-	// Lex to the end of the line holding the cursor at least, so the token
-	// under the cursor is whole.
-	for end < size && (end <= off || (end > 0 && f.Bytes[end-1] != '\n')) {
+	if end < len(src) {
 		end++
 	}
 	return start, end
