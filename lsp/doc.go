@@ -26,11 +26,21 @@
 // handler is recovered, logged with window/logMessage and answered with an
 // internal error: a bug never takes the server down.
 //
-// Diagnostics are exactly what `buildlang check` reports: a non-lenient
-// load, and the lint rules when there are no errors, with each lint
-// finding's rule id as the diagnostic's code. They are published for every
-// file of a build, included files too. An edit after a quiet period is
-// diagnosed at once; faster edits are debounced (Options.DiagnosticsDelay).
+// Diagnostics are exactly what `buildlang check` reports: the lenient
+// build finished with lang.Build.Check (what a non-lenient load returns;
+// targets are resolved on every core), and the lint rules when there are
+// no errors, with each lint finding's rule id as the diagnostic's code. A
+// test compares them with check on every example and lang check case.
+// They are published for every file of a build, included files too. An
+// edit after a quiet period is diagnosed at once; faster edits are
+// debounced (Options.DiagnosticsDelay).
+//
+// Speed: each version of a document is parsed once for every load that
+// reads it (lang.FileParser), and incrementally (parse.go): only the
+// top-level blocks from the edit on are parsed again. Completion and
+// signature help do not wait for the new snapshot's build while the user
+// types: they read the document's current text and the latest loaded
+// build's declarations.
 //
 // A build is found from an open document: the document itself, or a
 // build.hcl in its directory or above that includes it. Files are read
