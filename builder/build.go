@@ -1,0 +1,535 @@
+package builder
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docker/cli/cli/config"
+	"github.com/hashicorp/hcl/v2"
+	controlapi "github.com/moby/buildkit/api/services/control"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/identity"
+	"github.com/moby/buildkit/session"
+	"github.com/moby/buildkit/session/auth/authprovider"
+	"github.com/moby/buildkit/session/filesync"
+	"github.com/moby/buildkit/session/secrets/secretsprovider"
+	"github.com/moby/buildkit/session/sshforward/sshprovider"
+	"github.com/moby/patternmatcher/ignorefile"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/compiler"
+	"github.com/tonistiigi/fsutil"
+	"golang.org/x/sync/errgroup"
+)
+
+// Report is the outcome of a build, one TargetResult per target in plan
+// order, whether the build succeeded or not.
+type Report struct {
+	Targets []*TargetResult
+	// Addr is the daemon's address; Daemonless is true when it was a
+	// private one.
+	Addr       string
+	Daemonless bool
+}
+
+// TargetResult is the outcome of one target.
+type TargetResult struct {
+	Target *TargetPlan
+	// Ref is BuildKit's build reference (buildctl debug / history).
+	Ref string
+	// Response is the exporters' response: containerimage.digest,
+	// image.name, containerimage.descriptor, ...
+	Response map[string]string
+	Digest   string
+	// Steps and Cached count the compiled steps BuildKit ran or found in
+	// its cache.
+	Steps, Cached int
+	Duration      time.Duration
+	// Retries lists the transient push errors after which buildlang
+	// solved (and pushed) again.
+	Retries []string
+	// RegistryRetries lists the registry errors BuildKit itself retried
+	// (it retries 5xx and broken connections for about 7s per request).
+	RegistryRetries []string
+	Err             error
+	// Canceled is true when the target was stopped because another one
+	// failed or the build was interrupted.
+	Canceled bool
+}
+
+// Run builds a checked plan: it connects to BuildKit (starting a private
+// daemon if needed) and solves every target concurrently. The report is
+// returned even when a target fails; err says which.
+func Run(ctx context.Context, p *Plan) (*Report, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	opts := p.opts
+	conn, err := Connect(ctx, opts.Connect)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Addr: conn.Addr, Daemonless: conn.Daemon != nil}
+	err = p.run(ctx, conn.Client, rep)
+	if cerr := conn.Close(); cerr != nil {
+		fmt.Fprintf(opts.Stderr, "buildlang: %v\n", cerr)
+	}
+	return rep, err
+}
+
+type runner struct {
+	plan      *Plan
+	c         *client.Client
+	attach    []session.Attachable
+	sharedID  string
+	localOpts []llb.LocalOption
+	progress  *progress
+}
+
+func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
+	opts := p.opts
+	r := &runner{plan: p, c: c}
+	var err error
+	if r.attach, err = p.attachables(); err != nil {
+		return err
+	}
+
+	// One session serves the build context and every named local to all
+	// targets' solves, so each directory is sent once (buildx bake does the
+	// same for targets sharing a context). Each solve has its own session
+	// too, for its outputs: BuildKit addresses a file or directory export
+	// by the exporter's index within a solve.
+	sctx, stopSession := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSession()
+	if len(p.Locals) > 0 {
+		shared, err := p.sharedSession(sctx)
+		if err != nil {
+			return err
+		}
+		r.sharedID = shared.ID()
+		r.localOpts = append(r.localOpts, llb.SessionID(shared.ID()))
+		go func() { _ = shared.Run(sctx, c.Dialer()) }()
+		defer shared.Close()
+		if pats, err := dockerignore(p.Locals[contextLocal]); err != nil {
+			return err
+		} else if len(pats) > 0 {
+			r.localOpts = append(r.localOpts, llb.ExcludePatterns(pats))
+		}
+	}
+
+	r.progress, err = newProgress(opts.Stderr, opts.Progress)
+	if err != nil {
+		return err
+	}
+
+	bctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for _, t := range p.Targets {
+		res := &TargetResult{Target: t}
+		rep.Targets = append(rep.Targets, res)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.buildTarget(bctx, res)
+			if res.Err != nil && !res.Canceled && !opts.KeepGoing {
+				cancel(fmt.Errorf("target %q failed", t.Name))
+			}
+		}()
+	}
+	wg.Wait()
+	r.progress.close()
+	for _, w := range r.progress.warnings {
+		fmt.Fprintf(opts.Stderr, "WARNING: %s\n", w.Short)
+	}
+	return buildError(ctx, rep)
+}
+
+// buildError summarizes the failed targets.
+func buildError(ctx context.Context, rep *Report) error {
+	var failed, canceled []string
+	var first error
+	for _, t := range rep.Targets {
+		switch {
+		case t.Err == nil:
+		case t.Canceled:
+			canceled = append(canceled, t.Target.Name)
+		default:
+			failed = append(failed, t.Target.Name)
+			if first == nil {
+				first = t.Err
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return &BuildError{Interrupted: true, Canceled: append(failed, canceled...), cause: context.Cause(ctx)}
+	}
+	if first == nil {
+		return nil
+	}
+	return &BuildError{Failed: failed, Canceled: canceled, cause: first}
+}
+
+// BuildError says which targets failed and which were canceled.
+type BuildError struct {
+	Failed, Canceled []string
+	Interrupted      bool
+	cause            error
+}
+
+func (e *BuildError) Error() string {
+	if e.Interrupted {
+		msg := "build interrupted"
+		if len(e.Canceled) > 0 {
+			msg += "; canceled " + quoteJoin(e.Canceled)
+		}
+		return msg
+	}
+	msg := fmt.Sprintf("target %s failed: %v", quoteJoin(e.Failed[:1]), e.cause)
+	if len(e.Failed) > 1 {
+		msg += fmt.Sprintf(" (also failed: %s)", quoteJoin(e.Failed[1:]))
+	}
+	if len(e.Canceled) > 0 {
+		msg += fmt.Sprintf("; canceled %s (use --keep-going to let other targets finish)", quoteJoin(e.Canceled))
+	}
+	return msg
+}
+
+func (e *BuildError) Unwrap() error { return e.cause }
+
+// attachables are the session services every solve offers: registry
+// credentials from the docker config, the secrets and the SSH agents.
+func (p *Plan) attachables() ([]session.Attachable, error) {
+	cfg := config.LoadDefaultConfigFile(io.Discard)
+	as := []session.Attachable{authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{
+		AuthConfigProvider: authprovider.LoadAuthConfig(cfg),
+	})}
+	secrets := map[string][]byte{}
+	for _, s := range p.Secrets {
+		if s.Source != nil && s.Problem == "" {
+			secrets[s.ID] = s.value
+		}
+	}
+	as = append(as, secretsprovider.FromMap(secrets))
+	var agents []sshprovider.AgentConfig
+	for _, s := range p.SSH {
+		if s.Source != nil && s.Problem == "" {
+			agents = append(agents, sshprovider.AgentConfig{ID: s.ID, Paths: s.Source.Paths})
+		}
+	}
+	if len(agents) > 0 {
+		a, err := sshprovider.NewSSHAgentProvider(agents)
+		if err != nil {
+			return nil, fmt.Errorf("forwarding ssh: %w", err)
+		}
+		as = append(as, a)
+	}
+	return as, nil
+}
+
+func (p *Plan) sharedSession(ctx context.Context) (*session.Session, error) {
+	dirs := filesync.StaticDirSource{}
+	for name, dir := range p.Locals {
+		fs, err := fsutil.NewFS(dir)
+		if err != nil {
+			return nil, fmt.Errorf("local %q: %w", name, err)
+		}
+		dirs[name] = fs
+	}
+	// A stable shared key lets BuildKit send only what changed since the
+	// last build of the same context.
+	abs, _ := filepath.Abs(p.Locals[contextLocal])
+	key := digest.FromString("buildlang:" + abs).Encoded()[:32]
+	s, err := session.NewSession(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	s.Allow(filesync.NewFSSyncProvider(dirs))
+	return s, nil
+}
+
+func dockerignore(dir string) ([]string, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ignorefile.ReadAll(f)
+}
+
+// buildTarget solves one target, retrying a push that failed with a
+// transient registry error. The solve is repeated whole; what was built
+// before comes from BuildKit's cache.
+func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
+	opts := r.plan.opts
+	t := res.Target
+	start := time.Now()
+	defer func() { res.Duration = time.Since(start) }()
+	delay := opts.RetryDelay
+	for attempt := 1; ; attempt++ {
+		stats := &stepStats{}
+		resp, ref, err := r.solve(ctx, t, stats)
+		res.Ref = ref
+		res.Steps, res.Cached = stats.counts()
+		res.RegistryRetries = append(res.RegistryRetries, stats.registryRetries()...)
+		if err == nil {
+			res.Response = resp.ExporterResponse
+			res.Digest = resp.ExporterResponse[exptypes.ExporterImageDigestKey]
+			res.Err = nil
+			return
+		}
+		res.Err = err
+		if ctx.Err() != nil {
+			res.Canceled = true
+			return
+		}
+		if !t.Push() || attempt >= opts.PushAttempts || !transientPushError(err) {
+			return
+		}
+		reason := firstLine(err.Error())
+		res.Retries = append(res.Retries, reason)
+		fmt.Fprintf(opts.Stderr, "buildlang: target %q: push failed with a transient registry error, retrying in %s (attempt %d of %d): %s\n",
+			t.Name, delay, attempt+1, opts.PushAttempts, reason)
+		select {
+		case <-ctx.Done():
+			res.Canceled = true
+			return
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+// solve runs one client.Build for a target: the gateway function compiles
+// it per platform, with images resolved through BuildKit, solves each
+// platform and returns one result (a manifest list for several).
+func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats) (*client.SolveResponse, string, error) {
+	exports, err := r.exports(t)
+	if err != nil {
+		return nil, "", err
+	}
+	ref := identity.NewID()
+	so := client.SolveOpt{
+		Exports:             exports,
+		CacheImports:        cloneEntries(t.CacheImports),
+		CacheExports:        cloneEntries(t.CacheExports),
+		Session:             r.attach,
+		AllowedEntitlements: r.plan.Entitlements,
+		Ref:                 ref,
+		// The platforms asked for; exporters check the result against them.
+		FrontendAttrs: map[string]string{"platform": formatPlatforms(t.Platforms)},
+	}
+	ch := r.progress.attach(stats)
+	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t), ch)
+	return resp, ref, err
+}
+
+func (r *runner) buildFunc(t *TargetPlan) gateway.BuildFunc {
+	return func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
+		p := r.plan
+		cres, diags := compiler.Compile(ctx, p.Build, compiler.Request{
+			Targets:       []string{t.Name},
+			Platforms:     t.Platforms,
+			Resolver:      sourceresolver.NewImageMetaResolver(gw),
+			NamedContexts: r.namedContexts,
+			Context:       compiler.ContextOptions{LocalOpts: r.localOpts},
+			NoCache:       p.opts.NoCache,
+		})
+		if diags.HasErrors() {
+			return nil, diagnosticsError(p, diags)
+		}
+		imports, err := gatewayCacheImports(gw.BuildOpts().Opts)
+		if err != nil {
+			return nil, err
+		}
+		res := gateway.NewResult()
+		multi := len(cres.Outputs) > 1
+		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(cres.Outputs))}
+		var mu sync.Mutex
+		eg, ctx := errgroup.WithContext(ctx)
+		for i, out := range cres.Outputs {
+			eg.Go(func() error {
+				def, err := out.Marshal(ctx)
+				if err != nil {
+					return err
+				}
+				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
+				if err != nil {
+					return err
+				}
+				ref, err := sres.SingleRef()
+				if err != nil {
+					return err
+				}
+				cfg, err := json.Marshal(out.Image)
+				if err != nil {
+					return err
+				}
+				id := platformID(out.Platform)
+				mu.Lock()
+				defer mu.Unlock()
+				exp.Platforms[i] = exptypes.Platform{ID: id, Platform: out.Platform}
+				if multi {
+					res.AddRef(id, ref)
+					res.AddMeta(exptypes.ExporterImageConfigKey+"/"+id, cfg)
+				} else {
+					res.SetRef(ref)
+					res.AddMeta(exptypes.ExporterImageConfigKey, cfg)
+				}
+				return nil
+			})
+		}
+		if err := eg.Wait(); err != nil {
+			return nil, err
+		}
+		dt, err := json.Marshal(exp)
+		if err != nil {
+			return nil, err
+		}
+		res.AddMeta(exptypes.ExporterPlatformsKey, dt)
+		return res, nil
+	}
+}
+
+func (r *runner) namedContexts(_ context.Context, name string, _ ocispecs.Platform) (*compiler.NamedContext, error) {
+	if ref, ok := r.plan.Images[name]; ok {
+		return &compiler.NamedContext{State: llb.Image(ref)}, nil
+	}
+	if _, ok := r.plan.Locals[name]; !ok {
+		return nil, nil
+	}
+	opts := append([]llb.LocalOption{llb.SharedKeyHint(name), llb.LocalUniqueID("buildlang"), llb.WithCustomName("[internal] load context " + name)}, r.localOpts...)
+	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
+}
+
+// gatewayCacheImports reads the cache imports client.Build passed to the
+// gateway (with local caches' digests filled in), as dockerui does.
+func gatewayCacheImports(opts map[string]string) ([]gateway.CacheOptionsEntry, error) {
+	s := opts["cache-imports"]
+	if s == "" {
+		return nil, nil
+	}
+	var entries []*controlapi.CacheOptionsEntry
+	if err := json.Unmarshal([]byte(s), &entries); err != nil {
+		return nil, fmt.Errorf("reading cache imports: %w", err)
+	}
+	out := make([]gateway.CacheOptionsEntry, len(entries))
+	for i, e := range entries {
+		out[i] = gateway.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs}
+	}
+	return out, nil
+}
+
+func platformID(p ocispecs.Platform) string {
+	return formatPlatforms([]ocispecs.Platform{p})
+}
+
+// exports turns a target's outputs into exporters; files are created when
+// BuildKit sends them.
+func (r *runner) exports(t *TargetPlan) ([]client.ExportEntry, error) {
+	var out []client.ExportEntry
+	for _, o := range t.Outputs {
+		attrs := map[string]string{}
+		for k, v := range o.Attrs {
+			if k != "dest" {
+				attrs[k] = v
+			}
+		}
+		dest := o.Attrs["dest"]
+		e := client.ExportEntry{Type: o.Type, Attrs: attrs}
+		switch o.Type {
+		case OutputImage:
+			e.Type = client.ExporterImage
+		case OutputLocal:
+			e.OutputDir = dest
+		case OutputOCI, OutputDocker, OutputTar:
+			if o.Type == OutputDocker && attrs["name"] == "" && len(t.Tags) > 0 {
+				attrs["name"] = strings.Join(t.Tags, ",")
+			}
+			if o.Type != OutputTar && attrs["tar"] == "false" {
+				e.OutputDir = dest
+			} else {
+				e.Output = fileOutput(dest, r.plan.opts.Stdout)
+			}
+		default:
+			return nil, fmt.Errorf("target %q: output type %q", t.Name, o.Type)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func fileOutput(dest string, stdout io.Writer) func(map[string]string) (io.WriteCloser, error) {
+	return func(map[string]string) (io.WriteCloser, error) {
+		if dest == "-" {
+			return nopCloser{stdout}, nil
+		}
+		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+			return nil, err
+		}
+		return os.Create(dest)
+	}
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// transientPushError reports whether a failed solve failed while pushing,
+// with an error a registry may not give next time: 5xx, 429, or a broken
+// connection.
+func transientPushError(err error) bool {
+	msg := strings.ToLower(err.Error())
+	if !strings.Contains(msg, "push") && !strings.Contains(msg, "unexpected status from put") &&
+		!strings.Contains(msg, "unexpected status from post") && !strings.Contains(msg, "unexpected status from patch") {
+		return false
+	}
+	for _, s := range []string{
+		"500 internal server error", "502 bad gateway", "503 service unavailable", "504 gateway timeout",
+		"429 too many requests", ": 500", ": 502", ": 503", ": 504", ": 429",
+		"connection reset by peer", "broken pipe", "i/o timeout", "unexpected eof", "tls handshake timeout",
+		"server misbehaving", "connection refused",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// diagnosticsError formats compile diagnostics the way the CLI prints them.
+func diagnosticsError(p *Plan, diags hcl.Diagnostics) error {
+	var b bytes.Buffer
+	wr := hcl.NewDiagnosticTextWriter(&b, p.Build.Files, 0, false)
+	var errs hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			errs = append(errs, d)
+		}
+	}
+	_ = wr.WriteDiagnostics(errs)
+	return fmt.Errorf("%s", strings.TrimSpace(b.String()))
+}

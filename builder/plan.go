@@ -1,0 +1,644 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/lang"
+)
+
+// Plan is what a build will do, worked out without contacting BuildKit:
+// the targets with their platforms, outputs and cache, and the secrets,
+// SSH agents and local directories the client must provide.
+type Plan struct {
+	Build   *lang.Build
+	Targets []*TargetPlan
+	// Secrets and SSH are the ones the compiled steps mount, by id.
+	Secrets []*SecretPlan
+	SSH     []*SSHPlan
+	// Locals maps each local directory the build reads (the build context
+	// "context", named contexts, local(...)) to the host directory sent.
+	Locals map[string]string
+	// Images are named contexts provided as docker-image://REF.
+	Images map[string]string
+	// Entitlements are the ones the steps need (network.host,
+	// security.insecure); the daemon must allow them.
+	Entitlements []string
+
+	opts *Options
+}
+
+// TargetPlan is one requested target.
+type TargetPlan struct {
+	Name      string
+	Platforms []ocispecs.Platform
+	Tags      []string
+	Outputs   []Output // none means the result stays in BuildKit's cache
+	// CachePolicy is the cache policy's name, "" for none or when
+	// --cache-from/--cache-to replaced it.
+	CachePolicy  string
+	CacheImports []client.CacheOptionsEntry
+	CacheExports []client.CacheOptionsEntry
+	Notes        []string
+	// Steps counts the vertices of its definitions, across platforms.
+	Steps int
+}
+
+// Push reports whether any output pushes.
+func (t *TargetPlan) Push() bool { return slices.ContainsFunc(t.Outputs, Output.push) }
+
+// SecretPlan is a secret the build mounts.
+type SecretPlan struct {
+	ID       string
+	Required bool     // some mount needs it
+	Targets  []string // targets whose steps mount it
+	Steps    []string // vertex names of those steps
+	Decl     *lang.Secret
+	Source   *SecretSource // nil: not provided
+	From     string        // "--secret" or `secret "NAME" block`
+	Problem  string        // why the source cannot be read, if it cannot
+	value    []byte
+}
+
+// SSHPlan is an SSH agent the build forwards.
+type SSHPlan struct {
+	ID       string
+	Required bool
+	Targets  []string
+	Source   *SSHSource // nil: not provided
+	From     string
+	Problem  string
+}
+
+// NewPlan compiles the requested targets (without resolving images) and
+// works out outputs, cache, secrets and local directories. Diagnostics
+// come from the compiler; err from the options.
+func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diagnostics, error) {
+	opts.setDefaults()
+	res, diags := compiler.Compile(ctx, b, compiler.Request{
+		Targets:       opts.Targets,
+		Platforms:     opts.Platforms,
+		NamedContexts: planNamedContexts,
+		NoCache:       opts.NoCache,
+	})
+	if diags.HasErrors() {
+		return nil, diags, nil
+	}
+	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, opts: opts}
+	byName := map[string]*TargetPlan{}
+	secrets := map[string]*SecretPlan{}
+	sshs := map[string]*SSHPlan{}
+	ents := map[string]bool{}
+	for _, o := range res.Outputs {
+		t := byName[o.Target]
+		if t == nil {
+			t = &TargetPlan{Name: o.Target}
+			byName[o.Target] = t
+			p.Targets = append(p.Targets, t)
+			if err := p.targetSettings(t, o.Spec); err != nil {
+				return nil, diags, err
+			}
+		}
+		t.Platforms = append(t.Platforms, o.Platform)
+		def, err := o.Marshal(ctx)
+		if err != nil {
+			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
+		}
+		u, err := usesOf(def.ToPB())
+		if err != nil {
+			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
+		}
+		t.Steps += u.vertices
+		for _, s := range u.secrets {
+			sp := secrets[s.id]
+			if sp == nil {
+				sp = &SecretPlan{ID: s.id}
+				secrets[s.id] = sp
+				p.Secrets = append(p.Secrets, sp)
+			}
+			sp.Required = sp.Required || s.required
+			sp.Targets = appendNew(sp.Targets, ownerOf(s.vertex, o.Target))
+			sp.Steps = appendNew(sp.Steps, s.vertex)
+		}
+		for _, s := range u.ssh {
+			sp := sshs[s.id]
+			if sp == nil {
+				sp = &SSHPlan{ID: s.id}
+				sshs[s.id] = sp
+				p.SSH = append(p.SSH, sp)
+			}
+			sp.Required = sp.Required || s.required
+			sp.Targets = appendNew(sp.Targets, ownerOf(s.vertex, o.Target))
+		}
+		for _, name := range u.locals {
+			p.Locals[name] = ""
+		}
+		for _, e := range u.entitlements {
+			ents[e] = true
+		}
+	}
+	p.Entitlements = slices.Sorted(maps.Keys(ents))
+	if err := p.checkOutputCollisions(); err != nil {
+		return nil, diags, err
+	}
+	p.resolveLocals()
+	p.resolveSecrets()
+	p.resolveSSH()
+	return p, diags, nil
+}
+
+// planNamedContexts stands for every named context with a local of the same
+// name, so the plan sees which ones the build reads.
+func planNamedContexts(_ context.Context, name string, _ ocispecs.Platform) (*compiler.NamedContext, error) {
+	return &compiler.NamedContext{State: llb.Local(name)}, nil
+}
+
+// targetSettings fills in a target's tags, outputs and cache.
+func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
+	opts := p.opts
+	t.Tags = slices.Clone(spec.Tags)
+	dir := fileDir(spec.Target.DeclRange.Filename)
+
+	switch {
+	case len(opts.Outputs) > 0:
+		for _, o := range opts.Outputs {
+			t.Outputs = append(t.Outputs, o.clone())
+		}
+	case len(spec.Outputs) > 0:
+		for _, s := range spec.Outputs {
+			o, err := ParseOutput(s)
+			if err != nil {
+				return fmt.Errorf("target %q: %w", t.Name, err)
+			}
+			if d := o.Attrs["dest"]; d != "" && d != "-" && !filepath.IsAbs(d) {
+				o.Attrs["dest"] = filepath.Join(dir, d)
+			}
+			t.Outputs = append(t.Outputs, o)
+		}
+	case len(t.Tags) > 0:
+		t.Outputs = []Output{{Type: OutputImage, Attrs: map[string]string{}}}
+	}
+	if opts.Push {
+		if !slices.ContainsFunc(t.Outputs, func(o Output) bool { return o.Type == OutputImage }) && len(t.Tags) > 0 {
+			t.Outputs = append(t.Outputs, Output{Type: OutputImage, Attrs: map[string]string{}})
+		}
+		for i, o := range t.Outputs {
+			if o.Type == OutputImage {
+				t.Outputs[i].Attrs["push"] = "true"
+			}
+		}
+	}
+	var outs []Output
+	for _, o := range t.Outputs {
+		if o.Type == OutputNone {
+			continue
+		}
+		if o.Type == OutputImage {
+			if o.Attrs["name"] == "" {
+				o.Attrs["name"] = strings.Join(t.Tags, ",")
+			}
+			if o.Attrs["name"] == "" {
+				if o.push() {
+					return fmt.Errorf("target %q: cannot push: it has no tags; add tags = [...] to it or give --output type=image,name=REF,push=true", t.Name)
+				}
+				t.Notes = append(t.Notes, "image output without a name: the image stays in BuildKit's cache")
+			}
+			if _, ok := o.Attrs["registry.insecure"]; !ok && anyLocalRegistry(o.Attrs["name"]) {
+				o.Attrs["registry.insecure"] = "true"
+			}
+		}
+		if d := o.Attrs["dest"]; strings.Contains(d, "{target}") {
+			o.Attrs["dest"] = strings.ReplaceAll(d, "{target}", t.Name)
+		}
+		if o.Type == OutputImage || o.Type == OutputOCI || o.Type == OutputDocker {
+			for k, v := range spec.Image.Annotations {
+				if _, ok := o.Attrs["annotation."+k]; !ok {
+					o.Attrs["annotation."+k] = v
+				}
+			}
+		}
+		outs = append(outs, o)
+	}
+	t.Outputs = outs
+	if opts.Push && !t.Push() {
+		t.Notes = append(t.Notes, "not pushed: no tags")
+	}
+	if len(t.Outputs) == 0 {
+		t.Notes = append(t.Notes, "no output: the result stays in BuildKit's cache (add tags or output to the target, or pass --output)")
+	}
+
+	// Cache: the target's (or environment's) policy, replaced by the flags.
+	if pol := p.Build.Cache(spec.Cache); pol != nil {
+		pdir := fileDir(pol.DeclRange.Filename)
+		t.CachePolicy = pol.Name
+		for _, m := range pol.Import {
+			t.CacheImports = append(t.CacheImports, cacheEntry(m, pdir))
+		}
+		for _, m := range pol.Export {
+			t.CacheExports = append(t.CacheExports, cacheEntry(m, pdir))
+		}
+	}
+	if len(opts.CacheFrom) > 0 {
+		t.CacheImports = cloneEntries(opts.CacheFrom)
+	}
+	if len(opts.CacheTo) > 0 {
+		t.CacheExports = cloneEntries(opts.CacheTo)
+	}
+	if len(opts.CacheFrom) > 0 || len(opts.CacheTo) > 0 {
+		t.CachePolicy = ""
+	}
+	for _, es := range [][]client.CacheOptionsEntry{t.CacheImports, t.CacheExports} {
+		for _, e := range es {
+			// Targets sharing a local cache directory keep their caches side
+			// by side, under their own tag in its index.json.
+			if e.Type == "local" && e.Attrs["tag"] == "" && e.Attrs["digest"] == "" {
+				e.Attrs["tag"] = cacheTag(t.Name)
+			}
+			if e.Type == "registry" && e.Attrs["registry.insecure"] == "" && anyLocalRegistry(e.Attrs["ref"]) {
+				e.Attrs["registry.insecure"] = "true"
+			}
+		}
+	}
+	return nil
+}
+
+// checkOutputCollisions refuses two targets writing the same file or
+// directory: --output applies to every target, so its dest needs {target}.
+func (p *Plan) checkOutputCollisions() error {
+	seen := map[string]string{}
+	for _, t := range p.Targets {
+		for _, o := range t.Outputs {
+			d := o.Attrs["dest"]
+			if d == "" {
+				continue
+			}
+			key := d
+			if d != "-" {
+				key, _ = filepath.Abs(d)
+			}
+			if other, ok := seen[key]; ok && other != t.Name {
+				return fmt.Errorf("targets %q and %q would both write %s; with several targets, put {target} in the output's dest, e.g. dest=out/{target}.tar", other, t.Name, d)
+			}
+			seen[key] = t.Name
+		}
+	}
+	return nil
+}
+
+func cacheEntry(m map[string]string, dir string) client.CacheOptionsEntry {
+	e := client.CacheOptionsEntry{Type: m["type"], Attrs: map[string]string{}}
+	for k, v := range m {
+		if k == "type" {
+			continue
+		}
+		if e.Type == "local" && (k == "src" || k == "dest") && !filepath.IsAbs(v) {
+			v = filepath.Join(dir, v)
+		}
+		e.Attrs[k] = v
+	}
+	return e
+}
+
+func cloneEntries(es []client.CacheOptionsEntry) []client.CacheOptionsEntry {
+	out := make([]client.CacheOptionsEntry, len(es))
+	for i, e := range es {
+		out[i] = client.CacheOptionsEntry{Type: e.Type, Attrs: maps.Clone(e.Attrs)}
+	}
+	return out
+}
+
+var tagUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+
+func cacheTag(target string) string {
+	s := tagUnsafe.ReplaceAllString(target, "_")
+	if len(s) > 128 {
+		s = s[:128]
+	}
+	return s
+}
+
+// anyLocalRegistry reports whether a comma-separated list of references
+// names a registry on this machine (localhost, 127.0.0.1, [::1]), which is
+// reached over plain HTTP.
+func anyLocalRegistry(refs string) bool {
+	for _, r := range strings.Split(refs, ",") {
+		host, _, ok := strings.Cut(strings.TrimSpace(r), "/")
+		if !ok {
+			continue
+		}
+		h := host
+		if i := strings.LastIndex(h, ":"); i >= 0 && !strings.HasSuffix(h, "]") {
+			h = h[:i]
+		}
+		switch strings.Trim(h, "[]") {
+		case "localhost", "127.0.0.1", "::1":
+			return true
+		}
+	}
+	return false
+}
+
+// resolveLocals maps each local the build reads to a directory: the
+// build context for "context", else --build-context NAME=....
+func (p *Plan) resolveLocals() {
+	for name := range p.Locals {
+		if name == contextLocal {
+			p.Locals[name] = p.opts.ContextDir
+			continue
+		}
+		if src, ok := p.opts.BuildContexts[name]; ok {
+			if ref, ok := strings.CutPrefix(src, "docker-image://"); ok {
+				p.Images[name] = ref
+				delete(p.Locals, name)
+				continue
+			}
+			p.Locals[name] = src
+		}
+	}
+}
+
+const contextLocal = "context"
+
+// resolveSecrets finds each mounted secret's source: --secret, else the
+// secret block's env or src. Values are read now, so a missing one fails
+// before anything runs.
+func (p *Plan) resolveSecrets() {
+	flags := map[string]SecretSource{}
+	for _, s := range p.opts.Secrets {
+		flags[s.ID] = s
+	}
+	for _, sp := range p.Secrets {
+		for _, d := range p.Build.Secrets {
+			if d.ID == sp.ID {
+				sp.Decl = d
+			}
+		}
+		if s, ok := flags[sp.ID]; ok {
+			sp.Source, sp.From = &s, "--secret"
+		} else if sp.Decl != nil && (sp.Decl.Env != "" || sp.Decl.Src != "") {
+			src := SecretSource{ID: sp.ID, Env: sp.Decl.Env}
+			if sp.Decl.Src != "" {
+				src.File = sp.Decl.Src
+				if !filepath.IsAbs(src.File) {
+					src.File = filepath.Join(fileDir(sp.Decl.DeclRange.Filename), src.File)
+				}
+			}
+			sp.Source, sp.From = &src, fmt.Sprintf("secret %q block", sp.Decl.Name)
+		}
+		if sp.Source == nil {
+			continue
+		}
+		switch {
+		case sp.Source.Env != "":
+			v, ok := p.opts.LookupEnv(sp.Source.Env)
+			if !ok {
+				sp.Problem = fmt.Sprintf("the environment variable %s is not set", sp.Source.Env)
+				continue
+			}
+			sp.value = []byte(v)
+		default:
+			dt, err := os.ReadFile(sp.Source.File)
+			if err != nil {
+				sp.Problem = fmt.Sprintf("reading %s: %v", sp.Source.File, unwrapPath(err))
+				continue
+			}
+			sp.value = dt
+		}
+	}
+}
+
+func (p *Plan) resolveSSH() {
+	flags := map[string]SSHSource{}
+	for _, s := range p.opts.SSH {
+		flags[s.ID] = s
+	}
+	for _, sp := range p.SSH {
+		var decl *lang.SSH
+		for _, d := range p.Build.SSH {
+			if d.ID == sp.ID {
+				decl = d
+			}
+		}
+		if s, ok := flags[sp.ID]; ok {
+			sp.Source, sp.From = &s, "--ssh"
+		} else if decl != nil {
+			src := SSHSource{ID: sp.ID}
+			for _, path := range decl.Paths {
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(fileDir(decl.DeclRange.Filename), path)
+				}
+				src.Paths = append(src.Paths, path)
+			}
+			sp.Source, sp.From = &src, fmt.Sprintf("ssh %q block", decl.Name)
+		}
+		if sp.Source == nil {
+			continue
+		}
+		if len(sp.Source.Paths) == 0 {
+			v, _ := p.opts.LookupEnv("SSH_AUTH_SOCK")
+			if v == "" {
+				sp.Problem = "SSH_AUTH_SOCK is not set (no ssh agent is running)"
+				continue
+			}
+			if _, err := os.Stat(v); err != nil {
+				sp.Problem = fmt.Sprintf("the agent socket SSH_AUTH_SOCK=%s: %v", v, unwrapPath(err))
+				continue
+			}
+		}
+		for _, path := range sp.Source.Paths {
+			if _, err := os.Stat(path); err != nil {
+				sp.Problem = fmt.Sprintf("%s: %v", path, unwrapPath(err))
+			}
+		}
+	}
+}
+
+// Check reports what the client cannot provide: required secrets and SSH
+// agents without a usable source, and local directories that are missing.
+// It is the last thing before a build contacts BuildKit.
+func (p *Plan) Check() error {
+	var problems []string
+	for _, sp := range p.Secrets {
+		if !sp.Required || (sp.Source != nil && sp.Problem == "") {
+			continue
+		}
+		msg := fmt.Sprintf("secret %q is required by target %s (%s) but ", sp.ID, quoteJoin(sp.Targets), strings.Join(sp.Steps, "; "))
+		how := fmt.Sprintf("pass --secret id=%s,src=FILE or --secret id=%s,env=VAR", sp.ID, sp.ID)
+		switch {
+		case sp.Source == nil && sp.Decl == nil:
+			msg += "no secret block declares it and no --secret provides it; " + how + ", or declare secret \"" + sp.ID + "\" { env = \"VAR\" }"
+		case sp.Source == nil:
+			msg += fmt.Sprintf("its secret %q block names no env or src and no --secret provides it; %s, or set env or src in the block", sp.Decl.Name, how)
+		case sp.Source.Env != "":
+			msg += fmt.Sprintf("%s (from the %s); set %s, or %s", sp.Problem, sp.From, sp.Source.Env, how)
+		default:
+			msg += fmt.Sprintf("it cannot be read: %s (from the %s); create the file, or %s", sp.Problem, sp.From, how)
+		}
+		problems = append(problems, msg)
+	}
+	for _, sp := range p.SSH {
+		if !sp.Required || (sp.Source != nil && sp.Problem == "") {
+			continue
+		}
+		msg := fmt.Sprintf("ssh %q is required by target %s but ", sp.ID, quoteJoin(sp.Targets))
+		if sp.Source == nil {
+			msg += fmt.Sprintf("nothing forwards it; pass --ssh %s (the agent at $SSH_AUTH_SOCK) or --ssh %s=PATH, or declare ssh %q {}", sp.ID, sp.ID, sp.ID)
+		} else {
+			msg += fmt.Sprintf("%s (from the %s); start an ssh agent (eval $(ssh-agent) && ssh-add) or pass --ssh %s=PATH", sp.Problem, sp.From, sp.ID)
+		}
+		problems = append(problems, msg)
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Locals)) {
+		dir := p.Locals[name]
+		if dir == "" {
+			problems = append(problems, fmt.Sprintf("the build reads contexts.%s or local(%q), but no directory is given for it; pass --build-context %s=DIR", name, name, name))
+			continue
+		}
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			what := "build context"
+			if name != contextLocal {
+				what = fmt.Sprintf("directory for %q", name)
+			}
+			problems = append(problems, fmt.Sprintf("the %s %s is not a directory", what, dir))
+		}
+	}
+	switch len(problems) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s", problems[0])
+	}
+	return fmt.Errorf("the build cannot start:\n  - %s", strings.Join(problems, "\n  - "))
+}
+
+// uses is what one definition needs from the client.
+type uses struct {
+	vertices     int
+	secrets, ssh []use
+	locals       []string
+	entitlements []string
+}
+
+type use struct {
+	id, vertex string
+	required   bool
+}
+
+// usesOf walks a marshaled definition for secret and SSH mounts, local
+// sources and entitlements.
+func usesOf(def *pb.Definition) (*uses, error) {
+	u := &uses{}
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			return nil, fmt.Errorf("reading the compiled definition: %w", err)
+		}
+		if op.Op == nil { // the final, output-only op
+			continue
+		}
+		name := ""
+		if m := def.Metadata[digestOf(dt)]; m != nil {
+			name = m.Description["llb.customname"]
+		}
+		if stepName.MatchString(name) {
+			u.vertices++
+		}
+		if src := op.GetSource(); src != nil {
+			if l, ok := strings.CutPrefix(src.Identifier, "local://"); ok {
+				u.locals = appendNew(u.locals, l)
+			}
+		}
+		ex := op.GetExec()
+		if ex == nil {
+			continue
+		}
+		for _, m := range ex.Mounts {
+			switch m.MountType {
+			case pb.MountType_SECRET:
+				if m.SecretOpt != nil {
+					u.secrets = append(u.secrets, use{m.SecretOpt.ID, name, !m.SecretOpt.Optional})
+				}
+			case pb.MountType_SSH:
+				if m.SSHOpt != nil {
+					u.ssh = append(u.ssh, use{m.SSHOpt.ID, name, !m.SSHOpt.Optional})
+				}
+			}
+		}
+		for _, se := range ex.Secretenv {
+			u.secrets = append(u.secrets, use{se.ID, name, !se.Optional})
+		}
+		if ex.Network == pb.NetMode_HOST {
+			u.entitlements = appendNew(u.entitlements, "network.host")
+		}
+		if ex.Security == pb.SecurityMode_INSECURE {
+			u.entitlements = appendNew(u.entitlements, "security.insecure")
+		}
+	}
+	return u, nil
+}
+
+var vertexTarget = regexp.MustCompile(`^\[([^\s\]]+) `)
+
+// ownerOf is the target a vertex belongs to, from the compiler's vertex
+// names ("[app linux/amd64 2/5] RUN ..."), else the requested target.
+func ownerOf(vertex, fallback string) string {
+	if m := vertexTarget.FindStringSubmatch(vertex); m != nil {
+		return m[1]
+	}
+	return fallback
+}
+
+func appendNew(xs []string, x string) []string {
+	if x == "" || slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+func quoteJoin(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+func fileDir(filename string) string {
+	if filename == "" {
+		return "."
+	}
+	return filepath.Dir(filepath.FromSlash(filename))
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func formatPlatforms(ps []ocispecs.Platform) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = platforms.FormatAll(p)
+	}
+	return strings.Join(s, ",")
+}
+
+func digestOf(dt []byte) string { return string(digest.FromBytes(dt)) }
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

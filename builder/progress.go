@@ -1,0 +1,133 @@
+package builder
+
+import (
+	"context"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/util/progress/progressui"
+	digest "github.com/opencontainers/go-digest"
+)
+
+// progress shows the status of every target's solves in one display: each
+// solve's status channel is forwarded into the display's.
+type progress struct {
+	ch       chan *client.SolveStatus
+	wg       sync.WaitGroup
+	done     chan struct{}
+	warnings []client.VertexWarning
+}
+
+// displayMode maps --progress to BuildKit's modes: auto is plain in CI
+// (CI=true or 1), else a tty display when stderr is a terminal.
+func displayMode(mode string, getenv func(string) string) progressui.DisplayMode {
+	if mode == "auto" || mode == "" {
+		if ci, _ := strconv.ParseBool(getenv("CI")); ci {
+			return progressui.PlainMode
+		}
+		return progressui.AutoMode
+	}
+	return progressui.DisplayMode(mode)
+}
+
+func newProgress(w io.Writer, mode string) (*progress, error) {
+	d, err := progressui.NewDisplay(w, displayMode(mode, os.Getenv))
+	if err != nil {
+		return nil, err
+	}
+	p := &progress{ch: make(chan *client.SolveStatus), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		// The display runs until every solve has closed its channel, so the
+		// final statuses of a canceled build are still shown.
+		p.warnings, _ = d.UpdateFrom(context.Background(), p.ch)
+	}()
+	return p, nil
+}
+
+// attach returns a channel for one solve's statuses; statuses go to the
+// display and to stats.
+func (p *progress) attach(stats *stepStats) chan *client.SolveStatus {
+	in := make(chan *client.SolveStatus)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for s := range in {
+			stats.update(s)
+			p.ch <- s
+		}
+	}()
+	return in
+}
+
+// close waits for every attached channel to close, then for the display.
+func (p *progress) close() {
+	p.wg.Wait()
+	close(p.ch)
+	<-p.done
+}
+
+// stepStats counts a solve's steps (vertices the compiler named
+// "[target platform i/n] ...") and how many were cached.
+type stepStats struct {
+	mu       sync.Mutex
+	vertices map[digest.Digest]*client.Vertex
+	// retries are the registry errors BuildKit retried by itself (its
+	// resolver logs "error: ..." then "retrying in 1s" on the vertex).
+	retries   []string
+	lastError map[digest.Digest]string
+}
+
+var stepName = regexp.MustCompile(`^\[\S+ \S+ \d+/\d+\] `)
+
+func (s *stepStats) update(ss *client.SolveStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vertices == nil {
+		s.vertices = map[digest.Digest]*client.Vertex{}
+	}
+	for _, v := range ss.Vertexes {
+		s.vertices[v.Digest] = v
+	}
+	for _, l := range ss.Logs {
+		for _, line := range strings.Split(string(l.Data), "\n") {
+			if msg, ok := strings.CutPrefix(line, "error: "); ok {
+				if s.lastError == nil {
+					s.lastError = map[digest.Digest]string{}
+				}
+				s.lastError[l.Vertex] = msg
+			} else if strings.HasPrefix(line, "retrying in ") && s.lastError[l.Vertex] != "" {
+				s.retries = append(s.retries, s.lastError[l.Vertex])
+				delete(s.lastError, l.Vertex)
+			}
+		}
+	}
+}
+
+// registryRetries returns the errors BuildKit retried by itself.
+func (s *stepStats) registryRetries() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.retries...)
+}
+
+// counts returns the number of steps and of cached steps.
+func (s *stepStats) counts() (total, cached int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range s.vertices {
+		if !stepName.MatchString(v.Name) {
+			continue
+		}
+		total++
+		if v.Cached {
+			cached++
+		}
+	}
+	return total, cached
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/builder"
+	"github.com/org/buildlang/stdlib"
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+)
+
+func init() { addCommand(buildCommand) }
+
+// buildCLIFlags are the build command's own flags, as given.
+type buildCLIFlags struct {
+	plats                  []string
+	push, noCache, dryRun  bool
+	keepGoing              bool
+	outputs                []string
+	progress               string
+	addr                   string
+	tlsCA, tlsCert, tlsKey string
+	tlsServerName          string
+	secrets, ssh           []string
+	cacheFrom, cacheTo     []string
+	metadataFile           string
+	contextDir             string
+	buildContexts          []string
+}
+
+func buildCommand() *cobra.Command {
+	var bf buildFlags
+	var f buildCLIFlags
+	cmd := &cobra.Command{
+		Use:   "build [-f FILE]... [TARGET|GROUP]... [flags]",
+		Short: "Build targets with BuildKit: push, export, cache, in parallel",
+		Long: `Build compiles the named targets and groups (default: the "default" group,
+else every target) and builds them, and each of their platforms, concurrently
+on BuildKit, sharing its cache.
+
+BuildKit is reached at --addr, else $BUILDKIT_HOST (unix://, tcp:// with
+--tlscacert/--tlscert/--tlskey, docker-container://, kube-pod://, ssh://...),
+else at ` + builder.DefaultAddr + `; when nothing answers there, buildlang runs
+daemonless: it starts a private buildkitd from PATH with a temporary state
+directory and socket ($BUILDKITD_FLAGS adds flags, e.g. --config FILE) and
+removes it afterwards.
+
+Each target's outputs are, in order of precedence: --output (for every
+target; put {target} in a dest to separate them), the target's output
+attribute, an image named by its tags (pushed with --push), or none. A
+target with several platforms gives a manifest list.
+
+Secrets come from --secret, then the build file's secret blocks (env or
+src); SSH agents from --ssh, then ssh blocks ($SSH_AUTH_SOCK by default).
+A required secret or agent that cannot be provided stops the build before
+anything runs. Registry credentials come from the docker config
+(~/.docker/config.json).
+
+Exit status: 0 when every target was built, 1 when one failed (or the build
+files have errors), 2 for bad flags, 130 when interrupted.`,
+		Example: `  buildlang build                                   # the default group
+  buildlang build app --push                        # push app's tags
+  buildlang build --env prod --var VERSION=1.4.2 release
+  buildlang build app --platform linux/amd64,linux/arm64 --output type=oci,dest=app.tar
+  buildlang build test lint --keep-going --progress plain
+  buildlang build --dry-run                         # what would be built, without BuildKit`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBuild(cmd, &bf, &f, args)
+		},
+	}
+	bf.register(cmd)
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.plats, "platform", nil, "target platforms for every target, e.g. linux/amd64,linux/arm64 (default: each target's)")
+	fl.BoolVar(&f.push, "push", false, "push every target that has tags (shorthand for an image output with push=true)")
+	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "output for every target, in buildx syntax: type=image|registry|oci|docker|tar|local|none[,dest=PATH][,KEY=VALUE] (repeatable)")
+	fl.StringVar(&f.progress, "progress", "auto", "progress output: "+strings.Join(builder.ProgressModes, ", ")+" (auto: tty on a terminal, plain in CI)")
+	fl.StringVar(&f.addr, "addr", "", "BuildKit daemon address (default $BUILDKIT_HOST, then "+builder.DefaultAddr+", then daemonless)")
+	fl.StringVar(&f.tlsCA, "tlscacert", "", "CA certificate for the daemon's TLS")
+	fl.StringVar(&f.tlsCert, "tlscert", "", "client certificate for the daemon's TLS")
+	fl.StringVar(&f.tlsKey, "tlskey", "", "client key for the daemon's TLS")
+	fl.StringVar(&f.tlsServerName, "tlsservername", "", "server name the daemon's certificate is checked against")
+	fl.StringArrayVar(&f.secrets, "secret", nil, "provide a secret: id=ID,src=FILE or id=ID,env=VAR (repeatable)")
+	fl.StringArrayVar(&f.ssh, "ssh", nil, "forward an SSH agent or keys: default, ID or ID=PATH[,PATH] (repeatable)")
+	fl.StringArrayVar(&f.cacheFrom, "cache-from", nil, "import cache, replacing the cache policy's imports: type=local,src=DIR, type=registry,ref=REF or REF (repeatable)")
+	fl.StringArrayVar(&f.cacheTo, "cache-to", nil, "export cache, replacing the cache policy's exports: type=local,dest=DIR, type=registry,ref=REF, type=inline (repeatable)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "build every step without the cache")
+	fl.StringVar(&f.metadataFile, "metadata-file", "", "write build metadata (digests, image names, refs) per target as JSON to this file")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be built (targets, platforms, outputs, cache, secrets) without contacting BuildKit")
+	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
+	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
+	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
+	return cmd
+}
+
+// options turns the build command's flags into builder options.
+func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) (string, bool)) (*builder.Options, error) {
+	var ps []ocispecs.Platform
+	for _, s := range f.plats {
+		// The language's parser: it knows the architectures and suggests.
+		p, err := stdlib.ParsePlatform(s)
+		if err != nil {
+			return nil, fmt.Errorf("--platform %q: %w", s, err)
+		}
+		ps = append(ps, p)
+	}
+	if !slices.Contains(builder.ProgressModes, f.progress) {
+		return nil, fmt.Errorf("--progress %q: use one of %s", f.progress, strings.Join(builder.ProgressModes, ", "))
+	}
+	o := &builder.Options{
+		Targets: targets, Platforms: ps, Push: f.push, NoCache: f.noCache,
+		KeepGoing: f.keepGoing, Progress: f.progress, MetadataFile: f.metadataFile,
+		ContextDir: f.contextDir, LookupEnv: lookupEnv,
+		Connect: builder.ConnectOptions{
+			Addr: f.addr, TLSCACert: f.tlsCA, TLSCert: f.tlsCert, TLSKey: f.tlsKey, TLSServerName: f.tlsServerName,
+		},
+	}
+	if o.ContextDir == "" {
+		o.ContextDir = "."
+		if len(files) > 0 {
+			o.ContextDir = filepath.Dir(files[0])
+		}
+	}
+	for _, s := range f.outputs {
+		out, err := builder.ParseOutput(s)
+		if err != nil {
+			return nil, fmt.Errorf("--output: %w", err)
+		}
+		o.Outputs = append(o.Outputs, out)
+	}
+	for _, s := range f.secrets {
+		sec, err := builder.ParseSecret(s, lookupEnv)
+		if err != nil {
+			return nil, err
+		}
+		o.Secrets = append(o.Secrets, sec)
+	}
+	for _, s := range f.ssh {
+		ssh, err := builder.ParseSSH(s)
+		if err != nil {
+			return nil, err
+		}
+		o.SSH = append(o.SSH, ssh)
+	}
+	for _, s := range f.cacheFrom {
+		e, err := builder.ParseCache(s, false)
+		if err != nil {
+			return nil, err
+		}
+		o.CacheFrom = append(o.CacheFrom, e)
+	}
+	for _, s := range f.cacheTo {
+		e, err := builder.ParseCache(s, true)
+		if err != nil {
+			return nil, err
+		}
+		o.CacheTo = append(o.CacheTo, e)
+	}
+	for _, s := range f.buildContexts {
+		name, src, ok := strings.Cut(s, "=")
+		if !ok || name == "" || src == "" {
+			return nil, fmt.Errorf("--build-context %q: write NAME=DIR or NAME=docker-image://REF", s)
+		}
+		if o.BuildContexts == nil {
+			o.BuildContexts = map[string]string{}
+		}
+		o.BuildContexts[name] = src
+	}
+	return o, nil
+}
+
+func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []string) error {
+	// BuildKit's client libraries log warnings (e.g. about fsverity on a
+	// local cache directory) that are noise next to the progress display.
+	logrus.SetLevel(logrus.ErrorLevel)
+	opts, err := f.options(args, bf.filenames(), os.LookupEnv)
+	if err != nil {
+		return err // bad flags: exit 2
+	}
+	b, diags, err := bf.load()
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		writeDiagnostics(os.Stderr, b.Files, diags)
+		return exitError{1}
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	plan, pdiags, err := builder.NewPlan(ctx, b, opts)
+	if len(pdiags) > 0 {
+		writeDiagnostics(os.Stderr, b.Files, pdiags)
+	}
+	if pdiags.HasErrors() {
+		return exitError{1}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "buildlang:", err)
+		return exitError{1}
+	}
+	if f.dryRun {
+		plan.Print(os.Stdout)
+		if err := plan.Check(); err != nil {
+			fmt.Fprintln(os.Stderr, "buildlang:", err)
+			return exitError{1}
+		}
+		return nil
+	}
+
+	// Ctrl-C (or SIGTERM) cancels the build: BuildKit stops the running
+	// steps, nothing more is exported or pushed, and a private daemon is
+	// stopped and removed.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := builder.Run(ctx, plan)
+	if rep != nil {
+		rep.PrintSummary(os.Stderr)
+		if f.metadataFile != "" {
+			if merr := rep.WriteMetadata(f.metadataFile); merr != nil {
+				fmt.Fprintln(os.Stderr, "buildlang: writing --metadata-file:", merr)
+				if err == nil {
+					return exitError{1}
+				}
+			}
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	fmt.Fprintln(os.Stderr, "buildlang:", err)
+	var be *builder.BuildError
+	if ctx.Err() != nil || (errors.As(err, &be) && be.Interrupted) {
+		return exitError{130}
+	}
+	return exitError{1}
+}
