@@ -100,8 +100,12 @@ func toProtocolDiagnostic(b *buildInfo, f *fileInfo, d *hcl.Diagnostic) protocol
 	if d.Detail != "" {
 		pd.Message += "\n" + d.Detail
 	}
-	if d.Subject != nil {
+	if d.Subject != nil && d.Subject.Filename == f.name {
 		pd.Range = f.m.lspRange(*d.Subject)
+	} else if d.Subject != nil {
+		// About something outside the build's files (a --var value):
+		// shown at the start of the root file, where it says what it is.
+		pd.Message = d.Subject.Filename + ": " + pd.Message
 	}
 	if r, ok := hcl.DiagnosticExtra[ruleOf](d); ok {
 		pd.Code = r.RuleID()

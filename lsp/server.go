@@ -357,7 +357,9 @@ func (s *Server) notification(ctx context.Context, conn *jsonrpc2.Conn, method s
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return
 		}
-		s.change(func() { delete(s.docs, uriPath(p.TextDocument.URI)) })
+		path := uriPath(p.TextDocument.URI)
+		s.change(func() { delete(s.docs, path) })
+		s.cfg.forget(path)
 	case "textDocument/didSave", "workspace/didChangeWatchedFiles":
 		// Files on disk may have changed (an included file saved by
 		// another editor): take a fresh snapshot.

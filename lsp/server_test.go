@@ -301,3 +301,29 @@ func TestCompletionWhileTyping(t *testing.T) {
 		t.Fatalf("completion after typing var.: %+v", list.Items)
 	}
 }
+
+// TestOptions checks --env and --var reach the build: the selected
+// environment's and the override's values show in hover, and a value for
+// no variable is warned about at the start of the file.
+func TestOptions(t *testing.T) {
+	c := startServer(t, Options{Env: "prod", Vars: map[string]string{"TAG": "v2", "NOPE": "x"}})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, "variable \"TAG\" {\n  default = \"v1\"\n}\nvariable \"GO\" {\n  default = \"1.22\"\n}\nenvironment \"prod\" {\n  vars = { GO = \"1.23\" }\n}\ntarget \"app\" {\n  from = \"golang:${var.GO}\"\n  tags = [\"app:${var.TAG}\"]\n}\n")
+	d := c.waitDiagnostics(uri)[uri].Diagnostics
+	if len(d) != 1 || !strings.HasPrefix(d[0].Message, "Unused variable value") || d[0].Range != (protocol.Range{}) {
+		t.Errorf("diagnostics: %+v", d)
+	}
+	for _, tc := range []struct {
+		pos  protocol.Position
+		want string
+	}{
+		{protocol.Position{Line: 10, Character: 24}, "Value: `\"1.23\"` (from environment)"},
+		{protocol.Position{Line: 11, Character: 22}, "Value: `\"v2\"` (from override)"},
+	} {
+		var h *protocol.Hover
+		c.call("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: tc.pos}, &h)
+		if h == nil || !strings.Contains(h.Contents.Value, tc.want) {
+			t.Errorf("hover at %v: %+v, want %q", tc.pos, h, tc.want)
+		}
+	}
+}

@@ -146,6 +146,17 @@ func (o overlay) ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics)
 	return e.file, append(hcl.Diagnostics(nil), e.diags...)
 }
 
+// forget drops the chunk caches of a closed document.
+func (c *config) forget(path string) {
+	c.parseMu.Lock()
+	defer c.parseMu.Unlock()
+	for key := range c.chunkCaches {
+		if strings.HasPrefix(key, path+"\x00") {
+			delete(c.chunkCaches, key)
+		}
+	}
+}
+
 // chunks returns the chunk cache of a document under a name.
 func (c *config) chunks(path, name string) *chunkCache {
 	c.parseMu.Lock()
