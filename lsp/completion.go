@@ -97,6 +97,9 @@ func cursorAt(f *fileInfo, off int) *cursorCtx {
 	return c
 }
 
+// typeNames are offered in a variable's type.
+var typeNames = []string{"string", "number", "bool", "any", "list", "map", "set", "object", "tuple"}
+
 // Platforms offered for platform strings.
 var commonPlatforms = []string{
 	"linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/386",
@@ -167,6 +170,10 @@ func (cb *completer) complete() {
 		// After a block type: labels are typed in quotes.
 	case len(c.trav) > 0:
 		cb.names()
+	case c.attr == "type" && len(c.blocks) == 1 && c.blocks[0].block == "variable":
+		for _, t := range typeNames {
+			cb.add(t, protocol.KindKeyword, "type", "")
+		}
 	default:
 		cb.enumValues(true)
 		cb.expressionStarts()
