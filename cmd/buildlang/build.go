@@ -224,7 +224,9 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	defer stop()
 	rep, err := builder.Run(ctx, plan)
 	if rep != nil {
-		rep.PrintSummary(os.Stderr)
+		if err != nil || f.progress != "quiet" {
+			rep.PrintSummary(os.Stderr)
+		}
 		if f.metadataFile != "" {
 			if merr := rep.WriteMetadata(f.metadataFile); merr != nil {
 				fmt.Fprintln(os.Stderr, "buildlang: writing --metadata-file:", merr)
