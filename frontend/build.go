@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -71,8 +72,13 @@ func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t
 		Resolver: sourceresolver.NewImageMetaResolver(c),
 		NamedContexts: func(ctx context.Context, name string, p ocispecs.Platform) (*compiler.NamedContext, error) {
 			nc, err := bc.NamedContext(name, dockerui.ContextOpt{Platform: &p})
-			if err != nil || nc == nil {
+			if err != nil {
 				return nil, err
+			}
+			if nc == nil {
+				// The compiler's own hint (--local NAME=DIR) is for compiled
+				// LLB; through the frontend a local also needs context:NAME.
+				return nil, fmt.Errorf("no context named %q was provided; pass --build-context %s=DIR (buildx) or --local %s=DIR --opt context:%s=local:%s (buildctl)", name, name, name, name, name)
 			}
 			st, img, err := nc.Load(ctx)
 			if err != nil || st == nil {
