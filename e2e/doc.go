@@ -1,0 +1,71 @@
+// Package e2e tests buildlang end to end against a real BuildKit: the
+// buildkitd (OCI worker, linux/amd64 native and linux/arm64 under qemu),
+// the registry mirroring docker.io and the frontend image built from this
+// working tree, all brought up offline by hack/e2e-env (see hack/README.md).
+// Every test drives BuildKit the way users do, with buildctl or the BuildKit
+// Go client, and asserts on what BuildKit produced: exported filesystems and
+// OCI layouts, progress output, errors and result metadata.
+//
+// Run it with
+//
+//	hack/e2e-env up   # as root; a no-op when already up
+//	go test ./e2e/...
+//
+// After changing frontend/ or cmd/buildlang-frontend, run
+// `hack/e2e-env push-frontend` first: the tests use the pushed image
+// (`--opt source=org/buildlang`, `# syntax=org/buildlang`), not the code
+// in the test binary. Without the environment the tests skip; with CI=true
+// they fail instead (internal/e2eenv.Require).
+//
+// What the tests prove:
+//
+//   - TestSyntaxAndGateway: a build file starting with
+//     "# syntax=org/buildlang" builds through dockerfile.v0 (the syntax
+//     forwarding path) and through gateway.v0 with source=org/buildlang;
+//     every kind of step shows in the exported filesystem.
+//   - TestFrontendOptions: --target of a group fails listing its members, a
+//     matrix target's base name lists its instances, an instance name builds;
+//     build-arg:NAME sets variables; env=prod and build-arg:BUILDLANG_ENV=prod
+//     select the environment; --local foo=DIR --opt context:foo=local:foo
+//     feeds contexts.foo (and a missing one says how to pass it); --no-cache
+//     runs a cached step again.
+//   - TestMultiPlatformOCI, TestResultMetadata: a linux/amd64 + linux/arm64
+//     image in an OCI layout and in the frontend's result metadata: both
+//     platforms, each config's os/arch, entrypoint, cmd, env, user, workdir,
+//     labels, ports and history; RUN steps' uname -m per platform.
+//   - TestCrossCompilation: a builder target on build_platform makes an
+//     artifact per target platform natively (uname -m is x86_64 for both)
+//     while the artifacts' names and contents follow target_platform.
+//   - TestSecret: a --secret is readable in its steps (as a file and as an
+//     env var) and its value is in no blob of the OCI layout (decompressed
+//     too), config, history, provenance (which records the LLB the frontend
+//     solved), `buildlang compile --format llb` output or progress output.
+//   - TestCacheMount, TestCacheReuse: a cache mount persists between builds;
+//     an identical build is fully CACHED; changing one context file re-runs
+//     only the steps that depend on it.
+//   - TestRunErrorSource, TestCheckErrorSource: a failing run step shows
+//     build.hcl and its lines; a check error names file:line:col and its
+//     suggestion.
+//   - TestSubrequests: frontend.targets, frontend.outline and frontend.lint
+//     through the Go client, as buildx --call asks them; TestBuildx runs
+//     `buildx build --call targets|outline|check` when buildx is available.
+//   - TestExamples: every example that builds offline (below).
+//
+// # Which examples are built
+//
+// The e2e registry holds one base image, busybox, and nothing else can be
+// pulled. TestExamples loads each examples/*/build.hcl, compiles its default
+// targets without a daemon and lists the sources their LLB reads. An example
+// is built, each default target through the frontend, when every source is
+// docker.io/library/busybox:latest or a local directory (the context or a
+// named context); otherwise it is skipped with a log line naming the images
+// and remote sources it would pull. No marker is needed in the examples: the
+// rule follows from what they read. Run steps get no network beyond the
+// machine's, so an example that downloads at build time fails rather than
+// being skipped.
+//
+// Tests run in parallel and make their steps unique with a random nonce
+// where a cache hit from an earlier run would hide what they check; they
+// never prune BuildKit's cache (hack/bench-frontend does). The package takes
+// about a minute on a 2-core machine with a warm cache.
+package e2e
