@@ -112,6 +112,8 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 	// same for targets sharing a context). Each solve has its own session
 	// too, for its outputs: BuildKit addresses a file or directory export
 	// by the exporter's index within a solve.
+	bctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	sctx, stopSession := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSession()
 	if len(p.Locals) > 0 {
@@ -121,7 +123,12 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 		}
 		r.sharedID = shared.ID()
 		r.localOpts = append(r.localOpts, llb.SessionID(shared.ID()))
-		go func() { _ = shared.Run(sctx, c.Dialer()) }()
+		go func() {
+			// Solves wait for the session; if it cannot run, stop them.
+			if err := shared.Run(sctx, c.Dialer()); err != nil && sctx.Err() == nil {
+				cancel(fmt.Errorf("the session sending local directories failed: %w", err))
+			}
+		}()
 		defer shared.Close()
 		if pats, err := dockerignore(p.Locals[contextLocal]); err != nil {
 			return err
@@ -135,8 +142,6 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 		return err
 	}
 
-	bctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	var wg sync.WaitGroup
 	for _, t := range p.Targets {
 		res := &TargetResult{Target: t}

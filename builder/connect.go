@@ -194,7 +194,8 @@ func StartDaemon(ctx context.Context, extraFlags []string, log io.Writer) (*Daem
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Its own process group: a Ctrl-C at the terminal reaches buildlang,
 	// which cancels the build and then stops the daemon in order.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// If buildlang is killed outright, the kernel stops the daemon too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		os.RemoveAll(dir)

@@ -444,13 +444,21 @@ target "app" {
 	}
 }
 
-// Ctrl-C during a long step: the build stops soon, exits non-zero, and
-// pushes nothing.
+// Ctrl-C during a long step: the build stops soon, exits 130, and pushes
+// nothing; in daemonless mode the private daemon is stopped and its state
+// removed too.
 func TestInterruptCancelsCleanly(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	repo := "test/sigint-" + runID
-	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
+	for _, daemonless := range []bool{false, true} {
+		name := "shared daemon"
+		if daemonless {
+			name = "daemonless"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			repo := fmt.Sprintf("test/sigint-%s-%v", runID, daemonless)
+			dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 target "slow" {
   from     = "busybox"
   no_cache = true
@@ -460,59 +468,79 @@ target "slow" {
   tags = ["%s/%s:1"]
 }
 `, env.Registry, repo)})
-	cmd := exec.CommandContext(t.Context(), binary, "build", "--push", "--progress", "plain")
-	cmd.Dir = dir
-	cmd.Env = cmdEnv(env, nil)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	started := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sc := bufio.NewScanner(stderr)
-		once := false
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			// The step's own output: it is running.
-			if !once && strings.Contains(sc.Text(), " started") {
-				once = true
-				close(started)
+			var extra map[string]string
+			if daemonless {
+				extra = daemonlessEnv(t, env)
 			}
-		}
-	}()
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("the step never started:\n%s", log.String())
-	}
-	time.Sleep(500 * time.Millisecond)
-	sent := time.Now()
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	err = cmd.Wait()
-	took := time.Since(sent)
-	code := cmd.ProcessState.ExitCode()
-	if code != 130 {
-		t.Errorf("exit %d (%v), want 130:\n%s", code, err, tail(log.String()))
-	}
-	if took > 15*time.Second {
-		t.Errorf("took %s to stop after SIGINT", took)
-	}
-	if !strings.Contains(log.String(), "build interrupted") {
-		t.Errorf("no interruption message:\n%s", tail(log.String()))
-	}
-	if tags := newRegistry(env).tags(t, repo); len(tags) > 0 {
-		t.Errorf("an interrupted build pushed %s:%v", repo, tags)
+			cmd := exec.CommandContext(t.Context(), binary, "build", "--push", "--progress", "plain")
+			cmd.Dir = dir
+			cmd.Env = cmdEnv(env, extra)
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var log strings.Builder
+			started := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				sc := bufio.NewScanner(stderr)
+				once := false
+				for sc.Scan() {
+					log.WriteString(sc.Text() + "\n")
+					// The step's own output: it is running.
+					if !once && strings.HasSuffix(sc.Text(), " started") && strings.HasPrefix(sc.Text(), "#") {
+						once = true
+						close(started)
+					}
+				}
+			}()
+			select {
+			case <-started:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("the step never started:\n%s", log.String())
+			}
+			time.Sleep(500 * time.Millisecond)
+			sent := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			<-done
+			err = cmd.Wait()
+			took := time.Since(sent)
+			out := log.String()
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("exit %d (%v), want 130:\n%s", code, err, tail(out))
+			}
+			if took > 15*time.Second {
+				t.Errorf("took %s to stop after SIGINT", took)
+			}
+			if !strings.Contains(out, "build interrupted") || !regexp.MustCompile(`(?m)^slow\s+canceled`).MatchString(out) {
+				t.Errorf("no interruption message:\n%s", tail(out))
+			}
+			if tags := newRegistry(env).tags(t, repo); len(tags) > 0 {
+				t.Errorf("an interrupted build pushed %s:%v", repo, tags)
+			}
+			if daemonless {
+				m := regexp.MustCompile(`started a private buildkitd \(pid (\d+), state in (\S+)\)`).FindStringSubmatch(out)
+				if m == nil {
+					t.Fatalf("no private buildkitd was started:\n%s", out)
+				}
+				var pid int
+				fmt.Sscan(m[1], &pid)
+				if syscall.Kill(pid, 0) == nil {
+					t.Errorf("the private buildkitd (pid %d) still runs after Ctrl-C", pid)
+				}
+				if _, err := os.Stat(m[2]); !os.IsNotExist(err) {
+					t.Errorf("the private daemon's state %s was not removed after Ctrl-C (%v)", m[2], err)
+				}
+			}
+		})
 	}
 }
 

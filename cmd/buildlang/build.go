@@ -16,6 +16,7 @@ import (
 	"github.com/org/buildlang/stdlib"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func init() { addCommand(buildCommand) }
@@ -114,6 +115,9 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 	}
 	if !slices.Contains(builder.ProgressModes, f.progress) {
 		return nil, fmt.Errorf("--progress %q: use one of %s", f.progress, strings.Join(builder.ProgressModes, ", "))
+	}
+	if f.progress == "tty" && !term.IsTerminal(int(os.Stderr.Fd())) {
+		return nil, fmt.Errorf("--progress tty: standard error is not a terminal; use auto or plain")
 	}
 	o := &builder.Options{
 		Targets: targets, Platforms: ps, Push: f.push, NoCache: f.noCache,
