@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/containerd/platforms"
 	"github.com/docker/cli/cli/config"
 	"github.com/hashicorp/hcl/v2"
 	controlapi "github.com/moby/buildkit/api/services/control"
@@ -83,11 +84,44 @@ func Run(ctx context.Context, p *Plan) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Addr: conn.Addr, Daemonless: conn.Daemon != nil}
-	err = p.run(ctx, conn.Client, rep)
+	if p, err = p.forDaemon(ctx, conn.Client); err == nil {
+		err = p.run(ctx, conn.Client, rep)
+	}
 	if cerr := conn.Close(); cerr != nil {
 		fmt.Fprintf(opts.Stderr, "buildlang: %v\n", cerr)
 	}
 	return rep, err
+}
+
+// forDaemon plans again, through Options.Reload, when the daemon's
+// platform is not the build platform the plan was made for.
+func (p *Plan) forDaemon(ctx context.Context, c *client.Client) (*Plan, error) {
+	if p.opts.Reload == nil {
+		return p, nil
+	}
+	ws, err := c.ListWorkers(ctx)
+	if err != nil || len(ws) == 0 || len(ws[0].Platforms) == 0 {
+		return p, nil
+	}
+	want := platforms.Normalize(ws[0].Platforms[0])
+	if platforms.FormatAll(want) == platforms.FormatAll(platforms.Normalize(p.Build.BuildPlatform)) {
+		return p, nil
+	}
+	b, diags := p.opts.Reload(want)
+	if diags.HasErrors() {
+		return nil, diagnosticsError(b.Files, diags)
+	}
+	np, diags, err := NewPlan(ctx, b, p.opts)
+	if diags.HasErrors() {
+		return nil, diagnosticsError(b.Files, diags)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := np.Check(); err != nil {
+		return nil, err
+	}
+	return np, nil
 }
 
 type runner struct {
@@ -359,7 +393,7 @@ func (r *runner) buildFunc(t *TargetPlan) gateway.BuildFunc {
 			NoCache:       p.opts.NoCache,
 		})
 		if diags.HasErrors() {
-			return nil, diagnosticsError(p, diags)
+			return nil, diagnosticsError(p.Build.Files, diags)
 		}
 		imports, err := gatewayCacheImports(gw.BuildOpts().Opts)
 		if err != nil {
@@ -526,9 +560,9 @@ func firstLine(s string) string {
 }
 
 // diagnosticsError formats compile diagnostics the way the CLI prints them.
-func diagnosticsError(p *Plan, diags hcl.Diagnostics) error {
+func diagnosticsError(files map[string]*hcl.File, diags hcl.Diagnostics) error {
 	var b bytes.Buffer
-	wr := hcl.NewDiagnosticTextWriter(&b, p.Build.Files, 0, false)
+	wr := hcl.NewDiagnosticTextWriter(&b, files, 0, false)
 	var errs hcl.Diagnostics
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {

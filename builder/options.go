@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang"
 )
 
 // Options configure a build. The zero value builds the default group with
@@ -50,6 +52,12 @@ type Options struct {
 	// doubled after each retry (default 1s).
 	PushAttempts int
 	RetryDelay   time.Duration
+
+	// Reload, when set, loads the build files again for another build
+	// platform. Run calls it when the daemon's platform differs from the
+	// build's BuildPlatform (linux/amd64 unless set), so that targets
+	// without platforms are built for the daemon's own platform.
+	Reload func(buildPlatform ocispecs.Platform) (*lang.Build, hcl.Diagnostics)
 
 	// Stdout receives tar outputs with dest=-; Stderr progress, notes and
 	// the summary. LookupEnv reads the host environment (secrets' env).

@@ -174,6 +174,35 @@ target "hello" {
 	}
 }
 
+// A target without platforms is built for the daemon's platform, not
+// the client's: a private daemon whose only worker platform is linux/arm64
+// (through qemu) builds for linux/arm64.
+func TestDefaultsToDaemonPlatform(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	if !env.HasPlatform("linux/arm64") {
+		t.Fatalf("no linux/arm64 emulation (platforms %v); hack/e2e-env up registers qemu", env.Platforms)
+	}
+	dir := writeFiles(t, map[string]string{"build.hcl": `
+target "app" {
+  from = "busybox"
+  run {
+    command = "uname -m > /arch"
+  }
+  output = ["type=local,dest=out"]
+}
+`})
+	denv := daemonlessEnv(t, env)
+	denv["BUILDKITD_FLAGS"] += " --oci-worker-platform linux/arm64"
+	r := mustBuild(t, env, dir, denv, "build", "--progress", "plain")
+	if got, err := os.ReadFile(filepath.Join(dir, "out", "arch")); err != nil || strings.TrimSpace(string(got)) != "aarch64" {
+		t.Errorf("out/arch = %q, %v; want aarch64", got, err)
+	}
+	if !regexp.MustCompile(`(?m)^app\s+built\s+linux/arm64 `).MatchString(r.stderr) {
+		t.Errorf("summary does not say linux/arm64:\n%s", tail(r.stderr))
+	}
+}
+
 // A cache policy exporting to a local directory, then a fresh daemon (a
 // second daemonless run, with empty state) importing it: the run step is a
 // cache hit.

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/builder"
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/stdlib"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -200,6 +202,10 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	opts.Reload = func(p ocispecs.Platform) (*lang.Build, hcl.Diagnostics) {
+		b, diags, _ := bf.load(func(o *lang.Options) { o.BuildPlatform = p })
+		return b, diags
 	}
 	plan, pdiags, err := builder.NewPlan(ctx, b, opts)
 	if len(pdiags) > 0 {
