@@ -105,6 +105,15 @@ func TestSubrequests(t *testing.T) {
 		}
 	})
 
+	t.Run("outline-default-target", func(t *testing.T) {
+		md := frontendSolve(t, env, dir, map[string]string{"requestid": outline.RequestSubrequestsOutline})
+		var o outline.Outline
+		unmarshalResult(t, md, &o)
+		if o.Name != "app" || o.Description != "The application image." {
+			t.Errorf("without a target, outline name/description = %q/%q, want the default group's one target", o.Name, o.Description)
+		}
+	})
+
 	t.Run("lint", func(t *testing.T) {
 		md := frontendSolve(t, env, dir, map[string]string{"requestid": lint.RequestLint})
 		var r lint.LintResults

@@ -25,6 +25,12 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if bc.BuildOpts().Opts["requestid"] == "" {
+		// A build needs .dockerignore too: read it while the build file is
+		// read, saving a round trip to the client. dockerui caches the
+		// result (errors included) for compileRequest's call.
+		go bc.DockerIgnorePatterns(ctx) //nolint:errcheck
+	}
 	src, err := bc.ReadEntrypoint(ctx, "buildlang")
 	if err != nil {
 		return nil, err

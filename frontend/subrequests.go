@@ -78,6 +78,12 @@ func listTargets(b *lang.Build, si *sourceIndex) *targets.List {
 // buildOutline answers --call outline: the variables a user can set and the
 // secrets and ssh ids the build needs.
 func buildOutline(b *lang.Build, si *sourceIndex, target string) *outline.Outline {
+	if target == "" {
+		// Describe what a build without --target builds, when that is one target.
+		if names, diags := b.Expand(nil); !diags.HasErrors() && len(names) == 1 {
+			target = names[0]
+		}
+	}
 	o := &outline.Outline{Name: target, Sources: si.data()}
 	if t := b.Target(target); t != nil {
 		o.Description = t.Description
