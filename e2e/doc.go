@@ -47,8 +47,10 @@
 //     build.hcl and its lines; a check error names file:line:col and its
 //     suggestion.
 //   - TestSubrequests: frontend.targets, frontend.outline and frontend.lint
-//     through the Go client, as buildx --call asks them; TestBuildx runs
-//     `buildx build --call targets|outline|check` when buildx is available.
+//     through the Go client, as buildx --call asks them. TestBuildx runs
+//     buildx itself (built by hack/e2e-env from hack/buildx): `buildx build
+//     --call targets|outline|check`, and a build with --build-arg
+//     BUILDLANG_ENV and --build-context.
 //   - TestExamples: every example that builds offline (below).
 //
 // # Which examples are built
@@ -67,5 +69,5 @@
 // Tests run in parallel and make their steps unique with a random nonce
 // where a cache hit from an earlier run would hide what they check; they
 // never prune BuildKit's cache (hack/bench-frontend does). The package takes
-// about a minute on a 2-core machine with a warm cache.
+// about 15 seconds on a 2-core machine, with BuildKit's cache warm or empty.
 package e2e
