@@ -27,8 +27,8 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 	}
 	if bc.BuildOpts().Opts["requestid"] == "" {
 		// A build needs .dockerignore too: read it while the build file is
-		// read, saving a round trip to the client. dockerui caches the
-		// result (errors included) for compileRequest's call.
+		// read, saving a round trip to the client. dockerui caches it under
+		// a lock: compileRequest's call waits for it (or retries an error).
 		go bc.DockerIgnorePatterns(ctx) //nolint:errcheck
 	}
 	src, err := bc.ReadEntrypoint(ctx, "buildlang")
