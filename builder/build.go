@@ -125,11 +125,13 @@ func (p *Plan) forDaemon(ctx context.Context, c *client.Client) (*Plan, error) {
 }
 
 type runner struct {
-	plan      *Plan
-	c         *client.Client
-	attach    []session.Attachable
-	sharedID  string
+	plan   *Plan
+	c      *client.Client
+	attach []session.Attachable
+	// localOpts go to the compiler's locals (the build context, local(...)):
+	// the shared session and the context's .dockerignore.
 	localOpts []llb.LocalOption
+	sessionID string
 	progress  *progress
 }
 
@@ -155,7 +157,7 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		r.sharedID = shared.ID()
+		r.sessionID = shared.ID()
 		r.localOpts = append(r.localOpts, llb.SessionID(shared.ID()))
 		go func() {
 			// Solves wait for the session; if it cannot run, stop them.
@@ -213,11 +215,14 @@ func buildError(ctx context.Context, rep *Report) error {
 			}
 		}
 	}
+	if first == nil && len(canceled) == 0 {
+		return nil
+	}
 	if ctx.Err() != nil {
 		return &BuildError{Interrupted: true, Canceled: append(failed, canceled...), cause: context.Cause(ctx)}
 	}
 	if first == nil {
-		return nil
+		return &BuildError{Canceled: canceled, cause: context.Canceled}
 	}
 	return &BuildError{Failed: failed, Canceled: canceled, cause: first}
 }
@@ -236,6 +241,9 @@ func (e *BuildError) Error() string {
 			msg += "; canceled " + quoteJoin(e.Canceled)
 		}
 		return msg
+	}
+	if len(e.Failed) == 0 {
+		return "canceled " + quoteJoin(e.Canceled)
 	}
 	msg := fmt.Sprintf("target %s failed: %v", quoteJoin(e.Failed[:1]), e.cause)
 	if len(e.Failed) > 1 {
@@ -452,10 +460,19 @@ func (r *runner) namedContexts(_ context.Context, name string, _ ocispecs.Platfo
 	if ref, ok := r.plan.Images[name]; ok {
 		return &compiler.NamedContext{State: llb.Image(ref)}, nil
 	}
-	if _, ok := r.plan.Locals[name]; !ok {
+	dir, ok := r.plan.Locals[name]
+	if !ok {
 		return nil, nil
 	}
-	opts := append([]llb.LocalOption{llb.SharedKeyHint(name), llb.LocalUniqueID("buildlang"), llb.WithCustomName("[internal] load context " + name)}, r.localOpts...)
+	opts := []llb.LocalOption{llb.SharedKeyHint(name), llb.LocalUniqueID("buildlang"),
+		llb.SessionID(r.sessionID), llb.WithCustomName("[internal] load context " + name)}
+	pats, err := dockerignore(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(pats) > 0 {
+		opts = append(opts, llb.ExcludePatterns(pats))
+	}
 	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
 }
 

@@ -33,6 +33,9 @@ func (r *Report) PrintSummary(w io.Writer) {
 		fmt.Fprintf(w, "%-*s  %-8s %s in %s, %d steps (%d cached)\n", width, tp.Name, status,
 			formatPlatforms(tp.Platforms), t.Duration.Round(10*time.Millisecond), t.Steps, t.Cached)
 		if t.Err != nil {
+			if !t.Canceled {
+				fmt.Fprintf(w, "%serror   %s\n", pad, firstLine(t.Err.Error()))
+			}
 			continue
 		}
 		if t.Digest != "" {
