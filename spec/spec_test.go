@@ -373,11 +373,7 @@ func TestLimitsDocumented(t *testing.T) {
 // users copy: each is a build.hcl starting with the syntax line that checks
 // without errors or lint warnings (but for the warnings listed here).
 func TestExamples(t *testing.T) {
-	allowed := map[string]string{
-		// The offline example uses the e2e registry's busybox, which is
-		// only there as latest.
-		"busybox": "untagged-base-image",
-	}
+	allowed := map[string]string{}
 	dirs, _ := filepath.Glob("../examples/*/build.hcl")
 	if len(dirs) < 7 {
 		t.Errorf("found %d examples, want at least 7", len(dirs))

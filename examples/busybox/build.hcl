@@ -14,7 +14,7 @@ variable "GREETING" {
 
 target "hello" {
   description = "A busybox image that prints a greeting."
-  from        = "busybox"
+  from        = "busybox:1.35"
   # Nothing here needs the network; say so, and BuildKit enforces it.
   network = "none"
   workdir = "/srv"
