@@ -191,13 +191,9 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	if err != nil {
 		return err // bad flags: exit 2
 	}
-	b, diags, err := bf.load()
+	b, _, err := bf.loadValid()
 	if err != nil {
 		return err
-	}
-	if diags.HasErrors() {
-		writeDiagnostics(os.Stderr, b.Files, diags)
-		return exitError{1}
 	}
 	ctx := cmd.Context()
 	if ctx == nil {

@@ -37,13 +37,9 @@ func compileCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, diags, err := bf.load()
+			b, diags, err := bf.loadValid()
 			if err != nil {
 				return err
-			}
-			if diags.HasErrors() {
-				writeDiagnostics(os.Stderr, b.Files, diags)
-				return exitError{1}
 			}
 			ctx := cmd.Context()
 			if ctx == nil {

@@ -56,3 +56,18 @@ func (f *buildFlags) load(mutate ...func(*lang.Options)) (*lang.Build, hcl.Diagn
 	b, diags := lang.Load(lang.OSFiles{}, f.filenames(), opts)
 	return b, diags, nil
 }
+
+// loadValid is load for commands that cannot go on past an error: it prints
+// the diagnostics and returns exitError{1} when there is one. Warnings are
+// returned for the command to show as it sees fit.
+func (f *buildFlags) loadValid(mutate ...func(*lang.Options)) (*lang.Build, hcl.Diagnostics, error) {
+	b, diags, err := f.load(mutate...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if diags.HasErrors() {
+		writeDiagnostics(os.Stderr, b.Files, diags)
+		return nil, nil, exitError{1}
+	}
+	return b, diags, nil
+}

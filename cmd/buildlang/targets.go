@@ -22,13 +22,9 @@ func targetsCommand() *cobra.Command {
 		Short: "List targets, matrix instances and groups with their descriptions",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, diags, err := bf.load(func(o *lang.Options) { o.Lenient = true })
+			b, _, err := bf.loadValid(func(o *lang.Options) { o.Lenient = true })
 			if err != nil {
 				return err
-			}
-			if diags.HasErrors() {
-				writeDiagnostics(os.Stderr, b.Files, diags)
-				return exitError{1}
 			}
 			return writeTargets(os.Stdout, b)
 		},
