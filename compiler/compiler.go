@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/containerd/platforms"
@@ -135,6 +136,13 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 		for _, p := range ps {
 			wants = append(wants, want{n, platforms.Normalize(p)})
 		}
+	}
+	// Every output carries its build files in its source map, so a matrix
+	// of a thousand targets for thirty platforms would make gigabytes of
+	// definitions from a small file: the count is bounded like targets.
+	if max := lang.DefaultLimits.MaxTargets; len(wants) > max {
+		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many outputs",
+			Detail: fmt.Sprintf("This compiles %d targets for their platforms, more than %d at once. Name fewer targets, or platforms, to build. The limit is %d.", len(wants), max, max)})
 	}
 	// Plan first (evaluate specs, find which images to resolve), resolve
 	// images concurrently, then build sequentially so output is deterministic.

@@ -133,34 +133,49 @@ func (e *evaluator) declareGroups(s *scope) hcl.Diagnostics {
 		diags = append(diags, Cycle("group", prefixAll("group.", cycle), e.decls.groups.blocks[cycle[0]].LabelRanges[0]))
 		return diags
 	}
+	// Each group is flattened once, from its members' flattened lists; the
+	// lists are charged to the budget, since n groups each holding the one
+	// before list n²/2 names.
+	flat := map[string][]string{}
 	for _, g := range e.build.Groups {
-		g.Targets = e.flattenGroup(g.Name, members, map[string]bool{})
+		g.Targets = e.flattenGroup(g.Name, members, flat)
+		if err := e.budget.charge(int64(len(g.Targets)+1) * costElement); err != nil {
+			diags = append(diags, budgetDiagnostic(e.limits, g.DeclRange))
+			break
+		}
 	}
 	return diags
 }
 
-func (e *evaluator) flattenGroup(name string, members map[string][]cty.Value, seen map[string]bool) []string {
+func (e *evaluator) flattenGroup(name string, members map[string][]cty.Value, flat map[string][]string) []string {
+	if out, ok := flat[name]; ok {
+		return out
+	}
+	flat[name] = nil // (cycles are rejected before; this guards anyway)
+	seen := map[string]bool{}
 	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
 	for _, m := range members[name] {
 		r := refOf(m)
 		switch {
 		case r.Kind == "group":
-			out = append(out, e.flattenGroup(r.Name, members, seen)...)
-			continue
+			for _, n := range e.flattenGroup(r.Name, members, flat) {
+				add(n)
+			}
 		case r.Instances != nil:
 			for _, inst := range r.Instances {
-				if !seen[inst] {
-					seen[inst] = true
-					out = append(out, inst)
-				}
+				add(inst)
 			}
-			continue
-		}
-		if !seen[r.Name] {
-			seen[r.Name] = true
-			out = append(out, r.Name)
+		default:
+			add(r.Name)
 		}
 	}
+	flat[name] = out
 	return out
 }
 

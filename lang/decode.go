@@ -61,6 +61,15 @@ func (d *decoder) convert(a *hcl.Attribute, v cty.Value, want cty.Type, wantName
 	if v.IsNull() {
 		return cty.NilVal
 	}
+	if want == cty.Number {
+		if err := checkNumberString(v); err != nil {
+			d.add(InvalidValue("number", fmt.Sprintf("The %q attribute must be a number, but this is %s.", a.Name, err), a.Expr.Range()))
+			return cty.NilVal
+		}
+	}
+	if out, ok := fastConvert(v, want); ok {
+		return out
+	}
 	out, err := convert.Convert(v, want)
 	if err != nil {
 		d.add(WrongType(fmt.Sprintf("The %q attribute", a.Name), wantName, typeName(v), a.Expr.Range()))

@@ -33,7 +33,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		d := &decoder{ctx: ctx, what: `environment "` + name + `"`}
 		env := &Environment{Name: name, DeclRange: b.DefRange}
 		env.Description = d.str(content.Attributes["description"])
-		env.Platforms = d.platforms(content.Attributes["platforms"])
+		env.Platforms = d.platforms(content.Attributes["platforms"], e.limits.MaxPlatforms)
 		if a := content.Attributes["cache"]; a != nil {
 			env.Cache = d.ref(a, CacheRefType)
 		}
@@ -108,8 +108,10 @@ func environmentValue(env *Environment) cty.Value {
 	})
 }
 
-// platforms decodes a list of platform strings, reporting each bad one.
-func (d *decoder) platforms(a *hcl.Attribute) []ocispecs.Platform {
+// platforms decodes a list of platform strings, reporting each bad one;
+// a list longer than max is an error (every target is evaluated, and
+// compiled, once per platform).
+func (d *decoder) platforms(a *hcl.Attribute, max int) []ocispecs.Platform {
 	if a == nil {
 		return nil
 	}
@@ -119,6 +121,10 @@ func (d *decoder) platforms(a *hcl.Attribute) []ocispecs.Platform {
 	}
 	var out []ocispecs.Platform
 	list := d.strListValue(a, v)
+	if len(list) > max {
+		d.add(LimitExceeded("platforms", max, fmt.Sprintf("This list has %d platforms.", len(list)), a.Expr.Range()))
+		return nil
+	}
 	for i, s := range list {
 		p, err := stdlib.ParsePlatform(s)
 		if err != nil {

@@ -3,7 +3,6 @@ package lang
 import (
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -18,17 +17,23 @@ type evaluator struct {
 	decls  *declarations
 	build  *Build
 
-	funcs  map[string]function.Function
-	scopes map[string]*scope // by environment name
+	funcs  map[string]function.Function // as the build's expressions see them
+	scopes map[string]*scope            // by environment name
 	refs   map[string]cty.Value
 
 	targetDecls map[string]*targetDecl // by block name
 	instances   map[string]*Target     // by instance name
 
-	callDepth atomic.Int32
+	budget    *budget
+	baseFuncs map[string]function.Function // metered stdlib and source helpers
+	userFuncs []*userFunc
+	tablesMu  sync.Mutex
+	tables    map[int]map[string]function.Function // by call depth
 
-	names    []string // Build.names, cached
-	namesFor [2]int   // the target and group counts names was made for
+	names       []string // Build.names, cached
+	nameSets    map[nameSetKey]map[string]bool
+	suggestWork int    // names compared for suggestions so far
+	namesFor    [2]int // the target and group counts names was made for
 
 	platformValues sync.Map // platform string → stdlib.PlatformValue
 
@@ -51,7 +56,8 @@ type resolveResult struct {
 // the errors allow, so the language server can still use it.
 func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnostics) {
 	limits := opts.Limits.withDefaults()
-	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}}
+	bud := newBudget(limits.MaxEvalCost)
+	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}, funcs: meteredFunctions(bud)}
 	var diags hcl.Diagnostics
 	for _, f := range filenames {
 		diags = append(diags, l.load(f, nil)...)
@@ -64,7 +70,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	diags = append(diags, ddiags...)
 
 	e := &evaluator{
-		opts: opts, limits: limits, decls: decls, build: b,
+		opts: opts, limits: limits, decls: decls, build: b, budget: bud,
 		scopes:      map[string]*scope{},
 		targetDecls: map[string]*targetDecl{},
 		instances:   map[string]*Target{},
@@ -72,7 +78,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	}
 	b.eval = e
 	diags = append(diags, e.run()...)
-	return b, sortDiagnostics(dedupe(diags), l.order)
+	return b, sortDiagnostics(dedupe(limitDiagnostics(diags, limits)), l.order)
 }
 
 // run evaluates in the order the spec documents (spec/language.md,
@@ -136,7 +142,7 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 // again.
 func (b *Build) Check(loadDiags hcl.Diagnostics) hcl.Diagnostics {
 	diags := append(loadDiags[:len(loadDiags):len(loadDiags)], b.eval.resolveAll()...)
-	return sortDiagnostics(dedupe(diags), b.FileOrder)
+	return sortDiagnostics(dedupe(limitDiagnostics(diags, b.eval.limits)), b.FileOrder)
 }
 
 // dedupe drops diagnostics repeated with the same summary and subject (a
@@ -148,11 +154,14 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 		summary string
 		r       hcl.Range
 	}
-	var explained []hcl.Range
+	explained := map[string][]hcl.Range{} // by file, sorted by start
 	for _, d := range diags {
 		if _, ours := d.Extra.(referenceError); ours && d.Subject != nil {
-			explained = append(explained, *d.Subject)
+			explained[d.Subject.Filename] = append(explained[d.Subject.Filename], *d.Subject)
 		}
+	}
+	for _, rs := range explained {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Start.Byte < rs[j].Start.Byte })
 	}
 	seen := map[key]bool{}
 	out := diags[:0:0]
@@ -222,13 +231,20 @@ func isGenericHCLReferenceError(summary string) bool {
 	return false
 }
 
-func overlapsAny(r hcl.Range, rs []hcl.Range) bool {
-	for _, x := range rs {
-		if x.Filename == r.Filename && r.Overlaps(x) {
+// overlapsAny says whether r overlaps one of the ranges of its file, which
+// are sorted by start: the ones starting before r ends are candidates,
+// the latest first (reference errors' ranges do not nest, so a few
+// suffice; a file with 30,000 of them must not take n² steps).
+func overlapsAny(r hcl.Range, byFile map[string][]hcl.Range) bool {
+	rs := byFile[r.Filename]
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].Start.Byte >= r.End.Byte })
+	for j := i - 1; j >= 0 && j >= i-64; j-- {
+		if r.Overlaps(rs[j]) {
 			return true
 		}
 	}
-	return false
+	// An empty r at the start of a range overlaps it too.
+	return i < len(rs) && r.Overlaps(rs[i])
 }
 
 // Target returns the target (or matrix instance) with the given name.

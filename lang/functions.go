@@ -98,31 +98,77 @@ func goStrings(v cty.Value) []string {
 	return out
 }
 
+// meteredFunctions are pureFunctions and the internal functions of
+// instrumented syntax, all charging the build's evaluation budget.
+func meteredFunctions(b *budget) map[string]function.Function {
+	fs := meter(pureFunctions(), b)
+	for name, f := range guardFunctions(b) {
+		fs[name] = f
+	}
+	return fs
+}
+
+// userFunc is a declared user function, ready to be called.
+type userFunc struct {
+	name     string
+	params   []string
+	varParam string
+	result   hcl.Expression
+	decl     *hcl.Block
+}
+
 // declareFunctions builds the function table: stdlib, source helpers and
 // user functions. User functions see only functions and their parameters,
 // so they are pure and do not depend on the environment.
 func (e *evaluator) declareFunctions() hcl.Diagnostics {
-	e.funcs = pureFunctions()
-	fctx := &hcl.EvalContext{Functions: e.funcs}
+	base := meteredFunctions(e.budget)
 	var diags hcl.Diagnostics
 	for _, name := range e.decls.functions.order {
 		b := e.decls.functions.blocks[name]
-		f, fdiags := e.userFunction(b, fctx)
+		u, fdiags := e.userFunction(b)
 		diags = append(diags, fdiags...)
-		if f == nil {
+		if u == nil {
 			continue
 		}
-		if _, clash := e.funcs[name]; clash {
+		if _, clash := base[name]; clash {
 			diags = append(diags, InvalidValue("function name", fmt.Sprintf("%q is a built-in function; choose another name.", name), b.LabelRanges[0]))
 			continue
 		}
-		e.funcs[name] = *f
-		e.build.Functions = append(e.build.Functions, &Function{Name: name, DeclRange: b.DefRange})
+		e.userFuncs = append(e.userFuncs, u)
+		e.build.Functions = append(e.build.Functions, &Function{Name: name, Params: u.params, DeclRange: b.DefRange})
 	}
+	e.baseFuncs = base
+	e.funcs = e.functionTable(1)
 	return diags
 }
 
-func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function.Function, hcl.Diagnostics) {
+// functionTable is the function table of expressions whose user function
+// calls are at the given depth: 1 for the build's own expressions, one
+// more inside each user function. Each depth has its own table, made once,
+// so the depth of a call is known without shared state: concurrent
+// evaluations (the language server resolves targets in parallel) cannot
+// see each other's depth, and a call too deep fails the same way every time.
+func (e *evaluator) functionTable(depth int) map[string]function.Function {
+	e.tablesMu.Lock()
+	defer e.tablesMu.Unlock()
+	if t := e.tables[depth]; t != nil {
+		return t
+	}
+	t := make(map[string]function.Function, len(e.baseFuncs)+len(e.userFuncs))
+	for name, f := range e.baseFuncs {
+		t[name] = f
+	}
+	for _, u := range e.userFuncs {
+		t[u.name] = e.callable(u, depth)
+	}
+	if e.tables == nil {
+		e.tables = map[int]map[string]function.Function{}
+	}
+	e.tables[depth] = t
+	return t
+}
+
+func (e *evaluator) userFunction(b *hcl.Block) (*userFunc, hcl.Diagnostics) {
 	spec := TopSchema.Block("function")
 	content, diags := b.Body.Content(spec.schema())
 	d := &decoder{what: `function "` + b.Labels[0] + `"`}
@@ -143,40 +189,46 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	result := content.Attributes["result"].Expr
-	name := b.Labels[0]
+	return &userFunc{name: b.Labels[0], params: params, varParam: varParam, result: content.Attributes["result"].Expr, decl: b}, diags
+}
+
+// callable is a user function called at the given depth.
+func (e *evaluator) callable(u *userFunc, depth int) function.Function {
 	fs := function.Spec{
-		Description: "User function declared at " + b.DefRange.String() + ".",
+		Description: "User function declared at " + u.decl.DefRange.String() + ".",
 		Type:        function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			// Depth-limit calls so a recursive function is an error, not a crash.
-			if int(e.callDepth.Add(1)) > e.limits.MaxCallDepth {
-				e.callDepth.Add(-1)
-				return cty.NilVal, recursionError{fmt.Sprintf("function %s called itself (directly or through others) more than %d levels deep; user functions must not recurse", name, e.limits.MaxCallDepth)}
+			if depth > e.limits.MaxCallDepth {
+				return cty.NilVal, recursionError{fmt.Sprintf("function %s called itself (directly or through others) more than %d levels deep; user functions must not recurse", u.name, e.limits.MaxCallDepth)}
 			}
-			defer e.callDepth.Add(-1)
+			// Each call costs, so functions calling others twice at each
+			// of 64 levels do not make 2^64 calls.
+			if err := e.budget.charge(costCall); err != nil {
+				return cty.NilVal, err
+			}
 			vars := map[string]cty.Value{}
-			for i, p := range params {
+			for i, p := range u.params {
 				vars[p] = args[i]
 			}
-			if varParam != "" {
-				rest := args[len(params):]
+			if u.varParam != "" {
+				rest := args[len(u.params):]
 				if len(rest) == 0 {
-					vars[varParam] = cty.EmptyTupleVal
+					vars[u.varParam] = cty.EmptyTupleVal
 				} else {
-					vars[varParam] = cty.TupleVal(rest)
+					vars[u.varParam] = cty.TupleVal(rest)
 				}
 			}
-			ctx := fctx.NewChild()
-			ctx.Variables = vars
-			v, diags := result.Value(ctx)
+			ctx := &hcl.EvalContext{Functions: e.functionTable(depth + 1), Variables: vars}
+			v, diags := u.result.Value(ctx)
 			if diags.HasErrors() {
-				// Pass the depth limit's error up as it is, rather than
-				// wrapped once per level of recursion.
+				// Pass a limit's error up as it is, rather than wrapped
+				// once per level of calls.
 				for _, d := range diags {
 					if fe, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d); ok {
-						if re, ok := fe.FunctionCallError().(recursionError); ok {
-							return cty.NilVal, re
+						switch err := fe.FunctionCallError().(type) {
+						case recursionError, budgetError, numberError:
+							return cty.NilVal, err
 						}
 					}
 				}
@@ -185,14 +237,13 @@ func (e *evaluator) userFunction(b *hcl.Block, fctx *hcl.EvalContext) (*function
 			return v, nil
 		},
 	}
-	for _, p := range params {
+	for _, p := range u.params {
 		fs.Params = append(fs.Params, function.Parameter{Name: p, Type: cty.DynamicPseudoType, AllowNull: true})
 	}
-	if varParam != "" {
-		fs.VarParam = &function.Parameter{Name: varParam, Type: cty.DynamicPseudoType, AllowNull: true}
+	if u.varParam != "" {
+		fs.VarParam = &function.Parameter{Name: u.varParam, Type: cty.DynamicPseudoType, AllowNull: true}
 	}
-	f := function.New(&fs)
-	return &f, diags
+	return function.New(&fs)
 }
 
 // recursionError is the error of a call past Limits.MaxCallDepth.

@@ -87,17 +87,24 @@ func (e *evaluator) defaultPlatforms(depsFirst []string) {
 			consumers[d] = append(consumers[d], t)
 		}
 	}
+	inherited := map[*Target][]ocispecs.Platform{}
 	for i := len(depsFirst) - 1; i >= 0; i-- {
 		t := e.instances[depsFirst[i]]
 		switch {
 		case len(t.Platforms) > 0:
 			t.DefaultPlatforms = t.Platforms
-		case len(e.inheritedPlatforms(t, 0)) > 0:
-			t.DefaultPlatforms = e.inheritedPlatforms(t, 0)
+		case len(e.inheritedPlatforms(t, inherited, 0)) > 0:
+			t.DefaultPlatforms = inherited[t]
 		case len(consumers[t.Name]) > 0:
 			var ps []ocispecs.Platform
+			seen := map[string]bool{}
 			for _, c := range consumers[t.Name] {
-				ps = appendPlatforms(ps, c.DefaultPlatforms...)
+				for _, p := range c.DefaultPlatforms {
+					if k := platformString(p); !seen[k] {
+						seen[k] = true
+						ps = append(ps, p)
+					}
+				}
 			}
 			t.DefaultPlatforms = ps
 		}
@@ -112,16 +119,22 @@ func (e *evaluator) defaultPlatforms(depsFirst []string) {
 }
 
 // inheritedPlatforms are the platforms of the last target t inherits that
-// has platforms of its own or inherited. Cycles are rejected before this
-// runs; depth only guards against them anyway.
-func (e *evaluator) inheritedPlatforms(t *Target, depth int) []ocispecs.Platform {
+// has platforms of its own or inherited, memoized in memo: a target
+// inherited along many paths (inherits = [a, a] at each of forty levels)
+// is looked at once. Cycles are rejected before this runs; depth only
+// guards against them anyway.
+func (e *evaluator) inheritedPlatforms(t *Target, memo map[*Target][]ocispecs.Platform, depth int) []ocispecs.Platform {
 	if len(t.Platforms) > 0 || depth > len(e.build.Targets) {
 		return t.Platforms
+	}
+	if ps, ok := memo[t]; ok {
+		return ps
 	}
 	a := t.decl.content.Attributes["inherits"]
 	if a == nil {
 		return nil
 	}
+	memo[t] = nil
 	v, diags := a.Expr.Value(t.state.ctx)
 	if diags.HasErrors() || !v.CanIterateElements() {
 		return nil // reported when the target is resolved
@@ -130,29 +143,13 @@ func (e *evaluator) inheritedPlatforms(t *Target, depth int) []ocispecs.Platform
 	for it := v.ElementIterator(); it.Next(); {
 		_, pv := it.Element()
 		if r := refOf(pv); r != nil && r.Kind == "target" && r.Instances == nil && e.instances[r.Name] != nil {
-			if ps := e.inheritedPlatforms(e.instances[r.Name], depth+1); len(ps) > 0 {
+			if ps := e.inheritedPlatforms(e.instances[r.Name], memo, depth+1); len(ps) > 0 {
 				out = ps
 			}
 		}
 	}
+	memo[t] = out
 	return out
-}
-
-// appendPlatforms appends platforms not already present, keeping order.
-func appendPlatforms(ps []ocispecs.Platform, add ...ocispecs.Platform) []ocispecs.Platform {
-	for _, p := range add {
-		dup := false
-		for _, q := range ps {
-			if platformString(p) == platformString(q) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			ps = append(ps, p)
-		}
-	}
-	return ps
 }
 
 func uniqueSorted(xs []string) []string {

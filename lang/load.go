@@ -8,10 +8,12 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // FileSource reads build files by slash-separated name. The CLI reads the
@@ -72,38 +74,45 @@ type Options struct {
 // Limits bound what a build file may ask for. See spec/language.md, "Limits".
 type Limits struct {
 	MaxFileSize  int // bytes per file
+	MaxTokens    int // tokens per file
+	MaxNesting   int // nesting depth of blocks and expressions
 	MaxMatrix    int // combinations per matrix target
 	MaxTargets   int // targets in a build, matrix instances counted
+	MaxPlatforms int // platforms in one platforms list
 	MaxCallDepth int // nested user function calls
 	MaxIncludes  int // files in a build
+	MaxEvalCost  int // evaluation budget of a build, in the units of budget.go
 }
 
 // DefaultLimits are the limits used where Options leave them zero.
 var DefaultLimits = Limits{
 	MaxFileSize:  4 << 20,
+	MaxTokens:    250_000,
+	MaxNesting:   256,
 	MaxMatrix:    1000,
 	MaxTargets:   10000,
+	MaxPlatforms: 32,
 	MaxCallDepth: 64,
 	MaxIncludes:  1000,
+	MaxEvalCost:  40_000_000,
 }
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxFileSize > 0 {
-		d.MaxFileSize = l.MaxFileSize
+	set := func(dst *int, v int) {
+		if v > 0 {
+			*dst = v
+		}
 	}
-	if l.MaxMatrix > 0 {
-		d.MaxMatrix = l.MaxMatrix
-	}
-	if l.MaxTargets > 0 {
-		d.MaxTargets = l.MaxTargets
-	}
-	if l.MaxCallDepth > 0 {
-		d.MaxCallDepth = l.MaxCallDepth
-	}
-	if l.MaxIncludes > 0 {
-		d.MaxIncludes = l.MaxIncludes
-	}
+	set(&d.MaxFileSize, l.MaxFileSize)
+	set(&d.MaxTokens, l.MaxTokens)
+	set(&d.MaxNesting, l.MaxNesting)
+	set(&d.MaxMatrix, l.MaxMatrix)
+	set(&d.MaxTargets, l.MaxTargets)
+	set(&d.MaxPlatforms, l.MaxPlatforms)
+	set(&d.MaxCallDepth, l.MaxCallDepth)
+	set(&d.MaxIncludes, l.MaxIncludes)
+	set(&d.MaxEvalCost, l.MaxEvalCost)
 	return d
 }
 
@@ -116,15 +125,88 @@ type FileParser interface {
 }
 
 // Parse parses one file's source. It never fails outright: hclsyntax
-// recovers, so a broken file still yields a (partial) body.
+// recovers, so a broken file still yields a (partial) body. A file over
+// DefaultLimits' MaxTokens or MaxNesting is not parsed at all (that could
+// take gigabytes, or overflow the stack): its body is empty and the one
+// diagnostic says which limit it crossed, where. The syntax is
+// instrumented for the evaluation budget (budget.go).
 func Parse(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
-	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	return ParseAt(src, filename, hcl.InitialPos)
+}
+
+// ParseAt is Parse for src starting at start in its file: the language
+// server parses a document in chunks.
+func ParseAt(src []byte, filename string, start hcl.Pos) (*hcl.File, hcl.Diagnostics) {
+	return parseLimited(src, filename, start, DefaultLimits)
+}
+
+// CheckSize reports whether src is within DefaultLimits' MaxTokens and
+// MaxNesting, as Parse requires; nil if it is.
+func CheckSize(src []byte, filename string) hcl.Diagnostics {
+	return checkSize(src, filename, hcl.InitialPos, DefaultLimits)
+}
+
+func checkSize(src []byte, filename string, start hcl.Pos, limits Limits) hcl.Diagnostics {
+	// Build files are UTF-8 text. HCL recovers from broken UTF-8, but its
+	// positions after a broken sequence before a newline are a line off,
+	// and no build file needs broken text: one clear error is better.
+	if !utf8.Valid(src) {
+		at := 0
+		for at < len(src) {
+			r, n := utf8.DecodeRune(src[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		return hcl.Diagnostics{errorf(byteRange(src, filename, start, at), "Invalid UTF-8",
+			"%s is not UTF-8 text: the byte 0x%02x here does not start or continue a character. Build files must be UTF-8; check the file's encoding, or whether it is a build file at all.", filename, src[at])}
+	}
+	r := prescan(src, limits.MaxTokens, limits.MaxNesting)
+	if r.tooMany || r.tooDeep || r.tooLong {
+		return hcl.Diagnostics{limitDiagnostic(src, filename, start, r, limits)}
+	}
+	if at := longDigitRun(src); at >= 0 {
+		return hcl.Diagnostics{errorf(byteRange(src, filename, start, at), "Number too long",
+			"This run of digits is more than %d long. Numbers are at most %d characters long (reading a longer one takes quadratic time), and no build file needs a longer run of digits in a string.", maxNumberLen, maxNumberLen)}
+	}
+	return nil
+}
+
+func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*hcl.File, hcl.Diagnostics) {
+	if diags := checkSize(src, filename, start, limits); diags != nil {
+		body := &hclsyntax.Body{SrcRange: hcl.Range{Filename: filename, Start: start, End: start}, EndRange: hcl.Range{Filename: filename, Start: start, End: start}}
+		return &hcl.File{Body: body, Bytes: src}, diags
+	}
+	f, diags := hclsyntax.ParseConfig(src, filename, start)
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		instrument(body)
+	}
+	return f, diags
+}
+
+// longDigitRun is the offset of the first run of more than maxNumberLen
+// ASCII digits in src, or -1.
+func longDigitRun(src []byte) int {
+	run := 0
+	for i, c := range src {
+		if c >= '0' && c <= '9' {
+			run++
+			if run > maxNumberLen {
+				return i - run + 1
+			}
+		} else {
+			run = 0
+		}
+	}
+	return -1
 }
 
 // loader reads files and their includes.
 type loader struct {
 	src    FileSource
 	limits Limits
+	funcs  map[string]function.Function // for include expressions
 	files  map[string]*hcl.File
 	order  []string
 	stack  []string // includes being loaded, for cycle detection
@@ -154,11 +236,17 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 		return hcl.Diagnostics{LimitExceeded("bytes", l.limits.MaxFileSize,
 			fmt.Sprintf("%s is %d bytes long.", name, len(src)), rangeOr(subject, name))}
 	}
-	parse := Parse
+	var file *hcl.File
+	var diags hcl.Diagnostics
 	if p, ok := l.src.(FileParser); ok {
-		parse = p.ParseFile
+		if diags = checkSize(src, name, hcl.InitialPos, l.limits); diags == nil {
+			file, diags = p.ParseFile(src, name)
+		} else {
+			file, diags = parseLimited(src, name, hcl.InitialPos, l.limits)
+		}
+	} else {
+		file, diags = parseLimited(src, name, hcl.InitialPos, l.limits)
 	}
-	file, diags := parse(src, name)
 	l.files[name] = file
 	l.order = append(l.order, name)
 	content, cdiags := file.Body.Content(TopSchema.schema())
@@ -174,7 +262,7 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 }
 
 func (l *loader) includes(from string, inc *hcl.Attribute) hcl.Diagnostics {
-	d := &decoder{ctx: &hcl.EvalContext{Functions: pureFunctions()}, what: "include"}
+	d := &decoder{ctx: &hcl.EvalContext{Functions: l.funcs}, what: "include"}
 	patterns := d.strList(inc)
 	diags := d.diags
 	for i, p := range patterns {

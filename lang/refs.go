@@ -138,10 +138,48 @@ func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic
 		return nil // a computed index; checked when evaluated
 	}
 	names := e.namesOf(root, sc)
-	if names == nil || contains(names, name) {
+	if names == nil || e.declared(root, names, name) {
 		return nil
 	}
+	// Suggestions compare the name with every candidate: a file with
+	// 30,000 unknown names among 30,000 declared ones gets them only until
+	// the build's share of that work is spent.
+	if e.suggestWork += min(len(names), maxSuggestWork); e.suggestWork > maxSuggestTotal {
+		names = nil
+	}
 	return UnknownReference(kind, name, names, hcl.RangeBetween(rootRange, t[1].SourceRange()))
+}
+
+// nameSetKey identifies a list of names by its backing array: the lists
+// are made once per build (Build.names when targets or groups change).
+type nameSetKey struct {
+	root  string
+	first *string
+	n     int
+}
+
+// maxSuggestTotal bounds the names compared for suggestions in one build.
+const maxSuggestTotal = 200_000
+
+// declared says whether name is one of names, the names after root: a set
+// per root, made once, since a build checks every reference against them.
+func (e *evaluator) declared(root string, names []string, name string) bool {
+	if len(names) < 16 || root == "matrix" {
+		return contains(names, name)
+	}
+	k := nameSetKey{root, &names[0], len(names)}
+	set := e.nameSets[k]
+	if set == nil {
+		set = make(map[string]bool, len(names))
+		for _, n := range names {
+			set[n] = true
+		}
+		if e.nameSets == nil {
+			e.nameSets = map[nameSetKey]map[string]bool{}
+		}
+		e.nameSets[k] = set
+	}
+	return set[name]
 }
 
 // namesOf lists the names valid after a root; nil means "do not check".

@@ -25,21 +25,37 @@ func (b *Build) Resolve(name string, platform ocispecs.Platform) (*TargetSpec, h
 		_, diags := b.Expand([]string{name})
 		return nil, diags
 	}
-	key := resolveKey{name, platformString(platform)}
+	return e.resolveCached(t, platform, map[string]bool{})
+}
+
+// resolveCached is resolve, once per target and platform: targets
+// inheriting one parent along many paths evaluate it once.
+func (e *evaluator) resolveCached(t *Target, platform ocispecs.Platform, inheriting map[string]bool) (*TargetSpec, hcl.Diagnostics) {
+	key := resolveKey{t.Name, platformString(platform)}
 	e.mu.Lock()
 	r, ok := e.resolved[key]
 	e.mu.Unlock()
 	if ok {
 		return r.spec, r.diags
 	}
-	spec, diags := e.resolve(t, platform, map[string]bool{})
+	spec, diags := e.resolve(t, platform, inheriting)
+	diags = limitDiagnostics(diags, e.limits)
 	e.mu.Lock()
-	e.resolved[key] = &resolveResult{spec, diags}
+	if r, ok := e.resolved[key]; ok {
+		spec, diags = r.spec, r.diags // evaluated concurrently: keep one
+	} else {
+		e.resolved[key] = &resolveResult{spec, diags}
+	}
 	e.mu.Unlock()
 	return spec, diags
 }
 
 func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting map[string]bool) (*TargetSpec, hcl.Diagnostics) {
+	// Each evaluation costs, parents' included (inherits = [a, a] twice
+	// at each of thirty levels would be a billion).
+	if err := e.budget.charge(costResolve); err != nil {
+		return nil, hcl.Diagnostics{budgetDiagnostic(e.limits, t.DeclRange)}
+	}
 	td := t.decl
 	ctx := t.state.ctx.NewChild()
 	ctx.Variables = map[string]cty.Value{
@@ -135,7 +151,7 @@ func (e *evaluator) inherit(d *decoder, a *hcl.Attribute, spec *TargetSpec, plat
 			d.add(Cycle("target", []string{"target." + self, "target." + r.Name}, a.Expr.Range()))
 			continue
 		}
-		parent, pdiags := e.resolve(e.instances[r.Name], platform, inheriting)
+		parent, pdiags := e.resolveCached(e.instances[r.Name], platform, inheriting)
 		d.add(pdiags...)
 		if parent != nil {
 			mergeSpec(spec, parent)

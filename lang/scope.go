@@ -207,6 +207,15 @@ func (d *decoder) typed(r hcl.Range, v cty.Value, t cty.Type, from string) cty.V
 	if v == cty.NilVal {
 		return cty.NilVal
 	}
+	if out, ok := fastConvert(v, t); ok {
+		return out
+	}
+	if t == cty.Number {
+		if err := checkNumberString(v); err != nil {
+			d.add(errorf(r, "Invalid value for variable", "%s cannot be used: %s.", from, err))
+			return cty.NilVal
+		}
+	}
 	out, err := convert.Convert(v, t)
 	if err != nil {
 		d.add(errorf(r, "Invalid value for variable",

@@ -158,7 +158,7 @@ func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState) hcl.
 	}
 	d := &decoder{ctx: st.ctx, what: `target "` + t.Name + `"`}
 	t.Description = d.str(td.content.Attributes["description"])
-	t.Platforms = d.platforms(td.content.Attributes["platforms"])
+	t.Platforms = d.platforms(td.content.Attributes["platforms"], e.limits.MaxPlatforms)
 	t.state = st
 	td.instances = append(td.instances, t)
 	e.instances[t.Name] = t

@@ -59,7 +59,7 @@ func chunkBounds(src []byte) []int {
 // cache and leaving in it only the chunks of src.
 func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hcl.Diagnostics) {
 	bounds := chunkBounds(src)
-	if len(bounds) < 4 {
+	if len(bounds) < 4 || lang.CheckSize(src, name) != nil {
 		return lang.Parse(src, name)
 	}
 	type chunk struct {
@@ -93,7 +93,7 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	// Parse the changed chunks on two goroutines (this one and another).
 	parse := func(idx []int) {
 		for _, i := range idx {
-			f, diags := hclsyntax.ParseConfig(chunks[i].text, name, chunks[i].pos)
+			f, diags := lang.ParseAt(chunks[i].text, name, chunks[i].pos)
 			body, _ := f.Body.(*hclsyntax.Body)
 			chunks[i].p = &chunkParse{body: body, diags: diags}
 		}
