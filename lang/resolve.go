@@ -340,6 +340,10 @@ func (d *decoder) source(a *hcl.Attribute, allowString bool) Source {
 		return Source{Kind: SourceScratch, Range: a.Expr.Range()}
 	}
 	s.Range = a.Expr.Range()
+	if s.Kind == SourceLocal {
+		d.confined(a, s.Include, s, true)
+		d.confined(a, s.Exclude, s, true)
+	}
 	return s
 }
 

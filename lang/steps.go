@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -42,6 +43,9 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
 		if a["src"] != nil && c.Src != nil && len(c.Src) == 0 {
 			d.add(InvalidValue("src", "src must name at least one path; use [\".\"] for everything.", a["src"].Expr.Range()))
 		}
+		d.confined(a["src"], c.Src, c.From, false)
+		d.confined(a["include"], c.Include, c.From, true)
+		d.confined(a["exclude"], c.Exclude, c.From, true)
 		st.Copy = c
 	case StepFile:
 		st.File = &FileStep{Path: d.str(a["path"]), Content: d.str(a["content"]), Mode: d.mode(a["mode"]), Chown: d.str(a["chown"])}
@@ -157,6 +161,9 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 			m.From = &src
 		}
 		m.Source = d.str(a["source"])
+		if m.From != nil && m.Source != "" {
+			d.confined(a["source"], []string{m.Source}, *m.From, false)
+		}
 		m.ReadWrite = d.boolean(a["readwrite"], false)
 	}
 	if !validMountPath(m.Target) && !(md.kind == MountSecret && m.Env != "") {
@@ -174,3 +181,55 @@ func blockRange(b *hcl.Block) hcl.Range {
 }
 
 func validMountPath(p string) bool { return len(p) > 0 && p[0] == '/' }
+
+// confined reports paths (or, with patterns, include and exclude patterns)
+// that climb above the root of the source they are read from with "..".
+// Paths are always taken from the source's root: an absolute src in a copy
+// from the build context is relative to the context's root, as COPY's is,
+// and BuildKit never reads outside the context (a symbolic link in it is
+// resolved inside it too). A ".." above the root would be silently taken
+// as the root, so it is a mistake, or an attempt to read the host: both
+// are errors.
+func (d *decoder) confined(a *hcl.Attribute, paths []string, from Source, patterns bool) {
+	if a == nil {
+		return
+	}
+	for i, p := range paths {
+		if !climbsOut(p) {
+			continue
+		}
+		what := "source's root"
+		switch from.Kind {
+		case SourceContext:
+			what = "build context"
+		case SourceNamedContext:
+			what = fmt.Sprintf("named context %q", from.Ref)
+		case SourceLocal:
+			what = fmt.Sprintf("local directory %q", from.Ref)
+		}
+		kind := "path"
+		if patterns {
+			kind = "pattern"
+		}
+		d.add(InvalidValue(kind, fmt.Sprintf("%q leaves the %s: paths are taken from its root, and \"..\" cannot climb above it (an absolute path starts at the root too). Remove the \"..\".", p, what), elemRange(a, i, len(paths))))
+	}
+}
+
+// climbsOut says whether a slash-separated path, taken from a root,
+// climbs above it through "..".
+func climbsOut(p string) bool {
+	depth := 0
+	for _, el := range strings.Split(p, "/") {
+		switch el {
+		case "", ".":
+		case "..":
+			depth--
+			if depth < 0 {
+				return true
+			}
+		default:
+			depth++
+		}
+	}
+	return false
+}
