@@ -31,6 +31,12 @@ func (e *evaluator) declareSecrets(s *scope) hcl.Diagnostics {
 		}
 		sec.Env = d.str(c.Attributes["env"])
 		sec.Src = d.str(c.Attributes["src"])
+		if a := c.Attributes["var"]; a != nil {
+			sec.Var = e.secretVar(d, a, s)
+			if sec.Var != "" && (sec.Env != "" || sec.Src != "") {
+				d.add(InvalidValue("secret", "A secret takes its value from one place: var, env or src.", a.Expr.Range()))
+			}
+		}
 		sec.Required = d.boolean(c.Attributes["required"], true)
 		sec.Description = d.str(c.Attributes["description"])
 		e.build.Secrets = append(e.build.Secrets, sec)
@@ -252,4 +258,53 @@ func (b *Build) names() []string {
 	}
 	e.names, e.namesFor = ns, [2]int{len(b.Targets), len(b.Groups)}
 	return ns
+}
+
+// secretVar decodes a secret's var attribute: a reference to a declared,
+// sensitive, string variable, whose name it returns. The value is not
+// evaluated into the build: the CLI reads it with Build.SecretValue and
+// sends it as the secret, like a --secret flag.
+func (e *evaluator) secretVar(d *decoder, a *hcl.Attribute, s *scope) string {
+	t, diags := hcl.AbsTraversalForExpr(a.Expr)
+	if diags.HasErrors() || len(t) != 2 || t.RootName() != "var" {
+		d.add(InvalidValue("secret variable", "var must name a variable, like var.TOKEN: a secret's value never appears in a build file.", a.Expr.Range()))
+		return ""
+	}
+	name := stepName(t[1])
+	for _, v := range s.variables {
+		if v.Name != name {
+			continue
+		}
+		switch {
+		case !v.Sensitive:
+			d.add(InvalidValue("secret variable", fmt.Sprintf("Variable %q is not sensitive: declare it with sensitive = true, so its value cannot reach the build graph, the image or any output.", name), a.Expr.Range()))
+			return ""
+		case !v.Type.Equals(cty.String):
+			d.add(InvalidValue("secret variable", fmt.Sprintf("Variable %q must be a string to be a secret's value.", name), a.Expr.Range()))
+			return ""
+		}
+		return name
+	}
+	return "" // an unknown variable is reported by checkReferences
+}
+
+// SecretValue is the value of a secret whose value comes from a sensitive
+// variable (var = var.NAME), for the CLI to send as the secret; ok is
+// false when the secret has no var or the variable has no known value.
+// It is the one way to read a sensitive value out of a Build.
+func (b *Build) SecretValue(s *Secret) (value []byte, ok bool) {
+	if s == nil || s.Var == "" {
+		return nil, false
+	}
+	for _, v := range b.Variables {
+		if v.Name != s.Var {
+			continue
+		}
+		val, _ := v.Value.UnmarkDeep()
+		if val == cty.NilVal || !val.IsKnown() || val.IsNull() || val.Type() != cty.String {
+			return nil, false
+		}
+		return []byte(val.AsString()), true
+	}
+	return nil, false
 }

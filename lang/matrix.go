@@ -80,7 +80,8 @@ func (e *evaluator) matrixCombos(a *hcl.Attribute, ctx *hcl.EvalContext) ([]cty.
 		}
 		combos = append(combos, cty.ObjectVal(m))
 	}
-	return combos, keys, nil
+	// (d.diags has the error of a sensitive value, which value() unmarks.)
+	return combos, keys, d.diags
 }
 
 // matrixItemRange is the range of one key's value in a matrix written as

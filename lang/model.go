@@ -93,6 +93,7 @@ type Secret struct {
 	ID          string
 	Env         string // CLI source: host environment variable
 	Src         string // CLI source: file path
+	Var         string // CLI source: a sensitive variable's name (see Build.SecretValue)
 	Required    bool
 	Description string
 	DeclRange   hcl.Range

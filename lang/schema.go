@@ -251,6 +251,7 @@ var TopSchema = &BlockSpec{
 			attr("id", "string", "The id clients pass, e.g. --secret id=ID; defaults to the block's name."),
 			attr("env", "string", "Host environment variable the CLI reads the value from."),
 			attr("src", "string", "File the CLI reads the value from."),
+			attr("var", "variable", "A sensitive string variable (var.NAME) the CLI takes the value from, e.g. set by --var or the variable's env. Only the secret's id enters the build graph."),
 			attr("required", "bool", "Fail when the client does not provide the secret. Defaults to true."),
 			attr("description", "string", "What the secret is for."),
 		}),

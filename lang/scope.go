@@ -335,6 +335,12 @@ func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hc
 		return diags
 	}
 	msg := d.str(c.Attributes["error_message"])
+	if d.diags.HasErrors() {
+		// A message using a sensitive value would print it: the error says
+		// so instead, and the message is not shown.
+		msg = fmt.Sprintf("The value of variable %q is not valid, and its error_message cannot be shown.", v.Name)
+		diags = append(diags, d.diags...)
+	}
 	return append(diags, ValidationFailed(v.Name, msg, conditionValues(cond.Expr, ctx), cond.Expr.Range()))
 }
 
