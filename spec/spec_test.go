@@ -362,6 +362,10 @@ func TestLimitsDocumented(t *testing.T) {
 		fmt.Sprintf("| combinations of one matrix | %d |", l.MaxMatrix),
 		fmt.Sprintf("| targets in a build, matrix instances counted | %d |", l.MaxTargets),
 		fmt.Sprintf("| depth of nested user function calls | %d |", l.MaxCallDepth),
+		fmt.Sprintf("| tokens of one build file (names, numbers, operators, strings...) | %d |", l.MaxTokens),
+		fmt.Sprintf("| nesting depth of blocks and expressions | %d |", l.MaxNesting),
+		fmt.Sprintf("| platforms in one `platforms` list | %d |", l.MaxPlatforms),
+		fmt.Sprintf("| evaluation budget of a build, in units | %d |", l.MaxEvalCost),
 	} {
 		if !strings.Contains(string(md), row) {
 			t.Errorf("language.md, Limits: no row %q", row)
