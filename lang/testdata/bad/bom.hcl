@@ -1,0 +1,4 @@
+# want: Invalid character
+﻿target "app" {
+  from = "alpine:3.20"
+}

@@ -1,0 +1,8 @@
+# want: leaves the build context
+target "app" {
+  from = "alpine:3.20"
+  copy {
+    src  = ["src/../../secrets"]
+    dest = "/"
+  }
+}

@@ -1,0 +1,4 @@
+# want: Dependency cycle between local values
+locals {
+  a = local.a
+}

@@ -1,0 +1,4 @@
+# want: Too many evaluation steps
+locals {
+  f = formatlist("%0999999d", range(500))
+}

@@ -1,0 +1,5 @@
+# want: is a built-in function
+function "upper" {
+  params = [s]
+  result = s
+}

@@ -1,0 +1,4 @@
+# want: Unknown target
+group "default" {
+  targets = [target.nothere]
+}

@@ -1,0 +1,6 @@
+# want: Unterminated template string
+locals {
+  a = <<EOT
+[[[[[[[[
+EOF
+}

@@ -1,0 +1,6 @@
+# want: Invalid UTF-8
+locals {
+  a = <<EOT
+øˆ€€€ ${"À¯"}
+EOT
+}

@@ -1,0 +1,4 @@
+# want: Invalid UTF-8
+ÿþý "x" {
+  a = 1
+}

@@ -1,0 +1,4 @@
+# want: leaves
+target "app" {
+  from = local("src", ["../../**"], [])
+}

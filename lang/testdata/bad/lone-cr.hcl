@@ -1,0 +1,2 @@
+# want: Argument
+target "app" {  from = "alpine:3.20"}

@@ -1,0 +1,2 @@
+# want: Invalid UTF-8
+À¯à€¯ = 1

@@ -1,0 +1,4 @@
+# want: Too many evaluation steps
+locals {
+  r = range(0, -1e12, -1)
+}

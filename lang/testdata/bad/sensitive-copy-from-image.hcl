@@ -1,0 +1,14 @@
+# want: Sensitive value in build
+variable "TOKEN" {
+  sensitive = true
+  default   = "s3cr3t-marker"
+}
+secret "s" {}
+target "app" {
+  from = "alpine:3.20"
+  copy {
+    from = image("alpine:${var.TOKEN}")
+    src  = ["/"]
+    dest = "/"
+  }
+}

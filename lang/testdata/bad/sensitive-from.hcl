@@ -1,0 +1,9 @@
+# want: Sensitive value in build
+variable "TOKEN" {
+  sensitive = true
+  default   = "s3cr3t-marker"
+}
+secret "s" {}
+target "app" {
+  from = "alpine:${var.TOKEN}"
+}

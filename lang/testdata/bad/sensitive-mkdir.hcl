@@ -1,0 +1,12 @@
+# want: Sensitive value in build
+variable "TOKEN" {
+  sensitive = true
+  default   = "s3cr3t-marker"
+}
+secret "s" {}
+target "app" {
+  from = "alpine:3.20"
+  mkdir {
+    path = "/${var.TOKEN}"
+  }
+}

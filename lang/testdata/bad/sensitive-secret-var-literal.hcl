@@ -1,0 +1,4 @@
+# want: must name a variable
+secret "s" {
+  var = "literal-secret"
+}

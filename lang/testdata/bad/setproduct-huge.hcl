@@ -1,0 +1,5 @@
+# want: Too many evaluation steps
+locals {
+  r = range(100)
+  p = setproduct(local.r, local.r, local.r, local.r, local.r)
+}

@@ -1,0 +1,3 @@
+# want: Argument or block definition required
+]]]]]]]]]]}}}}}}}}}})))))))))))
+target "app" {}

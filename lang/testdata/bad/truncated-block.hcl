@@ -1,0 +1,5 @@
+# want: Unterminated template string
+target "app" {
+  from = "alpine:3.20"
+  run {
+    command = "echo

@@ -1,0 +1,6 @@
+# want: Unterminated template string
+target "app" {
+  from = "alpine:3.20"
+  run {
+    command = <<EOT
+echo hello

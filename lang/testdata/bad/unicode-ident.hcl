@@ -1,0 +1,5 @@
+# want: Unsupported
+tårget "åpp" {
+  fröm = "alpine:3.20"
+  ‮evil‬ = "x"
+}
