@@ -37,24 +37,42 @@ func pbRange(r hcl.Range) *pb.Range {
 // diagnosticsError turns error diagnostics into one error that carries each
 // diagnostic's source location, the form BuildKit clients print with the
 // file's lines.
+//
+// A hostile file can have 20,000 errors, and each source carries the whole
+// file: the first maxErrorSources errors get a source, the first
+// maxErrorMessages are in the message.
 func diagnosticsError(diags hcl.Diagnostics, sm sourceMaps) error {
 	var msgs []string
+	errs := 0
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {
-			msgs = append(msgs, formatDiagnostic(d))
+			if errs < maxErrorMessages {
+				msgs = append(msgs, formatDiagnostic(d))
+			}
+			errs++
 		}
 	}
+	if errs > maxErrorMessages {
+		msgs = append(msgs, fmt.Sprintf("... and %d more errors", errs-maxErrorMessages))
+	}
 	err := errors.New(strings.Join(msgs, "\n"))
+	sources := 0
 	for _, d := range diags {
-		if d.Severity != hcl.DiagError || d.Subject == nil {
+		if d.Severity != hcl.DiagError || d.Subject == nil || sources == maxErrorSources {
 			continue
 		}
 		if m := sm[d.Subject.Filename]; m != nil {
 			err = errdefs.WithSource(err, &errdefs.Source{Info: sourceInfo(m), Ranges: []*pb.Range{pbRange(*d.Subject)}})
+			sources++
 		}
 	}
 	return err
 }
+
+const (
+	maxErrorMessages = 100
+	maxErrorSources  = 10
+)
 
 func sourceInfo(m *llb.SourceMap) *pb.SourceInfo {
 	info := &pb.SourceInfo{Filename: m.Filename, Data: m.Data, Language: m.Language}
