@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"runtime"
 	"sort"
 	"sync"
 
@@ -122,13 +123,38 @@ func (e *evaluator) run() hcl.Diagnostics {
 
 // resolveAll evaluates every target for each of its default platforms, so
 // `check` reports every error a build of any target could hit.
+//
+// Targets are evaluated on every core: evaluation only reads the scopes'
+// contexts, Resolve's cache is locked, and the evaluation budget and user
+// function depth are safe for concurrent use. Diagnostics are gathered in
+// target order, so the result does not depend on scheduling.
 func (e *evaluator) resolveAll() hcl.Diagnostics {
-	var diags hcl.Diagnostics
+	type job struct {
+		name     string
+		platform ocispecs.Platform
+		diags    hcl.Diagnostics
+	}
+	var jobs []*job
 	for _, t := range e.build.Targets {
 		for _, p := range t.DefaultPlatforms {
-			_, d := e.build.Resolve(t.Name, p)
-			diags = append(diags, d...)
+			jobs = append(jobs, &job{name: t.Name, platform: p})
 		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(jobs); i += workers {
+				_, jobs[i].diags = e.build.Resolve(jobs[i].name, jobs[i].platform)
+			}
+		}()
+	}
+	wg.Wait()
+	var diags hcl.Diagnostics
+	for _, j := range jobs {
+		diags = append(diags, j.diags...)
 	}
 	return diags
 }

@@ -178,7 +178,13 @@ func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*h
 		body := &hclsyntax.Body{SrcRange: hcl.Range{Filename: filename, Start: start, End: start}, EndRange: hcl.Range{Filename: filename, Start: start, End: start}}
 		return &hcl.File{Body: body, Bytes: src}, diags
 	}
-	f, diags := hclsyntax.ParseConfig(src, filename, start)
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if len(src) >= chunkedParseMin {
+		f, diags = parseChunked(src, filename, start)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, filename, start)
+	}
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
 		instrument(body)
 	}

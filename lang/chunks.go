@@ -1,0 +1,105 @@
+package lang
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Parsing in chunks. A build file is a sequence of top-level blocks, and
+// HCL's parser spends most of Load's time on a large file; its token slice
+// also grows by copying, so one large parse allocates several times what
+// many small ones do. Large files are therefore cut into chunks at the lines
+// that close a top-level block ("}" alone on a line), each chunk is parsed
+// at its position in the file, on every core, and the chunks' bodies are
+// joined into one: the same body a whole parse gives (a test checks it).
+// When any chunk has a diagnostic, or two chunks set the same top-level
+// attribute, the file is parsed whole, so errors are exactly the parser's.
+// The language server reuses the same cut to reparse only changed chunks.
+
+// chunkedParseMin is the size above which Load parses a file in chunks.
+const chunkedParseMin = 32 << 10
+
+// Chunk is a piece of a build file that starts at a top-level boundary.
+type Chunk struct {
+	Pos  hcl.Pos // where Text starts in the file
+	Text []byte
+}
+
+// SplitChunks cuts src after every line that is "}" alone (trailing
+// spaces allowed). The chunks cover src exactly, in order.
+func SplitChunks(src []byte) []Chunk {
+	var chunks []Chunk
+	start, line, lineStart := 0, 1, 0
+	startLine := 1
+	for i, c := range src {
+		if c != '\n' {
+			continue
+		}
+		text := bytes.TrimRight(src[lineStart:i], " \t\r")
+		line++
+		lineStart = i + 1
+		if len(text) == 1 && text[0] == '}' && i+1 < len(src) {
+			chunks = append(chunks, Chunk{Pos: hcl.Pos{Line: startLine, Column: 1, Byte: start}, Text: src[start : i+1]})
+			start, startLine = i+1, line
+		}
+	}
+	return append(chunks, Chunk{Pos: hcl.Pos{Line: startLine, Column: 1, Byte: start}, Text: src[start:]})
+}
+
+// JoinChunks joins the bodies of a file's chunks, in order, into one file.
+// It reports false when they cannot stand for a whole parse: a chunk
+// failed to parse cleanly or two chunks set the same top-level attribute.
+func JoinChunks(src []byte, bodies []*hclsyntax.Body, diags []hcl.Diagnostics) (*hcl.File, bool) {
+	merged := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}}
+	for i, body := range bodies {
+		if body == nil || len(diags[i]) > 0 {
+			return nil, false
+		}
+		for n, a := range body.Attributes {
+			if merged.Attributes[n] != nil {
+				return nil, false
+			}
+			merged.Attributes[n] = a
+		}
+		merged.Blocks = append(merged.Blocks, body.Blocks...)
+		if i == 0 {
+			merged.SrcRange = body.SrcRange
+		}
+		merged.SrcRange.End = body.SrcRange.End
+		merged.EndRange = body.EndRange
+	}
+	return &hcl.File{Body: merged, Bytes: src}, true
+}
+
+// parseChunked parses a large, size-checked file in chunks on every core,
+// or whole when the chunks cannot stand for it.
+func parseChunked(src []byte, filename string, start hcl.Pos) (*hcl.File, hcl.Diagnostics) {
+	chunks := SplitChunks(src)
+	if start != hcl.InitialPos || len(chunks) < 4 {
+		return hclsyntax.ParseConfig(src, filename, start)
+	}
+	bodies := make([]*hclsyntax.Body, len(chunks))
+	diags := make([]hcl.Diagnostics, len(chunks))
+	workers := min(runtime.GOMAXPROCS(0), len(chunks))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(chunks); i += workers {
+				f, d := hclsyntax.ParseConfig(chunks[i].Text, filename, chunks[i].Pos)
+				bodies[i], _ = f.Body.(*hclsyntax.Body)
+				diags[i] = d
+			}
+		}()
+	}
+	wg.Wait()
+	if f, ok := JoinChunks(src, bodies, diags); ok {
+		return f, nil
+	}
+	return hclsyntax.ParseConfig(src, filename, start)
+}

@@ -1,0 +1,58 @@
+package lang
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/internal/gen"
+)
+
+// TestParseChunkedIsWholeParse holds chunked parsing to its promise: the
+// same file, body and diagnostics as one hclsyntax parse, for generated
+// files, every example, and files whose chunks cannot parse alone.
+func TestParseChunkedIsWholeParse(t *testing.T) {
+	inputs := map[string][]byte{
+		"generated":       gen.Targets(200),
+		"brace in string": []byte("locals {\n  a = <<EOT\n}\nEOT\n}\n" + string(gen.Targets(20))),
+		"broken middle":   append(gen.Targets(20), []byte("target \"x\" {\n  run {\n}\n"+string(gen.Targets(10)))...),
+		"attribute twice": []byte("include = []\ntarget \"a\" {\n}\ninclude = []\ntarget \"b\" {\n}\ntarget \"c\" {\n}\n"),
+	}
+	examples, _ := filepath.Glob("../examples/*/build.hcl")
+	for _, ex := range examples {
+		src, err := os.ReadFile(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[ex] = src
+	}
+	for name, src := range inputs {
+		got, gdiags := parseChunked(src, "build.hcl", hcl.InitialPos)
+		want, wdiags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+		got.Nav, want.Nav = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the chunked parse differs from a whole parse", name)
+		}
+		if gdiags.Error() != wdiags.Error() {
+			t.Errorf("%s: diagnostics %v, want %v", name, gdiags, wdiags)
+		}
+	}
+	// The generated file must take the chunked path, not the fallback.
+	src := gen.Targets(200)
+	chunks := SplitChunks(src)
+	if len(chunks) < 100 {
+		t.Fatalf("a generated file of 200 targets splits into %d chunks; the split is not finding block ends", len(chunks))
+	}
+	bodies := make([]*hclsyntax.Body, len(chunks))
+	diags := make([]hcl.Diagnostics, len(chunks))
+	for i, c := range chunks {
+		f, d := hclsyntax.ParseConfig(c.Text, "build.hcl", c.Pos)
+		bodies[i], diags[i] = f.Body.(*hclsyntax.Body), d
+	}
+	if _, ok := JoinChunks(src, bodies, diags); !ok {
+		t.Error("the generated file's chunks do not join; Load would parse it whole")
+	}
+}
