@@ -34,8 +34,12 @@ func checkCommand() *cobra.Command {
 				if err := writeJSONDiagnostics(os.Stdout, diags); err != nil {
 					return err
 				}
+			case "sarif":
+				if err := writeSARIFDiagnostics(os.Stdout, diags); err != nil {
+					return err
+				}
 			default:
-				return fmt.Errorf("--format %q: use text or json", format)
+				return fmt.Errorf("--format %q: use text, json or sarif", format)
 			}
 			if diags.HasErrors() {
 				return exitError{1}
@@ -44,6 +48,6 @@ func checkCommand() *cobra.Command {
 		},
 	}
 	bf.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or sarif (SARIF 2.1.0, for code scanning)")
 	return cmd
 }
