@@ -58,7 +58,7 @@ type resolveResult struct {
 func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnostics) {
 	limits := opts.Limits.withDefaults()
 	bud := newBudget(limits.MaxEvalCost)
-	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}, funcs: meteredFunctions(bud)}
+	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}, budget: bud}
 	var diags hcl.Diagnostics
 	for _, f := range filenames {
 		diags = append(diags, l.load(f, nil)...)

@@ -2,6 +2,8 @@ package lang
 
 import (
 	"fmt"
+	"maps"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -13,12 +15,19 @@ import (
 // pureFunctions are the stdlib plus the source helpers: everything callable
 // before user functions exist (in include and environment expressions).
 func pureFunctions() map[string]function.Function {
-	fs := stdlib.Functions()
-	for name, f := range sourceFunctions {
-		fs[name] = f
-	}
-	return fs
+	pureOnce.Do(func() {
+		pure = stdlib.Functions()
+		for name, f := range sourceFunctions {
+			pure[name] = f
+		}
+	})
+	return maps.Clone(pure)
 }
+
+var (
+	pureOnce sync.Once
+	pure     map[string]function.Function
+)
 
 // SourceFunctionDocs documents the source helpers for spec/ and the
 // language server, in the order the spec lists them.
@@ -99,13 +108,39 @@ func goStrings(v cty.Value) []string {
 }
 
 // meteredFunctions are pureFunctions and the internal functions of
-// instrumented syntax, all charging the build's evaluation budget.
-func meteredFunctions(b *budget) map[string]function.Function {
-	fs := meter(pureFunctions(), b)
+// instrumented syntax. The functions that the given syntax calls charge
+// the build's evaluation budget; the others are left as they are, since
+// HCL has no first-class functions and so nothing can call them. Wrapping
+// only those keeps a small build's Load cheap: metering all ~100 functions
+// cost more than the rest of a small build's Load.
+func meteredFunctions(b *budget, syntax ...hclsyntax.Node) map[string]function.Function {
+	fs := pureFunctions()
+	for _, name := range calledFunctions(syntax...) {
+		if f, ok := fs[name]; ok {
+			fs[name] = meterFunction(name, f, b)
+		}
+	}
 	for name, f := range guardFunctions(b) {
 		fs[name] = f
 	}
 	return fs
+}
+
+// calledFunctions lists the names of the functions syntax calls, sorted.
+func calledFunctions(syntax ...hclsyntax.Node) []string {
+	seen := map[string]bool{}
+	for _, n := range syntax {
+		if n == nil {
+			continue
+		}
+		hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+			if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+				seen[call.Name] = true
+			}
+			return nil
+		})
+	}
+	return sortedKeys(seen)
 }
 
 // userFunc is a declared user function, ready to be called.
@@ -121,7 +156,13 @@ type userFunc struct {
 // user functions. User functions see only functions and their parameters,
 // so they are pure and do not depend on the environment.
 func (e *evaluator) declareFunctions() hcl.Diagnostics {
-	base := meteredFunctions(e.budget)
+	var bodies []hclsyntax.Node
+	for _, name := range e.build.FileOrder {
+		if body, ok := e.build.Files[name].Body.(*hclsyntax.Body); ok {
+			bodies = append(bodies, body)
+		}
+	}
+	base := meteredFunctions(e.budget, bodies...)
 	var diags hcl.Diagnostics
 	for _, name := range e.decls.functions.order {
 		b := e.decls.functions.blocks[name]

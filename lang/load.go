@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // FileSource reads build files by slash-separated name. The CLI reads the
@@ -212,7 +211,7 @@ func longDigitRun(src []byte) int {
 type loader struct {
 	src    FileSource
 	limits Limits
-	funcs  map[string]function.Function // for include expressions
+	budget *budget // charged by include expressions
 	files  map[string]*hcl.File
 	order  []string
 	stack  []string // includes being loaded, for cycle detection
@@ -268,7 +267,11 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 }
 
 func (l *loader) includes(from string, inc *hcl.Attribute) hcl.Diagnostics {
-	d := &decoder{ctx: &hcl.EvalContext{Functions: l.funcs}, what: "include"}
+	var syntax hclsyntax.Node
+	if x, ok := inc.Expr.(hclsyntax.Expression); ok {
+		syntax = x
+	}
+	d := &decoder{ctx: &hcl.EvalContext{Functions: meteredFunctions(l.budget, syntax)}, what: "include"}
 	patterns := d.strList(inc)
 	diags := d.diags
 	for i, p := range patterns {
