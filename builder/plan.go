@@ -389,6 +389,8 @@ func (p *Plan) resolveSecrets() {
 		}
 		if s, ok := flags[sp.ID]; ok {
 			sp.Source, sp.From = &s, "--secret"
+		} else if sp.Decl != nil && sp.Decl.Var != "" {
+			sp.Source, sp.From = &SecretSource{ID: sp.ID, Var: sp.Decl.Var}, fmt.Sprintf("secret %q block", sp.Decl.Name)
 		} else if sp.Decl != nil && (sp.Decl.Env != "" || sp.Decl.Src != "") {
 			src := SecretSource{ID: sp.ID, Env: sp.Decl.Env}
 			if sp.Decl.Src != "" {
@@ -403,6 +405,13 @@ func (p *Plan) resolveSecrets() {
 			continue
 		}
 		switch {
+		case sp.Source.Var != "":
+			v, ok := p.Build.SecretValue(sp.Decl)
+			if !ok {
+				sp.Problem = fmt.Sprintf("the variable %s has no value", sp.Source.Var)
+				continue
+			}
+			sp.value = v
 		case sp.Source.Env != "":
 			v, ok := p.opts.LookupEnv(sp.Source.Env)
 			if !ok {

@@ -19,7 +19,8 @@ import (
 type SecretSource struct {
 	ID   string
 	Env  string // read from this host environment variable, or
-	File string // from this file
+	File string // from this file, or
+	Var  string // from this sensitive variable (secret "x" { var = var.NAME })
 }
 
 func (s SecretSource) String() string {
@@ -28,6 +29,8 @@ func (s SecretSource) String() string {
 		return "env " + s.Env
 	case s.File != "":
 		return "file " + s.File
+	case s.Var != "":
+		return "variable " + s.Var
 	}
 	return "no source"
 }
