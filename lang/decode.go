@@ -42,8 +42,10 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 		return cty.NilVal
 	}
 	if v.ContainsMarked() {
+		// The value goes no further: a later check (a port, a platform)
+		// would print it in its own error.
 		d.add(SensitiveValue(a.Name, a.Expr.Range()))
-		v, _ = v.UnmarkDeep()
+		return cty.NilVal
 	}
 	return v
 }
