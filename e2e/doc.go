@@ -59,7 +59,7 @@
 // pulled. TestExamples loads each examples/*/build.hcl, compiles its default
 // targets without a daemon and lists the sources their LLB reads. An example
 // is built, each default target through the frontend, when every source is
-// docker.io/library/busybox:latest or a local directory (the context or a
+// docker.io/library/busybox (latest or 1.35) or a local directory (the context or a
 // named context); otherwise it is skipped with a log line naming the images
 // and remote sources it would pull. No marker is needed in the examples: the
 // rule follows from what they read. Run steps get no network beyond the
