@@ -238,6 +238,11 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 		return hcl.Diagnostics{readError(name, err, subject)}
 	}
 	if len(src) > l.limits.MaxFileSize {
+		// The file is in the build, empty and without its text, so its
+		// error belongs to it (the language server publishes per file).
+		pos := hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}
+		l.files[name] = &hcl.File{Body: &hclsyntax.Body{SrcRange: pos, EndRange: pos}}
+		l.order = append(l.order, name)
 		return hcl.Diagnostics{LimitExceeded("bytes", l.limits.MaxFileSize,
 			fmt.Sprintf("%s is %d bytes long.", name, len(src)), rangeOr(subject, name))}
 	}

@@ -93,11 +93,25 @@ func semanticTokens(ctx context.Context, s *Server, snap *snapshot, p *protocol.
 func encodeTokens(m *mapper, toks []semanticToken) []uint32 {
 	data := []uint32{}
 	var prevLine, prevChar uint32
+	// Positions are counted on from the previous token's on the same line:
+	// m.position counts from the line's start, which on a line of 200,000
+	// tokens is quadratic.
+	lastOff, lastLine, lastChar := -1, 0, 0
+	position := func(off int) protocol.Position {
+		l := m.lineOf(off)
+		if l == lastLine && lastOff >= 0 && off >= lastOff {
+			lastChar += utf16Len(m.content[lastOff:off])
+		} else {
+			lastChar = utf16Len(m.content[m.lines[l]:off])
+		}
+		lastOff, lastLine = off, l
+		return protocol.Position{Line: uint32(l), Character: uint32(lastChar)}
+	}
 	emit := func(start, end int, typ, mods uint32) {
 		if end <= start {
 			return
 		}
-		p := m.position(start)
+		p := position(start)
 		length := uint32(utf16Len(m.content[start:end]))
 		dl, dc := p.Line-prevLine, p.Character
 		if dl == 0 {

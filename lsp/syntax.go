@@ -81,6 +81,12 @@ var typeKeywords = map[string]bool{"string": true, "number": true, "bool": true,
 
 // lex lexes src[start:end], with positions relative to the whole document.
 func lex(src []byte, start, end int, m *mapper) hclsyntax.Tokens {
+	// Text over lang's limits (millions of tokens, nesting thousands
+	// deep) is not lexed: that takes gigabytes, and the features reading
+	// tokens answer nothing for it instead.
+	if end-start > lang.DefaultLimits.MaxFileSize || lang.CheckSize(src[start:end], "") != nil {
+		return nil
+	}
 	pos := hcl.InitialPos
 	if start > 0 {
 		pos = m.hclPos(start)

@@ -45,6 +45,11 @@ func measure(f func()) cost {
 // much. A slow run is retried once, since the machine is shared.
 func bounded(t *testing.T, what string, f func()) cost {
 	t.Helper()
+	return boundedBy(t, what, maxTime, maxAlloc, f)
+}
+
+func boundedBy(t *testing.T, what string, maxTime time.Duration, maxAlloc uint64, f func()) cost {
+	t.Helper()
 	c := measure(f)
 	if c.took > maxTime {
 		runtime.GC()
