@@ -16,7 +16,8 @@ import (
 // that nothing panics and every diagnostic is usable. An input that parses
 // as a txtar archive with files is a set of build files (the first one, or
 // build.hcl, is loaded); anything else is build.hcl itself. The corpus is
-// seeded with every check case and every example.
+// seeded with every check case, every example and the hostile seeds of
+// testdata/bad.
 func FuzzCheck(f *testing.F) {
 	for _, path := range checkCases(f) {
 		ar, err := txtar.ParseFile(path)
@@ -60,6 +61,13 @@ func FuzzCheck(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(txtar.Format(ar))
+	}
+	// And the hostile corpus's seeds (trust/corpus adds big generated ones).
+	bad, _ := filepath.Glob(filepath.Join("testdata", "bad", "*"))
+	for _, p := range bad {
+		if data, err := os.ReadFile(p); err == nil && len(data) <= 64<<10 {
+			f.Add(data)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys, name := fuzzFiles(data)

@@ -246,7 +246,13 @@ func prescan(src []byte, maxTokens, maxNesting int) prescanResult {
 
 		// Code: the root, a bracket of some kind or an interpolation.
 		switch {
-		case c == ' ' || c == '\t' || c == '\r':
+		case c == ' ' || c == '\t' || c == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			i++
+		case c == '\r':
+			// A lone carriage return is a token of its own to the lexer.
+			if !tok(i) {
+				return r
+			}
 			i++
 		case c == '\n':
 			if !tok(i) {
@@ -316,14 +322,17 @@ func prescan(src []byte, maxTokens, maxNesting int) prescanResult {
 			// As the lexer does, only braces decide where an
 			// interpolation ends; unclosed [ and ( inside it end with it.
 			for len(stack) > 1 {
-				m := stack[len(stack)-1].mode
+				f := stack[len(stack)-1]
 				pop()
-				if m == modeInterp {
+				if f.mode == modeInterp {
 					lineStart = false // back mid-line in the template
 				}
-				if m == modeBrace || m == modeInterp {
+				if f.mode == modeBrace || f.mode == modeInterp {
 					break
 				}
+				// An unclosed [ or ( still counts: the parser may still be
+				// inside it (only a broken file gets here).
+				depth += 1 + int(f.ops)
 			}
 			i++
 		case c == ']' || c == ')':
@@ -362,8 +371,26 @@ func prescan(src []byte, maxTokens, maxNesting int) prescanResult {
 			if !tok(i) {
 				return r
 			}
-			for i < len(src) && (src[i] >= '0' && src[i] <= '9' || src[i] == '.' || src[i] == 'e' || src[i] == 'E') {
+			// digits, then .digits, then e[+-]digits, as the lexer reads a number
+			digits := func() {
+				for i < len(src) && src[i] >= '0' && src[i] <= '9' {
+					i++
+				}
+			}
+			digits()
+			if i+1 < len(src) && src[i] == '.' && src[i+1] >= '0' && src[i+1] <= '9' {
 				i++
+				digits()
+			}
+			if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+				j := i + 1
+				if j < len(src) && (src[j] == '+' || src[j] == '-') {
+					j++
+				}
+				if j < len(src) && src[j] >= '0' && src[j] <= '9' {
+					i = j
+					digits()
+				}
 			}
 			top.lastValue = true
 		case c == '.':

@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/org/buildlang/lang"
 )
 
 // maxPasses bounds how often Source re-formats its own output to reach a
@@ -35,6 +36,11 @@ const maxPasses = 3
 // formatted: Source returns the parser's diagnostics and nil. The result is
 // stable: formatting it again gives it back unchanged.
 func Source(src []byte, filename string) (out []byte, diags hcl.Diagnostics) {
+	// A file over lang's token or nesting limits could take gigabytes, or
+	// overflow the stack, to parse: it is refused with lang's error.
+	if diags := lang.CheckSize(src, filename); diags != nil {
+		return nil, diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}

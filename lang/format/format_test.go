@@ -368,6 +368,12 @@ func FuzzFormat(f *testing.F) {
 			f.Add(src)
 		}
 	}
+	bad, _ := filepath.Glob(filepath.Join("..", "testdata", "bad", "*.hcl"))
+	for _, p := range bad {
+		if data, err := os.ReadFile(p); err == nil && len(data) <= 64<<10 {
+			f.Add(data)
+		}
+	}
 	for _, s := range []string{
 		"a = 1", "a {\n\n}\n", "x = <<EOT\nhi\nEOT\n", "# c", "/* c */ a = 1 // d\n",
 		"a = [\n\n1,\n\n2\n]\n", "b \"l\" { c = { d = 1 } }\n", "x = \"${a}\\n%{if b}c%{endif}\"\n",
@@ -377,6 +383,9 @@ func FuzzFormat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		out, diags := format.Source(src, "fuzz.hcl")
 		if diags.HasErrors() {
+			if lang.CheckSize(src, "fuzz.hcl") != nil {
+				return // over lang's limits: refused before parsing
+			}
 			if _, pdiags := hclsyntax.ParseConfig(src, "fuzz.hcl", hcl.InitialPos); !pdiags.HasErrors() {
 				t.Fatalf("refused a file that parses: %s", diags.Error())
 			}
