@@ -302,7 +302,7 @@ var readOnly = map[string]bool{
 	"length": true, "element": true, "index": true, "contains": true, "lookup": true,
 	"hasindex": true, "sethaselement": true, "coalesce": true, "startswith": true,
 	"endswith": true, "strcontains": true, "strlen": true, "md5": true, "sha1": true,
-	"sha256": true, "sha512": true, "keys": false,
+	"sha256": true, "sha512": true,
 }
 
 // fastConvert converts a large tuple to a list or set, or a large object
@@ -592,19 +592,6 @@ func guard(name string, x hclsyntax.Expression) hclsyntax.Expression {
 }
 
 func isGuard(name string) bool { return name == guardFor || name == guardPart || name == guardNumber }
-
-// Unwrap returns the expression an internal metering call wraps, or x
-// itself: tools walking the syntax that care about node types (the
-// language server) see through the wrappers with it.
-func Unwrap(x hcl.Expression) hcl.Expression {
-	for {
-		c, ok := x.(*hclsyntax.FunctionCallExpr)
-		if !ok || !isGuard(c.Name) || len(c.Args) != 1 {
-			return x
-		}
-		x = c.Args[0]
-	}
-}
 
 // limitDiagnostics rewrites the diagnostics of calls a limit stopped into
 // the limit's own errors: one "Too many evaluation steps" error for the
