@@ -7,6 +7,8 @@ package golden
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing/fstest"
@@ -232,4 +234,20 @@ func Render(a *txtar.Archive, sections []txtar.File) []byte {
 	}
 	out.Files = append(out.Files, sections...)
 	return txtar.Format(out)
+}
+
+// ReadBuildFiles reads every .hcl file under dir, by slash path relative
+// to dir: an example's build files, its includes among them.
+func ReadBuildFiles(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".hcl") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	return files, err
 }

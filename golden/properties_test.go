@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -36,16 +35,7 @@ func exampleCases(t *testing.T) []*Case {
 	var out []*Case
 	for _, f := range dirs {
 		dir := filepath.Dir(f)
-		files := map[string][]byte{}
-		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".hcl") {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)] = data
-			return err
-		})
+		files, err := ReadBuildFiles(dir)
 		if err != nil {
 			t.Fatal(err)
 		}

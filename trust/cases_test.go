@@ -1,7 +1,6 @@
 package trust_test
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -39,16 +38,7 @@ func goldenCases(t testing.TB) []*golden.Case {
 	mains, _ := filepath.Glob(filepath.Join(root, "examples", "*", "build.hcl"))
 	for _, m := range mains {
 		dir := filepath.Dir(m)
-		files := map[string][]byte{}
-		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".hcl") {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)] = data
-			return err
-		})
+		files, err := golden.ReadBuildFiles(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
