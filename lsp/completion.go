@@ -115,7 +115,7 @@ func completion(ctx context.Context, s *Server, snap *snapshot, p *protocol.Comp
 	snippets := s.snippets
 	s.mu.Unlock()
 	c := cursorAt(f, off)
-	cb := &completer{b: b, f: f, c: c, off: off, snippets: snippets}
+	cb := &completer{b: b, f: f, c: c, off: off, snippets: snippets, snap: snap}
 	cb.complete()
 	items := cb.items[:0]
 	for _, it := range cb.items {
@@ -134,6 +134,7 @@ func completion(ctx context.Context, s *Server, snap *snapshot, p *protocol.Comp
 }
 
 type completer struct {
+	snap     *snapshot
 	b        *buildInfo
 	f        *fileInfo
 	c        *cursorCtx
@@ -161,6 +162,9 @@ func (cb *completer) complete() {
 		cb.filter = c.stringText
 		if c.label != "" {
 			cb.labels()
+			return
+		}
+		if cb.contextPaths() {
 			return
 		}
 		cb.enumValues(false)

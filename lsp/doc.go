@@ -59,5 +59,11 @@
 // lang.TopSchema, function documentation stdlib.Docs and the source
 // helpers' Specs: nothing is copied.
 //
+// Code lenses carry their command as a plain `buildlang` command line
+// (code_lens.go), so every client can run them, not only the VS Code
+// extension, which registers the commands. Settings changed with
+// workspace/didChangeConfiguration apply to the next snapshot: each
+// snapshot holds the options its builds load with.
+//
 // Each LSP method has its own file, named after it.
 package lsp

@@ -75,7 +75,7 @@ func FuzzEdits(f *testing.F) {
 			c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &r, Text: piece})
 			pos := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri},
 				Position: newMapper([]byte(text)).position(int(ops[i+1]) * (len(text) + 1) / 256)}
-			switch ops[i] % 6 {
+			switch ops[i] % 10 {
 			case 0:
 				var l protocol.CompletionList
 				c.call("textDocument/completion", protocol.CompletionParams{TextDocumentPositionParams: pos}, &l)
@@ -94,6 +94,20 @@ func FuzzEdits(f *testing.F) {
 			case 5:
 				var locs []protocol.Location
 				c.call("textDocument/references", protocol.ReferenceParams{TextDocumentPositionParams: pos}, &locs)
+			case 6:
+				var rs []protocol.SelectionRange
+				c.call("textDocument/selectionRange", protocol.SelectionRangeParams{TextDocument: pos.TextDocument,
+					Positions: []protocol.Position{pos.Position}}, &rs)
+			case 7:
+				var edits []protocol.TextEdit
+				c.call("textDocument/rangeFormatting", protocol.DocumentRangeFormattingParams{TextDocument: pos.TextDocument,
+					Range: protocol.Range{End: pos.Position}}, &edits)
+			case 8:
+				var lenses []protocol.CodeLens
+				c.call("textDocument/codeLens", protocol.CodeLensParams{TextDocument: pos.TextDocument}, &lenses)
+			case 9:
+				var links []protocol.DocumentLink
+				c.call("textDocument/documentLink", protocol.DocumentLinkParams{TextDocument: pos.TextDocument}, &links)
 			}
 		}
 		c.waitDiagnostics(uri)

@@ -350,6 +350,8 @@ func (tc *tcase) run(section string) string {
 				fmt.Fprintf(&out, "%s %s\n", mark, string(label[p.Label[0]:p.Label[1]]))
 			}
 		}
+	case "code_lens", "links", "workspace_symbols", "selection_range", "range_formatting", "configure":
+		tc.runWorkspace(req, args, pos, &out)
 	default:
 		tc.t.Fatalf("unknown request section %q", section)
 	}

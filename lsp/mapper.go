@@ -36,6 +36,15 @@ func (m *mapper) lineOf(off int) int {
 	return sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off }) - 1
 }
 
+// lineStart is the offset of the start of line l, or the end of the
+// content when there is no line l.
+func (m *mapper) lineStart(l int) int {
+	if l < len(m.lines) {
+		return m.lines[l]
+	}
+	return len(m.content)
+}
+
 // lineEnd is the offset of the end of line l, before its newline.
 func (m *mapper) lineEnd(l int) int {
 	if l+1 < len(m.lines) {

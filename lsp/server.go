@@ -61,7 +61,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 		ctx:       ctx,
 	}
 	s.cfg = defaultConfig(opts, s.logf)
-	s.snap = &snapshot{docs: map[string]*document{}, cfg: s.cfg}
+	s.snap = &snapshot{docs: map[string]*document{}, cfg: s.cfg, opts: opts}
 	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}), s)
 	s.mu.Lock()
 	s.conn = conn
@@ -138,6 +138,11 @@ var requests = map[string]handlerFunc{
 	"textDocument/foldingRange":        handle(foldingRanges),
 	"textDocument/inlayHint":           handle(inlayHints),
 	"textDocument/signatureHelp":       handle(signatureHelp),
+	"textDocument/codeLens":            handle(codeLens),
+	"textDocument/documentLink":        handle(documentLinks),
+	"workspace/symbol":                 handle(workspaceSymbols),
+	"textDocument/selectionRange":      handle(selectionRanges),
+	"textDocument/rangeFormatting":     handle(rangeFormatting),
 }
 
 // Handle implements jsonrpc2.Handler. It runs on the connection's read
@@ -279,6 +284,7 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 	s.snippets = p.Capabilities.TextDocument.Completion.CompletionItem.SnippetSupport
 	if o := init.InitializationOptions; o.Env != "" || o.Vars != nil {
 		s.cfg.opts.Env, s.cfg.opts.Vars = o.Env, o.Vars
+		s.snap = &snapshot{docs: map[string]*document{}, cfg: s.cfg, opts: s.cfg.opts}
 	}
 	for _, f := range p.WorkspaceFolders {
 		s.cfg.roots = append(s.cfg.roots, uriPath(f.URI))
@@ -304,13 +310,21 @@ func (s *Server) initialize(raw json.RawMessage) (any, error) {
 			FoldingRangeProvider:       true,
 			SemanticTokensProvider:     &protocol.SemanticTokensOptions{Legend: semanticLegend, Full: true},
 			InlayHintProvider:          true,
+
+			CodeLensProvider:                &protocol.CodeLensOptions{},
+			DocumentLinkProvider:            &protocol.DocumentLinkOptions{},
+			WorkspaceSymbolProvider:         true,
+			SelectionRangeProvider:          true,
+			DocumentRangeFormattingProvider: true,
 		},
 	}, nil
 }
 
 func (s *Server) notification(ctx context.Context, conn *jsonrpc2.Conn, method string, raw json.RawMessage) {
 	switch method {
-	case "initialized", "workspace/didChangeConfiguration", "$/setTrace":
+	case "initialized", "$/setTrace":
+	case "workspace/didChangeConfiguration":
+		didChangeConfiguration(s, raw)
 	case "exit":
 		conn.Close()
 	case "$/cancelRequest":
@@ -377,7 +391,7 @@ func (s *Server) change(edit func()) {
 	for p, d := range s.docs {
 		docs[p] = d
 	}
-	s.snap = &snapshot{id: s.nextSnap, docs: docs, cfg: s.cfg}
+	s.snap = &snapshot{id: s.nextSnap, docs: docs, cfg: s.cfg, opts: s.cfg.opts}
 	now := time.Now()
 	s.quiet = now.Sub(s.lastChange) >= s.opts.delay()
 	s.lastChange = now

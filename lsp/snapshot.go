@@ -29,6 +29,9 @@ type snapshot struct {
 	id   uint64
 	docs map[string]*document // open documents by absolute path
 	cfg  *config
+	// opts are the options the builds load with: the session's, as
+	// workspace/didChangeConfiguration last set them.
+	opts Options
 
 	loadOnce sync.Once
 	loaded   atomic.Bool
@@ -45,6 +48,7 @@ type config struct {
 	readFile func(string) ([]byte, error)
 	glob     func(string) ([]string, error)
 	stat     func(string) (fs.FileInfo, error)
+	readDir  func(string) ([]fs.DirEntry, error)
 	roots    []string // workspace folders
 	logf     func(format string, args ...any)
 
@@ -344,7 +348,7 @@ func (s *snapshot) loadRoot(root string) (bi *buildInfo) {
 			bi.order = append(bi.order, p)
 		}
 	}()
-	opts := s.cfg.opts.langOptions()
+	opts := s.opts.langOptions()
 	opts.Lenient = true
 	bi.build, bi.diags = lang.Load(overlay{dir: dir, docs: s.docs, cfg: s.cfg}, []string{filepath.Base(root)}, opts)
 	bi.loaded = true
@@ -457,5 +461,5 @@ func (s *snapshot) lint(b *buildInfo) (diags hcl.Diagnostics) {
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 func defaultConfig(opts Options, logf func(string, ...any)) *config {
-	return &config{opts: opts, readFile: os.ReadFile, glob: filepath.Glob, stat: os.Stat, logf: logf}
+	return &config{opts: opts, readFile: os.ReadFile, glob: filepath.Glob, stat: os.Stat, readDir: os.ReadDir, logf: logf}
 }

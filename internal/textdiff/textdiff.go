@@ -25,23 +25,7 @@ func Unified(oldName, newName, a, b string) string {
 	if a == b {
 		return ""
 	}
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	var all []diffLine
-	for _, d := range diffs {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, l := range splitLines(d.Text) {
-			all = append(all, diffLine{op, l})
-		}
-	}
-
+	all := lineDiff(a, b)
 	var out strings.Builder
 	fmt.Fprintf(&out, "--- %s\n+++ %s\n", oldName, newName)
 	// oldLine and newLine number the lines before all[i], from 1.
@@ -95,6 +79,65 @@ func Unified(oldName, newName, a, b string) string {
 		i = end
 	}
 	return out.String()
+}
+
+// lineDiff is the line diff from a to b.
+func lineDiff(a, b string) []diffLine {
+	dmp := diffmatchpatch.New()
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
+	var all []diffLine
+	for _, d := range diffs {
+		op := byte(' ')
+		switch d.Type {
+		case diffmatchpatch.DiffDelete:
+			op = '-'
+		case diffmatchpatch.DiffInsert:
+			op = '+'
+		}
+		for _, l := range splitLines(d.Text) {
+			all = append(all, diffLine{op, l})
+		}
+	}
+	return all
+}
+
+// A Change replaces lines [Start, End) of the old text (numbered from 0)
+// with New: lines of the new text, each with its "\n" if it has one.
+type Change struct {
+	Start, End int
+	New        string
+}
+
+// Changes are the changes from a to b, in order, with no unchanged line
+// inside one; none when a and b are equal.
+func Changes(a, b string) []Change {
+	var out []Change
+	line := 0
+	var cur *Change
+	for _, l := range lineDiff(a, b) {
+		if l.op == ' ' {
+			if cur != nil {
+				out = append(out, *cur)
+				cur = nil
+			}
+			line++
+			continue
+		}
+		if cur == nil {
+			cur = &Change{Start: line, End: line}
+		}
+		if l.op == '-' {
+			cur.End++
+			line++
+		} else {
+			cur.New += l.text
+		}
+	}
+	if cur != nil {
+		out = append(out, *cur)
+	}
+	return out
 }
 
 // hunkRange formats a hunk's start and length as diff -u does: an empty

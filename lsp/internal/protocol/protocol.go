@@ -125,6 +125,12 @@ type ServerCapabilities struct {
 	FoldingRangeProvider       bool                    `json:"foldingRangeProvider,omitempty"`
 	SemanticTokensProvider     *SemanticTokensOptions  `json:"semanticTokensProvider,omitempty"`
 	InlayHintProvider          bool                    `json:"inlayHintProvider,omitempty"`
+
+	CodeLensProvider                *CodeLensOptions     `json:"codeLensProvider,omitempty"`
+	DocumentLinkProvider            *DocumentLinkOptions `json:"documentLinkProvider,omitempty"`
+	WorkspaceSymbolProvider         bool                 `json:"workspaceSymbolProvider,omitempty"`
+	SelectionRangeProvider          bool                 `json:"selectionRangeProvider,omitempty"`
+	DocumentRangeFormattingProvider bool                 `json:"documentRangeFormattingProvider,omitempty"`
 }
 
 // CompletionOptions configure completion.
