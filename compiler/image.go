@@ -88,32 +88,6 @@ func newImage(base *dockerspec.DockerOCIImage, p ocispecs.Platform, epoch *time.
 	return img
 }
 
-// applyStepConfig applies the parts of a target's config that steps see
-// (env, workdir, user, shell), each with an empty-layer history entry.
-func applyStepConfig(img *dockerspec.DockerOCIImage, ic *lang.ImageConfig, epoch *time.Time) {
-	cfg := &img.Config
-	if len(ic.Env) > 0 {
-		var pairs []string
-		for _, k := range sortedKeys(ic.Env) {
-			cfg.Env = addEnv(cfg.Env, k, ic.Env[k])
-			pairs = append(pairs, k+"="+ic.Env[k])
-		}
-		addHistory(img, "ENV "+strings.Join(pairs, " "), false, epoch)
-	}
-	if ic.Workdir != "" {
-		cfg.WorkingDir = joinPath(cfg.WorkingDir, ic.Workdir)
-		addHistory(img, "WORKDIR "+cfg.WorkingDir, false, epoch)
-	}
-	if ic.User != "" {
-		cfg.User = ic.User
-		addHistory(img, "USER "+ic.User, false, epoch)
-	}
-	if ic.Shell != nil {
-		cfg.Shell = slices.Clone(ic.Shell)
-		addHistory(img, "SHELL "+jsonList(ic.Shell), false, epoch)
-	}
-}
-
 // applyImageConfig applies the rest of a target's config, after its steps.
 func applyImageConfig(img *dockerspec.DockerOCIImage, ic *lang.ImageConfig, epoch *time.Time) {
 	cfg := &img.Config

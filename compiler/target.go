@@ -1,6 +1,10 @@
 package compiler
 
 import (
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -35,12 +39,11 @@ func (t *targetBuild) compile() (llb.State, *dockerspec.DockerOCIImage) {
 	epoch := t.c.req.Epoch
 	st, base := t.from()
 	t.img = newImage(base, t.n.platform, epoch)
-	applyStepConfig(t.img, &t.spec.Image, epoch)
-	t.wd = t.img.Config.WorkingDir
-	if t.wd == "" {
-		t.wd = "/"
+	if t.spec.From.Kind == lang.SourceScratch {
+		t.img.Config.WorkingDir = "/" // as the Dockerfile frontend's FROM scratch
 	}
-	t.user = t.img.Config.User
+	ic := &t.spec.Image
+	st = t.config(1, &lang.SetStep{Env: ic.Env, Workdir: ic.Workdir, User: ic.User, Shell: ic.Shell}, st, t.spec.Target.DeclRange)
 	for i, s := range t.spec.Steps {
 		st = t.step(i+2, s, st)
 	}
@@ -60,9 +63,71 @@ func (t *targetBuild) step(index int, s lang.Step, st llb.State) llb.State {
 		return t.runStep(index, s, st)
 	case s.Copy != nil:
 		return t.copyStep(index, s, st)
+	case s.Set != nil:
+		return t.config(index, s.Set, st, s.Range)
 	default:
 		return t.fileStep(index, s, st)
 	}
+}
+
+// config applies env, user, workdir and shell to the image and the steps
+// after it, as a target's attributes do before its steps and a set step
+// does where it stands. Each gets a history entry like ENV, USER, WORKDIR
+// and SHELL; the user comes before the workdir, which is created owned by
+// the user as WORKDIR creates it.
+func (t *targetBuild) config(index int, c *lang.SetStep, st llb.State, rng hcl.Range) llb.State {
+	img, epoch := t.img, t.c.req.Epoch
+	cfg := &img.Config
+	if len(c.Env) > 0 {
+		var pairs []string
+		for _, k := range sortedKeys(c.Env) {
+			cfg.Env = addEnv(cfg.Env, k, c.Env[k])
+			pairs = append(pairs, k+"="+c.Env[k])
+		}
+		addHistory(img, "ENV "+strings.Join(pairs, " "), false, epoch)
+	}
+	if c.User != "" {
+		cfg.User = c.User
+		addHistory(img, "USER "+c.User, false, epoch)
+	}
+	t.user = cfg.User
+	if c.Workdir != "" {
+		cfg.WorkingDir = joinPath(cfg.WorkingDir, c.Workdir)
+		st = t.makeWorkdir(index, cfg.WorkingDir, st, rng)
+	}
+	t.wd = cfg.WorkingDir
+	if t.wd == "" {
+		t.wd = "/"
+	}
+	if c.Shell != nil {
+		cfg.Shell = slices.Clone(c.Shell)
+		addHistory(img, "SHELL "+jsonList(c.Shell), false, epoch)
+	}
+	return st
+}
+
+// makeWorkdir creates a working directory as the Dockerfile frontend's
+// WORKDIR does: with its parents, mode 0755, owned by the current user;
+// the root needs nothing.
+func (t *targetBuild) makeWorkdir(index int, wd string, st llb.State, rng hcl.Range) llb.State {
+	desc := "WORKDIR " + wd
+	if wd == "/" {
+		addHistory(t.img, desc, false, t.c.req.Epoch)
+		return st
+	}
+	opts := []llb.MkdirOption{llb.WithParents(true)}
+	if t.user != "" {
+		opts = append(opts, llb.WithUser(t.user))
+	}
+	if e := t.c.req.Epoch; e != nil {
+		opts = append(opts, llb.WithCreatedTime(*e))
+	}
+	copts := []llb.ConstraintsOpt{llb.Platform(t.run), t.name(index, desc), t.c.location(rng)}
+	if t.ignoreCache(false) {
+		copts = append(copts, llb.IgnoreCache)
+	}
+	addHistory(t.img, desc, true, t.c.req.Epoch)
+	return t.c.blank.WithOutput(st.File(llb.Mkdir(wd, 0o755, opts...), copts...).Output())
 }
 
 // ignoreCache says whether a step must not come from the cache.

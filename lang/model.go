@@ -202,6 +202,7 @@ const (
 	StepMkdir   StepKind = "mkdir"
 	StepRemove  StepKind = "remove"
 	StepSymlink StepKind = "symlink"
+	StepSet     StepKind = "set"
 )
 
 // Step is one step of a target; exactly the field for its Kind is set.
@@ -214,6 +215,7 @@ type Step struct {
 	Mkdir   *MkdirStep
 	Remove  *RemoveStep
 	Symlink *SymlinkStep
+	Set     *SetStep
 }
 
 // RunStep runs a command.
@@ -309,6 +311,15 @@ type RemoveStep struct {
 type SymlinkStep struct {
 	Path   string
 	Target string
+}
+
+// SetStep changes the config seen by the steps after it and by the image.
+// Empty fields change nothing.
+type SetStep struct {
+	Env     map[string]string
+	Workdir string
+	User    string
+	Shell   []string
 }
 
 // ImageConfig is the image configuration a target sets over its base's.

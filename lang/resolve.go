@@ -108,9 +108,13 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	if len(td.steps) > 0 {
 		spec.Steps = nil
+		shell := spec.Image.Shell
 		for _, sd := range td.steps {
-			if st := e.step(d, sd, spec); st != nil {
+			if st := e.step(d, sd, spec, shell); st != nil {
 				spec.Steps = append(spec.Steps, *st)
+				if st.Set != nil && len(st.Set.Shell) > 0 {
+					shell = st.Set.Shell
+				}
 			}
 		}
 	}
@@ -317,10 +321,10 @@ func (d *decoder) source(a *hcl.Attribute, allowString bool) Source {
 	switch {
 	case allowString && v.Type() == cty.String:
 		s = Source{Kind: SourceImage, Ref: v.AsString()}
-		if s.Ref == "scratch" {
+		switch s.Ref {
+		case "scratch": // as FROM scratch, so ARG BASE=scratch ports work
 			s = Source{Kind: SourceScratch}
-		}
-		if s.Ref == "" {
+		case "":
 			d.add(InvalidValue("image reference", "The image reference is empty; write one like \"alpine:3.20\", or use scratch.", a.Expr.Range()))
 		}
 	case v.Type().Equals(SourceType):

@@ -173,8 +173,18 @@ var SymlinkSchema = block("symlink", nil, "Creates a symbolic link.", []*AttrSpe
 	required(attr("target", "string", "What the link points to.")),
 })
 
+// SetSchema is the schema of a set step: the ordered form of a target's
+// env, workdir, user and shell, like a Dockerfile's ENV, WORKDIR, USER and
+// SHELL.
+var SetSchema = block("set", nil, "Changes env, workdir, user or shell from this point on: for the steps after it and for the image, like ENV, WORKDIR, USER and SHELL in a Dockerfile.", []*AttrSpec{
+	attr("env", "map(string)", "Environment variables added for the following steps and the image."),
+	attr("workdir", "string", "Working directory of the following steps and the image; created (owned by the current user) as WORKDIR does. Relative to the current one."),
+	attr("user", "string", "User of the following run steps and the image."),
+	attr("shell", "list(string)", "Shell of the following string commands and the image."),
+})
+
 // StepSchemas lists the step blocks of a target, in the order the spec lists them.
-var StepSchemas = []*BlockSpec{RunSchema, CopySchema, FileSchema, MkdirSchema, RemoveSchema, SymlinkSchema}
+var StepSchemas = []*BlockSpec{RunSchema, CopySchema, FileSchema, MkdirSchema, RemoveSchema, SymlinkSchema, SetSchema}
 
 // HealthcheckSchema is the schema of a target's healthcheck block.
 var HealthcheckSchema = block("healthcheck", nil, "How the runtime checks that a container of the image is healthy.", []*AttrSpec{

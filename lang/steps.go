@@ -11,7 +11,9 @@ import (
 
 // step evaluates one step block for a target spec whose image config (and
 // so shell) is already known.
-func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
+// shell runs the string commands of run steps: the target's, or the last
+// set step's before this one.
+func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []string) *Step {
 	d := &decoder{ctx: td.ctx, what: sd.block.Type + " step"}
 	defer func() { td.add(d.diags...) }()
 	for _, s := range StepSchemas {
@@ -23,7 +25,7 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
 	st := &Step{Kind: sd.kind, Range: blockRange(sd.block)}
 	switch sd.kind {
 	case StepRun:
-		st.Run = e.runStep(d, sd, spec)
+		st.Run = e.runStep(d, sd, spec, shell)
 	case StepCopy:
 		c := &CopyStep{
 			From:           Source{Kind: SourceContext, Range: sd.block.DefRange},
@@ -55,11 +57,19 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec) *Step {
 		st.Remove = &RemoveStep{Paths: d.strList(a["paths"])}
 	case StepSymlink:
 		st.Symlink = &SymlinkStep{Path: d.str(a["path"]), Target: d.str(a["target"])}
+	case StepSet:
+		st.Set = &SetStep{Env: d.strMap(a["env"]), Workdir: d.str(a["workdir"]), User: d.str(a["user"]), Shell: d.strList(a["shell"])}
+		if sa := a["shell"]; sa != nil && st.Set.Shell != nil && len(st.Set.Shell) == 0 {
+			d.add(InvalidValue("shell", "shell must name a program, like [\"/bin/bash\", \"-c\"].", sa.Expr.Range()))
+		}
+		if len(a) == 0 {
+			d.add(errorf(sd.block.DefRange, "Empty set step", "A set step changes env, workdir, user or shell for the steps after it and the image; give it at least one of them, or remove it."))
+		}
 	}
 	return st
 }
 
-func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec) *RunStep {
+func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []string) *RunStep {
 	a := sd.content.Attributes
 	r := &RunStep{
 		Env:      d.strMap(a["env"]),
@@ -80,7 +90,6 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec) *RunStep
 		switch {
 		case v == cty.NilVal:
 		case v.Type() == cty.String:
-			shell := spec.Image.Shell
 			if shell == nil {
 				shell = DefaultShell
 			}
