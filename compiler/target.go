@@ -22,6 +22,11 @@ type targetBuild struct {
 	img   *dockerspec.DockerOCIImage
 	wd    string // working directory of steps
 	user  string // user of run steps
+	// ownWorkdir makes a new workdir owned by the user. It is off for a
+	// target's own workdir when run steps set their own user: before set
+	// steps, that was how files ran steps as root before the target's
+	// user existed, and they must keep building.
+	ownWorkdir bool
 
 	ctxOut   *lazyOutput // this target's view of the main context
 	ctxPaths map[string]struct{}
@@ -43,7 +48,9 @@ func (t *targetBuild) compile() (llb.State, *dockerspec.DockerOCIImage) {
 		t.img.Config.WorkingDir = "/" // as the Dockerfile frontend's FROM scratch
 	}
 	ic := &t.spec.Image
+	t.ownWorkdir = !stepsSetUser(t.spec.Steps)
 	st = t.config(1, &lang.SetStep{Env: ic.Env, Workdir: ic.Workdir, User: ic.User, Shell: ic.Shell}, st, t.spec.Target.DeclRange)
+	t.ownWorkdir = true
 	for i, s := range t.spec.Steps {
 		st = t.step(i+2, s, st)
 	}
@@ -116,7 +123,7 @@ func (t *targetBuild) makeWorkdir(index int, wd string, st llb.State, rng hcl.Ra
 		return st
 	}
 	opts := []llb.MkdirOption{llb.WithParents(true)}
-	if t.user != "" {
+	if t.user != "" && t.ownWorkdir {
 		opts = append(opts, llb.WithUser(t.user))
 	}
 	if e := t.c.req.Epoch; e != nil {
@@ -128,6 +135,16 @@ func (t *targetBuild) makeWorkdir(index int, wd string, st llb.State, rng hcl.Ra
 	}
 	addHistory(t.img, desc, true, t.c.req.Epoch)
 	return t.c.blank.WithOutput(st.File(llb.Mkdir(wd, 0o755, opts...), copts...).Output())
+}
+
+// stepsSetUser says whether a run step sets its own user.
+func stepsSetUser(steps []lang.Step) bool {
+	for _, s := range steps {
+		if s.Run != nil && s.Run.User != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ignoreCache says whether a step must not come from the cache.
