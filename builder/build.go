@@ -65,7 +65,12 @@ type TargetResult struct {
 	// RegistryRetries lists the registry errors BuildKit itself retried
 	// (it retries 5xx and broken connections for about 7s per request).
 	RegistryRetries []string
-	Err             error
+	// Solved, Images and Vertices are what the last solve compiled,
+	// resolved and reported, for build records (solved.go).
+	Solved   []*SolvedOutput
+	Images   []ResolvedImage
+	Vertices map[digest.Digest]client.Vertex
+	Err      error
 	// Canceled is true when the target was stopped because another one
 	// failed or the build was interrupted.
 	Canceled bool
@@ -158,7 +163,9 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 			return err
 		}
 		r.sessionID = shared.ID()
-		r.localOpts = append(r.localOpts, llb.SessionID(shared.ID()))
+		if r.localOpts, err = p.contextLocalOpts(shared.ID()); err != nil {
+			return err
+		}
 		go func() {
 			// Solves wait for the session; if it cannot run, stop them.
 			if err := shared.Run(sctx, c.Dialer()); err != nil && sctx.Err() == nil {
@@ -166,11 +173,6 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 			}
 		}()
 		defer shared.Close()
-		if pats, err := dockerignore(p.Locals[contextLocal]); err != nil {
-			return err
-		} else if len(pats) > 0 {
-			r.localOpts = append(r.localOpts, llb.ExcludePatterns(pats))
-		}
 	}
 
 	r.progress, err = newProgress(opts.Stderr, opts.Progress)
@@ -333,9 +335,11 @@ func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
 	delay := opts.RetryDelay
 	for attempt := 1; ; attempt++ {
 		stats := &stepStats{}
-		resp, ref, err := r.solve(ctx, t, stats)
+		rec := &solveRecord{}
+		resp, ref, err := r.solve(ctx, t, stats, rec)
 		res.Ref = ref
 		res.Steps, res.Cached = stats.counts()
+		res.Solved, res.Images, res.Vertices = rec.outputs.list(), rec.resolver.images(), stats.vertexStates()
 		res.RegistryRetries = append(res.RegistryRetries, stats.registryRetries()...)
 		if err == nil {
 			res.Response = resp.ExporterResponse
@@ -368,7 +372,7 @@ func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
 // solve runs one client.Build for a target: the gateway function compiles
 // it per platform, with images resolved through BuildKit, solves each
 // platform and returns one result (a manifest list for several).
-func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats) (*client.SolveResponse, string, error) {
+func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec *solveRecord) (*client.SolveResponse, string, error) {
 	exports, err := r.exports(t)
 	if err != nil {
 		return nil, "", err
@@ -385,21 +389,34 @@ func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats) (*c
 		FrontendAttrs: map[string]string{"platform": formatPlatforms(t.Platforms)},
 	}
 	ch := r.progress.attach(stats)
-	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t), ch)
+	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t, rec), ch)
 	return resp, ref, err
 }
 
-func (r *runner) buildFunc(t *TargetPlan) gateway.BuildFunc {
+// solveRecord is what one solve compiled and resolved.
+type solveRecord struct {
+	resolver recordingResolver
+	outputs  solvedOutputs
+}
+
+// compileRequest is the compile of one target for its platforms, as the
+// solve and why --plan (Plan.Compile) both make it.
+func (r *runner) compileRequest(t *TargetPlan, resolver compiler.ImageResolver) compiler.Request {
+	return compiler.Request{
+		Targets:       []string{t.Name},
+		Platforms:     t.Platforms,
+		Resolver:      resolver,
+		NamedContexts: r.namedContexts,
+		Context:       compiler.ContextOptions{LocalOpts: r.localOpts},
+		NoCache:       r.plan.opts.NoCache,
+	}
+}
+
+func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 	return func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
 		p := r.plan
-		cres, diags := compiler.Compile(ctx, p.Build, compiler.Request{
-			Targets:       []string{t.Name},
-			Platforms:     t.Platforms,
-			Resolver:      sourceresolver.NewImageMetaResolver(gw),
-			NamedContexts: r.namedContexts,
-			Context:       compiler.ContextOptions{LocalOpts: r.localOpts},
-			NoCache:       p.opts.NoCache,
-		})
+		rec.resolver = recordingResolver{inner: sourceresolver.NewImageMetaResolver(gw)}
+		cres, diags := compiler.Compile(ctx, p.Build, r.compileRequest(t, &rec.resolver))
 		if diags.HasErrors() {
 			return nil, diagnosticsError(p.Build.Files, diags)
 		}
@@ -418,6 +435,7 @@ func (r *runner) buildFunc(t *TargetPlan) gateway.BuildFunc {
 				if err != nil {
 					return err
 				}
+				rec.outputs.add(out.Platform, def)
 				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
 				if err != nil {
 					return err

@@ -44,6 +44,9 @@ type Options struct {
 	Progress string
 	// MetadataFile, when set, receives the build's metadata as JSON.
 	MetadataFile string
+	// StateDir is buildlang's project state directory (build records);
+	// when it lies inside the build context, the context is sent without it.
+	StateDir string
 	// Connect says how to reach BuildKit.
 	Connect ConnectOptions
 

@@ -15,6 +15,7 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/records"
 	"github.com/org/buildlang/stdlib"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -124,7 +125,7 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 	o := &builder.Options{
 		Targets: targets, Platforms: ps, Push: f.push, NoCache: f.noCache,
 		KeepGoing: f.keepGoing, Progress: f.progress, MetadataFile: f.metadataFile,
-		ContextDir: f.contextDir, LookupEnv: lookupEnv,
+		ContextDir: f.contextDir, LookupEnv: lookupEnv, StateDir: stateDir(files),
 		Connect: builder.ConnectOptions{
 			Addr: f.addr, TLSCACert: f.tlsCA, TLSCert: f.tlsCert, TLSKey: f.tlsKey, TLSServerName: f.tlsServerName,
 		},
@@ -230,6 +231,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	defer stop()
 	rep, err := builder.Run(ctx, plan)
 	if rep != nil {
+		saveRecords(context.WithoutCancel(ctx), os.Stderr, records.Open(opts.StateDir), b, plan, rep, opts.NoCache)
 		if err != nil || f.progress != "quiet" {
 			rep.PrintSummary(os.Stderr)
 		}

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	digest "github.com/opencontainers/go-digest"
+	"github.com/org/buildlang/builder"
+	"github.com/org/buildlang/records"
+	"github.com/org/buildlang/records/collect"
+	"github.com/org/buildlang/stdlib"
+	"github.com/spf13/cobra"
+)
+
+func init() { addCommand(whyCommand) }
+
+func whyCommand() *cobra.Command {
+	var bf buildFlags
+	var platform, since, format, contextDir string
+	var plan bool
+	cmd := &cobra.Command{
+		Use:   "why [TARGET] [--platform P] [--since REF] [--plan] [--format text|json]",
+		Short: "Say which input made each step miss the cache, at its line",
+		Long: `Why compares the latest build record of a target (default: the target of
+the latest record) with the one before it, or with --since REF (a record id
+or its prefix, or -N for the N-th latest), and prints, for the first step
+that missed the cache and each miss after it that has a cause of its own,
+the step at file:line and the cause: a context file the step reads that
+changed, a variable, a base image that moved, the command text, no_cache,
+a step the previous record does not have, or a change of step order.
+Steps that re-ran only because they build on an earlier miss are counted
+under it.
+
+With --plan, nothing is built: the build files are compiled and the context
+files hashed now, and the prediction is compared with the latest record.
+Base images are taken to be where the latest record found them (no registry
+is contacted).
+
+Records are kept by buildlang build in .buildlang/records next to the first
+build file; see buildlang history.`,
+		Example: `  buildlang why
+  buildlang why app --platform linux/arm64
+  buildlang why app --since -3 --format json
+  buildlang why --plan`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: use text or json", format)
+			}
+			if platform != "" {
+				p, err := stdlib.ParsePlatform(platform)
+				if err != nil {
+					return fmt.Errorf("--platform %q: %w", platform, err)
+				}
+				platform = platforms.FormatAll(platforms.Normalize(p))
+			}
+			target := ""
+			if len(args) > 0 {
+				target = args[0]
+			}
+			store := records.Open(stateDir(bf.filenames()))
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			var exs []*records.Explanation
+			var err error
+			if plan {
+				exs, err = predict(ctx, &bf, store, target, platform, contextDir)
+			} else {
+				exs, err = explainRecords(store, target, platform, since)
+			}
+			if err != nil {
+				return err
+			}
+			return writeExplanations(os.Stdout, exs, format)
+		},
+	}
+	bf.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&platform, "platform", "", "the platform to explain (default: every platform of the target's records)")
+	fl.StringVar(&since, "since", "", "compare with this record (an id or its prefix, or -N for the N-th latest) instead of the previous one")
+	fl.BoolVar(&plan, "plan", false, "predict which steps the next build will miss, without building")
+	fl.StringVar(&format, "format", "text", "output format: text or json")
+	fl.StringVar(&contextDir, "context", "", "build context directory, as for build (with --plan)")
+	return cmd
+}
+
+func writeExplanations(w io.Writer, exs []*records.Explanation, format string) error {
+	if format == "json" {
+		return writeJSON(w, exs)
+	}
+	for i, ex := range exs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		ex.Print(w)
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// explainRecords explains the latest record of each platform of a target.
+func explainRecords(store *records.Store, target, platform, since string) ([]*records.Explanation, error) {
+	all, err := store.List()
+	if err != nil {
+		return nil, err
+	}
+	if target == "" {
+		if len(all) == 0 {
+			return nil, fmt.Errorf("no build records in %s: build with buildlang build first", store.Dir())
+		}
+		target = all[len(all)-1].Target
+	}
+	entries := records.Filter(all, target, platform)
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("no build records of %s in %s: build it with buildlang build first (buildlang history list shows what there is)", describe(target, platform), store.Dir())
+	}
+	var plats []string
+	for _, e := range entries {
+		if !slices.Contains(plats, e.Platform) {
+			plats = append(plats, e.Platform)
+		}
+	}
+	slices.Sort(plats)
+	var exs []*records.Explanation
+	for _, p := range plats {
+		es := records.Filter(entries, target, p)
+		cur, err := store.Load(es[len(es)-1])
+		if err != nil {
+			return nil, err
+		}
+		var prev *records.Record
+		switch {
+		case since != "":
+			found := records.Find(es, since)
+			if len(found) != 1 {
+				return nil, fmt.Errorf("--since %q: %d records of %s match; give a longer id prefix, or -N for the N-th latest (buildlang history list)", since, len(found), describe(target, p))
+			}
+			if prev, err = store.Load(found[0]); err != nil {
+				return nil, err
+			}
+		case len(es) > 1:
+			if prev, err = store.Load(es[len(es)-2]); err != nil {
+				return nil, err
+			}
+		}
+		exs = append(exs, records.Explain(prev, cur, false))
+	}
+	return exs, nil
+}
+
+func describe(target, platform string) string {
+	if platform == "" {
+		return "target " + target
+	}
+	return "target " + target + " for " + platform
+}
+
+// predict compiles the targets as build would and compares each platform
+// with its latest record.
+func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, platform, contextDir string) ([]*records.Explanation, error) {
+	var f buildCLIFlags
+	f.progress = "quiet"
+	f.contextDir = contextDir
+	if platform != "" {
+		f.plats = []string{platform}
+	}
+	var targets []string
+	if target != "" {
+		targets = []string{target}
+	}
+	opts, err := f.options(targets, bf.filenames(), os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := bf.loadValid()
+	if err != nil {
+		return nil, err
+	}
+	plan, diags, err := builder.NewPlan(ctx, b, opts)
+	if diags.HasErrors() {
+		writeDiagnostics(os.Stderr, b.Files, diags)
+		return nil, exitError{1}
+	}
+	if err != nil {
+		return nil, err
+	}
+	all, err := store.List()
+	if err != nil {
+		return nil, err
+	}
+	key, err := store.Key()
+	if err != nil {
+		return nil, err
+	}
+	var exs []*records.Explanation
+	for _, t := range plan.Targets {
+		var prevs []*records.Record
+		for _, p := range t.Platforms {
+			es := records.Filter(all, t.Name, platforms.FormatAll(p))
+			if len(es) > 0 {
+				prev, err := store.Load(es[len(es)-1])
+				if err != nil {
+					return nil, err
+				}
+				prevs = append(prevs, prev)
+			}
+		}
+		outs, err := plan.Compile(ctx, t, recordedImages(prevs))
+		if err != nil {
+			return nil, err
+		}
+		for _, out := range outs {
+			pl := platforms.FormatAll(out.Platform)
+			rec, err := collect.Record(ctx, collect.Input{Target: t.Name, Platform: pl, Def: out.Def, Build: b,
+				Locals: plan.Locals, Key: key, NoCache: opts.NoCache, Time: time.Now()})
+			if err != nil {
+				return nil, err
+			}
+			var prev *records.Record
+			for _, r := range prevs {
+				if r.Platform == pl {
+					prev = r
+				}
+			}
+			exs = append(exs, records.Explain(prev, rec, true))
+		}
+	}
+	return exs, nil
+}
+
+// recordedImages answers the compiler's image lookups from records: each
+// base is where the latest build found it. A base no record has gets an
+// unpinned reference, so its step is predicted to miss.
+type recordedImages []*records.Record
+
+// unknownImage stands for a base no record has: one (empty) layer, so the
+// compiler pulls it rather than treating it as scratch.
+var unknownImage = []byte(`{"rootfs":{"type":"layers","diff_ids":["sha256:0000000000000000000000000000000000000000000000000000000000000000"]}}`)
+
+func (r recordedImages) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	p := ""
+	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
+		p = platforms.FormatAll(*opt.ImageOpt.Platform)
+	}
+	for _, rec := range r {
+		if b := rec.Bases[ref+" "+p]; b != nil {
+			return b.Ref, digest.Digest(b.Digest), b.Config, nil
+		}
+	}
+	return ref, "", unknownImage, nil
+}
