@@ -33,6 +33,9 @@ type Options struct {
 	// file's own secret and ssh blocks.
 	Secrets []SecretSource
 	SSH     []SSHSource
+	// Allow is what the user granted: entitlements and host access beyond
+	// the build context (--allow).
+	Allow Allow
 	// ContextDir is the build context sent as `context`; default ".".
 	ContextDir string
 	// BuildContexts provide named contexts and local(...) directories:

@@ -36,10 +36,14 @@ type Plan struct {
 	// Images are named contexts provided as docker-image://REF.
 	Images map[string]string
 	// Entitlements are the ones the steps need (network.host,
-	// security.insecure); the daemon must allow them.
+	// security.insecure) and the user granted (--allow); the build asks
+	// the daemon for them, and the daemon must allow them.
 	Entitlements []string
 
-	opts *Options
+	opts             *Options
+	entitlementNeeds []*compiler.Need
+	// refusals are what the build file asks for and the user did not grant.
+	refusals []refusal
 }
 
 // TargetPlan is one requested target.
@@ -102,7 +106,7 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 	byName := map[string]*TargetPlan{}
 	secrets := map[string]*SecretPlan{}
 	sshs := map[string]*SSHPlan{}
-	ents := map[string]bool{}
+	ents := map[string]*compiler.Need{}
 	for _, o := range res.Outputs {
 		t := byName[o.Target]
 		if t == nil {
@@ -118,46 +122,64 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 		if err != nil {
 			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
 		}
-		u, err := usesOf(def.ToPB())
+		n, err := stepCount(def.ToPB())
 		if err != nil {
 			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
 		}
-		t.Steps += u.vertices
-		for _, s := range u.secrets {
-			sp := secrets[s.id]
+		t.Steps += n
+		for _, s := range o.Needs.Secrets {
+			sp := secrets[s.Name]
 			if sp == nil {
-				sp = &SecretPlan{ID: s.id}
-				secrets[s.id] = sp
+				sp = &SecretPlan{ID: s.Name}
+				secrets[s.Name] = sp
 				p.Secrets = append(p.Secrets, sp)
 			}
-			sp.Required = sp.Required || s.required
-			sp.Targets = appendNew(sp.Targets, ownerOf(s.vertex, o.Target))
-			sp.Steps = appendNew(sp.Steps, s.vertex)
+			sp.Required = sp.Required || s.Required
+			for _, st := range s.Steps {
+				sp.Targets = appendNew(sp.Targets, st.Target)
+				sp.Steps = appendNew(sp.Steps, st.Name)
+			}
 		}
-		for _, s := range u.ssh {
-			sp := sshs[s.id]
+		for _, s := range o.Needs.SSH {
+			sp := sshs[s.Name]
 			if sp == nil {
-				sp = &SSHPlan{ID: s.id}
-				sshs[s.id] = sp
+				sp = &SSHPlan{ID: s.Name}
+				sshs[s.Name] = sp
 				p.SSH = append(p.SSH, sp)
 			}
-			sp.Required = sp.Required || s.required
-			sp.Targets = appendNew(sp.Targets, ownerOf(s.vertex, o.Target))
+			sp.Required = sp.Required || s.Required
+			for _, st := range s.Steps {
+				sp.Targets = appendNew(sp.Targets, st.Target)
+			}
 		}
-		for _, name := range u.locals {
+		for _, name := range slices.Concat(o.Needs.Locals, o.Needs.NamedContexts) {
 			p.Locals[name] = ""
 		}
-		for _, e := range u.entitlements {
-			ents[e] = true
+		for _, e := range o.Needs.Entitlements {
+			if ents[e.Name] == nil {
+				ents[e.Name] = &compiler.Need{Name: e.Name, Required: true}
+			}
+			for _, st := range e.Steps {
+				if !slices.Contains(ents[e.Name].Steps, st) {
+					ents[e.Name].Steps = append(ents[e.Name].Steps, st)
+				}
+			}
 		}
 	}
-	p.Entitlements = slices.Sorted(maps.Keys(ents))
+	for _, name := range sortedKeys(ents) {
+		p.entitlementNeeds = append(p.entitlementNeeds, ents[name])
+	}
+	p.checkEntitlements()
+	p.checkHostVariables()
 	if err := p.checkOutputCollisions(); err != nil {
 		return nil, diags, err
 	}
 	p.resolveLocals()
 	p.resolveSecrets()
 	p.resolveSSH()
+	for _, r := range p.refusals {
+		diags = append(diags, r.diag)
+	}
 	return p, diags, nil
 }
 
@@ -187,6 +209,7 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 			if d := o.Attrs["dest"]; d != "" && d != "-" && !filepath.IsAbs(d) {
 				o.Attrs["dest"] = filepath.Join(dir, d)
 			}
+			p.checkOutput(t, spec, o)
 			t.Outputs = append(t.Outputs, o)
 		}
 	case len(t.Tags) > 0:
@@ -246,10 +269,18 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 		pdir := fileDir(pol.DeclRange.Filename)
 		t.CachePolicy = pol.Name
 		for _, m := range pol.Import {
-			t.CacheImports = append(t.CacheImports, cacheEntry(m, pdir))
+			e := cacheEntry(m, pdir)
+			if len(opts.CacheFrom) == 0 {
+				p.checkCache(pol, e, false)
+			}
+			t.CacheImports = append(t.CacheImports, e)
 		}
 		for _, m := range pol.Export {
-			t.CacheExports = append(t.CacheExports, cacheEntry(m, pdir))
+			e := cacheEntry(m, pdir)
+			if len(opts.CacheTo) == 0 {
+				p.checkCache(pol, e, true)
+			}
+			t.CacheExports = append(t.CacheExports, e)
 		}
 	}
 	if len(opts.CacheFrom) > 0 {
@@ -404,6 +435,9 @@ func (p *Plan) resolveSecrets() {
 		if sp.Source == nil {
 			continue
 		}
+		if sp.From != "--secret" && !p.secretAllowed(sp) {
+			continue // refused: not read
+		}
 		switch {
 		case sp.Source.Var != "":
 			v, ok := p.Build.SecretValue(sp.Decl)
@@ -457,6 +491,9 @@ func (p *Plan) resolveSSH() {
 		if sp.Source == nil {
 			continue
 		}
+		if decl != nil && sp.From != "--ssh" && !p.sshAllowed(sp, decl) {
+			continue
+		}
 		if len(sp.Source.Paths) == 0 {
 			v, _ := p.opts.LookupEnv("SSH_AUTH_SOCK")
 			if v == "" {
@@ -480,6 +517,9 @@ func (p *Plan) resolveSSH() {
 // agents without a usable source, and local directories that are missing.
 // It is the last thing before a build contacts BuildKit.
 func (p *Plan) Check() error {
+	if err := p.consentError(); err != nil {
+		return err
+	}
 	var problems []string
 	for _, sp := range p.Secrets {
 		if !sp.Required || (sp.Source != nil && sp.Problem == "") {
@@ -534,81 +574,23 @@ func (p *Plan) Check() error {
 	return fmt.Errorf("the build cannot start:\n  - %s", strings.Join(problems, "\n  - "))
 }
 
-// uses is what one definition needs from the client.
-type uses struct {
-	vertices     int
-	secrets, ssh []use
-	locals       []string
-	entitlements []string
-}
-
-type use struct {
-	id, vertex string
-	required   bool
-}
-
-// usesOf walks a marshaled definition for secret and SSH mounts, local
-// sources and entitlements.
-func usesOf(def *pb.Definition) (*uses, error) {
-	u := &uses{}
+// stepCount counts a marshaled definition's steps: the vertices named
+// like "[app linux/amd64 2/5] ...".
+func stepCount(def *pb.Definition) (int, error) {
+	n := 0
 	for _, dt := range def.Def {
 		var op pb.Op
 		if err := op.UnmarshalVT(dt); err != nil {
-			return nil, fmt.Errorf("reading the compiled definition: %w", err)
+			return 0, fmt.Errorf("reading the compiled definition: %w", err)
 		}
 		if op.Op == nil { // the final, output-only op
 			continue
 		}
-		name := ""
-		if m := def.Metadata[digestOf(dt)]; m != nil {
-			name = m.Description["llb.customname"]
-		}
-		if stepName.MatchString(name) {
-			u.vertices++
-		}
-		if src := op.GetSource(); src != nil {
-			if l, ok := strings.CutPrefix(src.Identifier, "local://"); ok {
-				u.locals = appendNew(u.locals, l)
-			}
-		}
-		ex := op.GetExec()
-		if ex == nil {
-			continue
-		}
-		for _, m := range ex.Mounts {
-			switch m.MountType {
-			case pb.MountType_SECRET:
-				if m.SecretOpt != nil {
-					u.secrets = append(u.secrets, use{m.SecretOpt.ID, name, !m.SecretOpt.Optional})
-				}
-			case pb.MountType_SSH:
-				if m.SSHOpt != nil {
-					u.ssh = append(u.ssh, use{m.SSHOpt.ID, name, !m.SSHOpt.Optional})
-				}
-			}
-		}
-		for _, se := range ex.Secretenv {
-			u.secrets = append(u.secrets, use{se.ID, name, !se.Optional})
-		}
-		if ex.Network == pb.NetMode_HOST {
-			u.entitlements = appendNew(u.entitlements, "network.host")
-		}
-		if ex.Security == pb.SecurityMode_INSECURE {
-			u.entitlements = appendNew(u.entitlements, "security.insecure")
+		if m := def.Metadata[digestOf(dt)]; m != nil && stepName.MatchString(m.Description["llb.customname"]) {
+			n++
 		}
 	}
-	return u, nil
-}
-
-var vertexTarget = regexp.MustCompile(`^\[([^\s\]]+) `)
-
-// ownerOf is the target a vertex belongs to, from the compiler's vertex
-// names ("[app linux/amd64 2/5] RUN ..."), else the requested target.
-func ownerOf(vertex, fallback string) string {
-	if m := vertexTarget.FindStringSubmatch(vertex); m != nil {
-		return m[1]
-	}
-	return fallback
+	return n, nil
 }
 
 func appendNew(xs []string, x string) []string {

@@ -246,10 +246,11 @@ func TestSecrets(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "secrets"), 0o755)
 	env := map[string]string{"TOKEN": "t0ken", "SSH_AUTH_SOCK": filepath.Join(dir, "agent.sock")}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	allow := Allow{Env: []string{"TOKEN"}, SSH: true}
 
 	// Nothing but TOKEN: netrc's file is missing, undeclared_src has no
 	// source, the agent socket does not exist; optional is optional.
-	p := mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup})
+	p := mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup, Allow: allow})
 	err := p.Check()
 	if err == nil {
 		t.Fatal("Check passed with missing secrets")
@@ -278,7 +279,7 @@ func TestSecrets(t *testing.T) {
 	os.WriteFile(env["SSH_AUTH_SOCK"], nil, 0o600)
 	flag, _ := ParseSecret("id=undeclared_src,env=FROM_FLAG", lookup)
 	env["FROM_FLAG"] = "f"
-	p = mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup, Secrets: []SecretSource{flag}})
+	p = mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup, Secrets: []SecretSource{flag}, Allow: allow})
 	if err := p.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestSecrets(t *testing.T) {
 	}
 	// A flag wins over the block.
 	flag, _ = ParseSecret("id=token,env=FROM_FLAG", lookup)
-	p = mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup, Secrets: []SecretSource{flag}})
+	p = mustPlan(t, secretsBuild, Options{Targets: []string{"app"}, ContextDir: dir, LookupEnv: lookup, Secrets: []SecretSource{flag}, Allow: allow})
 	for _, s := range p.Secrets {
 		if s.ID == "token" && (string(s.value) != "f" || s.From != "--secret") {
 			t.Errorf("token from %s = %q; want the flag's", s.From, s.value)
@@ -323,7 +324,8 @@ target "app" {
   }
 }
 `
-	p := mustPlan(t, src, Options{BuildContexts: map[string]string{"base": "docker-image://alpine:3.20"}})
+	host := Allow{Entitlements: []string{"network.host"}}
+	p := mustPlan(t, src, Options{BuildContexts: map[string]string{"base": "docker-image://alpine:3.20"}, Allow: host})
 	err := p.Check()
 	if err == nil || !strings.Contains(err.Error(), "pass --build-context assets=DIR") {
 		t.Errorf("missing named context: %v", err)
@@ -335,7 +337,7 @@ target "app" {
 		t.Errorf("entitlements %v", p.Entitlements)
 	}
 	dir := t.TempDir()
-	p = mustPlan(t, src, Options{BuildContexts: map[string]string{"assets": dir, "base": "docker-image://alpine:3.20"}})
+	p = mustPlan(t, src, Options{BuildContexts: map[string]string{"assets": dir, "base": "docker-image://alpine:3.20"}, Allow: host})
 	if err := p.Check(); err != nil {
 		t.Error(err)
 	}

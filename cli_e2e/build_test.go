@@ -227,7 +227,9 @@ target "app" {
 }
 `, cacheDir)})
 	denv := daemonlessEnv(t, env)
-	first := mustBuild(t, env, dir, denv, "build", "--var", "RUN="+runID, "--progress", "rawjson")
+	// The cache directory is outside the build context: the user grants it.
+	allow := "--allow=fs=" + cacheDir
+	first := mustBuild(t, env, dir, denv, "build", allow, "--var", "RUN="+runID, "--progress", "rawjson")
 	step := "[app linux/amd64 2/2] RUN echo " + runID + " > /stamp && sleep 1"
 	if v := vertices(t, first.stderr)[step]; v == nil || v.Cached {
 		t.Fatalf("first build: %q should run uncached: %+v", step, v)
@@ -235,7 +237,7 @@ target "app" {
 	if _, err := os.Stat(filepath.Join(cacheDir, "index.json")); err != nil {
 		t.Fatalf("no cache exported: %v", err)
 	}
-	second := mustBuild(t, env, dir, denv, "build", "--var", "RUN="+runID, "--progress", "rawjson")
+	second := mustBuild(t, env, dir, denv, "build", allow, "--var", "RUN="+runID, "--progress", "rawjson")
 	if v := vertices(t, second.stderr)[step]; v == nil || !v.Cached {
 		t.Errorf("second build on a fresh daemon: %q should be a cache hit: %+v", step, v)
 	}
@@ -269,7 +271,7 @@ target "app" {
 }
 `})
 	md := filepath.Join(dir, "md.json")
-	r := mustBuild(t, env, dir, map[string]string{"E2E_TOKEN": secret}, "build", "--progress", "plain", "--metadata-file", md)
+	r := mustBuild(t, env, dir, map[string]string{"E2E_TOKEN": secret}, "build", "--allow", "env=E2E_TOKEN", "--progress", "plain", "--metadata-file", md)
 
 	sum := sha256.Sum256([]byte(secret))
 	got, err := os.ReadFile(filepath.Join(dir, "out", "token.sha256"))

@@ -93,6 +93,8 @@ type Output struct {
 	// Spec is the evaluated target, e.g. for tags, outputs, annotations and
 	// its cache policy.
 	Spec *lang.TargetSpec
+	// Needs is what building it needs from the client and the daemon.
+	Needs *Needs
 }
 
 // Get returns the output for a target and platform, or nil.
@@ -156,6 +158,7 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 		c.build(n)
 		res.Outputs = append(res.Outputs, &Output{
 			Target: n.name, Platform: n.platform, State: n.state, Image: n.img, Spec: n.spec,
+			Needs: outputNeeds(n),
 		})
 	}
 	diags = append(diags, c.diags...)

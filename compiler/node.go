@@ -51,6 +51,10 @@ type node struct {
 	built bool
 	state llb.State
 	img   *dockerspec.DockerOCIImage
+	// needs are what this node's own steps and sources need; deps are the
+	// nodes it reads (outputNeeds adds theirs).
+	needs Needs
+	deps  []*node
 }
 
 func newCompiler(ctx context.Context, b *lang.Build, req Request) *compiler {

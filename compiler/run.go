@@ -52,6 +52,7 @@ func (t *targetBuild) runStep(index int, s lang.Step, st llb.State) llb.State {
 	for _, m := range r.Mounts {
 		opts = append(opts, t.mount(index, s, m, cwd))
 	}
+	t.runNeeds(index, s)
 	// A fresh state per step keeps the meta chain short: env, dir and user
 	// are set on each exec from the target's config, not accumulated.
 	out := t.c.blank.WithOutput(st.Output()).Run(opts...).Root().Output()

@@ -33,10 +33,13 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 		// A target read by another is built for its consumer's target platform.
 		dep := c.plan(src.Ref, t.n.platform)
 		c.build(dep)
+		t.n.deps = append(t.n.deps, dep)
 		return dep.state, dep.img
 	case lang.SourceContext:
+		t.n.needs.local(c.contextName())
 		return t.context(u.paths), nil
 	case lang.SourceNamedContext:
+		t.n.needs.namedContext(src.Ref)
 		return t.namedContext(src)
 	case lang.SourceGit:
 		opts := []llb.GitOption{name, c.location(u.rng)}
@@ -47,6 +50,7 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 	case lang.SourceHTTP:
 		return t.http(src, u), nil
 	case lang.SourceLocal:
+		t.n.needs.local(src.Ref)
 		opts := append(c.localOpts(src.Ref, src.Ref), name, c.location(u.rng))
 		if len(src.Include) > 0 {
 			opts = append(opts, llb.IncludePatterns(src.Include))
@@ -165,10 +169,7 @@ func (c *compiler) contextLocal(paths []string) llb.Output {
 	if out := c.contexts[key]; out != nil {
 		return out
 	}
-	name := c.req.Context.Name
-	if name == "" {
-		name = "context"
-	}
+	name := c.contextName()
 	hint := c.req.Context.SharedKeyHint
 	if hint == "" {
 		hint = name
@@ -180,6 +181,14 @@ func (c *compiler) contextLocal(paths []string) llb.Output {
 	out := llb.Local(name, opts...).Output()
 	c.contexts[key] = out
 	return out
+}
+
+// contextName is the local name of the main context.
+func (c *compiler) contextName() string {
+	if c.req.Context.Name != "" {
+		return c.req.Context.Name
+	}
+	return "context"
 }
 
 func (c *compiler) localOpts(name, hint string) []llb.LocalOption {

@@ -98,7 +98,7 @@ target "app" {
 	}
 	var outputs []string
 	for _, progress := range []string{"plain", "rawjson"} {
-		o, e := run("build", "--var", "TOKEN="+fromVar, "--progress", progress, "--metadata-file", "md-"+progress+".json")
+		o, e := run("build", "--allow", "env=TRUST_SECRET", "--var", "TOKEN="+fromVar, "--progress", progress, "--metadata-file", "md-"+progress+".json")
 		outputs = append(outputs, o, e)
 	}
 	for _, format := range []string{"llb", "json"} {

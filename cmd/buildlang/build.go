@@ -39,6 +39,7 @@ type buildCLIFlags struct {
 	metadataFile           string
 	contextDir             string
 	buildContexts          []string
+	allow                  []string
 }
 
 func buildCommand() *cobra.Command {
@@ -69,6 +70,13 @@ A required secret or agent that cannot be provided stops the build before
 anything runs. Registry credentials come from the docker config
 (~/.docker/config.json).
 
+A build file gets only what the command line names or --allow grants, as
+with docker buildx bake: the entitlements network.host and
+security.insecure, files outside the build context (fs.read=PATH,
+fs.write=PATH), host environment variables (env=NAME) and the ssh agent
+(ssh). Anything else it asks for stops the build before BuildKit is
+contacted, with the line that asks and the flag that grants it.
+
 Exit status: 0 when every target was built, 1 when one failed (or the build
 files have errors), 2 for bad flags, 130 when interrupted.`,
 		Example: `  buildlang build                                   # the default group
@@ -76,6 +84,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
   buildlang build --env prod --var VERSION=1.4.2 release
   buildlang build app --platform linux/amd64,linux/arm64 --output type=oci,dest=app.tar
   buildlang build test lint --keep-going --progress plain
+  buildlang build --allow network.host,env=NPM_TOKEN # grant what the build file asks for
   buildlang build --dry-run                         # what would be built, without BuildKit`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBuild(cmd, &bf, &f, args)
@@ -102,6 +111,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
+	fl.StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated)")
 	return cmd
 }
 
@@ -136,6 +146,11 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 			o.ContextDir = filepath.Dir(files[0])
 		}
 	}
+	allow, err := builder.ParseAllow(f.allow)
+	if err != nil {
+		return nil, err
+	}
+	o.Allow = allow
 	for _, s := range f.outputs {
 		out, err := builder.ParseOutput(s)
 		if err != nil {
@@ -209,6 +224,11 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 		writeDiagnostics(os.Stderr, b.Files, pdiags)
 	}
 	if pdiags.HasErrors() {
+		if plan != nil {
+			if err := plan.Check(); err != nil {
+				fmt.Fprintln(os.Stderr, "buildlang:", err)
+			}
+		}
 		return exitError{1}
 	}
 	if err != nil {

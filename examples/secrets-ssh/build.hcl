@@ -7,7 +7,7 @@
 # uses it, for the time that step runs.
 #
 #   export ASSETS_TOKEN=...              # read by the CLI, see below
-#   buildlang build                      # forwards $SSH_AUTH_SOCK as "default"
+#   buildlang build --allow env=ASSETS_TOKEN,ssh   # forwards $SSH_AUTH_SOCK as "default"
 #
 # Through BuildKit directly, the client provides them by id:
 #

@@ -359,7 +359,7 @@ target "app" {
 		Description: "A run step needs a BuildKit entitlement: the host's network or no sandbox.",
 		Explanation: "`network = \"host\"` gives a step the host's network stack and `security = \"insecure\"` runs it without the sandbox, with every privilege of the host. " +
 			"BuildKit refuses both unless the build is granted the matching entitlement, `network.host` or `security.insecure`, and buildkitd allows it (`--allow-insecure-entitlement`); without it the build fails when it reaches the step. " +
-			"A build file from a repository you do not control can ask for either, so grant them only to builds you trust: with buildctl or docker buildx, pass `--allow network.host` or `--allow security.insecure`; `buildlang build` asks for what the build's steps need, and the daemon must allow it. " +
+			"A build file from a repository you do not control can ask for either, so grant them only to builds you trust: pass `--allow network.host` or `--allow security.insecure` to buildctl, docker buildx or `buildlang build` (which refuses the build before it starts without it), and the daemon must allow it. " +
 			"Use the default network, or `network = \"none\"`, where the step does not need the host's.",
 		Bad: `target "app" {
   from = "alpine:3.20"
@@ -385,11 +385,11 @@ target "app" {
 					}
 					if st.Run.Network == "host" {
 						p.warn(r, p.attrRange(st.Range, "network"), "Step needs the network.host entitlement",
-							"This step runs on the host's network, which BuildKit allows only when the build is granted the network.host entitlement: pass --allow network.host to buildctl or docker buildx (buildlang build asks for it), and start buildkitd with --allow-insecure-entitlement network.host.")
+							"This step runs on the host's network, which BuildKit allows only when the build is granted the network.host entitlement: pass --allow network.host to buildctl, docker buildx or buildlang build, and start buildkitd with --allow-insecure-entitlement network.host.")
 					}
 					if st.Run.Security == "insecure" {
 						p.warn(r, p.attrRange(st.Range, "security"), "Step needs the security.insecure entitlement",
-							"This step runs without the sandbox, with the host's privileges, which BuildKit allows only when the build is granted the security.insecure entitlement: pass --allow security.insecure to buildctl or docker buildx (buildlang build asks for it), and start buildkitd with --allow-insecure-entitlement security.insecure.")
+							"This step runs without the sandbox, with the host's privileges, which BuildKit allows only when the build is granted the security.insecure entitlement: pass --allow security.insecure to buildctl, docker buildx or buildlang build, and start buildkitd with --allow-insecure-entitlement security.insecure.")
 					}
 				}
 			}

@@ -1,0 +1,115 @@
+package compiler_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/containerd/platforms"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/compiler"
+)
+
+const needsBuild = `
+secret "token" {}
+ssh "default" {}
+
+target "deps" {
+  from = "busybox"
+  run {
+    command = "fetch"
+    network = "host"
+    secret "token" {}
+  }
+  run {
+    command = "fetch again"
+    secret "token" {
+      required = false
+    }
+  }
+}
+
+target "app" {
+  from = "busybox"
+  copy {
+    from = target.deps
+    src  = ["/out"]
+    dest = "/"
+  }
+  copy {
+    from = local("assets", [], [])
+    src  = ["."]
+    dest = "/assets/"
+  }
+  copy {
+    src  = ["main.go"]
+    dest = "/src/"
+  }
+  run {
+    command  = "build"
+    security = "insecure"
+    ssh "default" {
+      required = false
+    }
+  }
+}
+
+target "named" {
+  from = contexts.base
+}
+`
+
+// Needs reports what an output needs, its dependencies' needs included,
+// with the steps that need each thing.
+func TestNeeds(t *testing.T) {
+	b := load(t, []byte(needsBuild))
+	amd64 := []ocispecs.Platform{platforms.MustParse("linux/amd64")}
+	res, diags := compiler.Compile(context.Background(), b, compiler.Request{
+		Targets: []string{"app", "named"}, Platforms: amd64,
+		NamedContexts: func(context.Context, string, ocispecs.Platform) (*compiler.NamedContext, error) {
+			return &compiler.NamedContext{}, nil
+		},
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	got := describeNeeds(res.Outputs[0].Needs)
+	want := strings.TrimSpace(`
+secret token required: [deps linux/amd64 2/3] RUN fetch (build.hcl:7, deps); [deps linux/amd64 3/3] RUN fetch again (build.hcl:12, deps)
+ssh default optional: [app linux/amd64 5/5] RUN build (build.hcl:36, app)
+entitlement security.insecure required: [app linux/amd64 5/5] RUN build (build.hcl:36, app)
+entitlement network.host required: [deps linux/amd64 2/3] RUN fetch (build.hcl:7, deps)
+locals: assets context
+named contexts:`)
+	if got != want {
+		t.Errorf("app needs:\n%s\nwant:\n%s", got, want)
+	}
+	if got := describeNeeds(res.Outputs[1].Needs); got != "locals: \nnamed contexts: base" {
+		t.Errorf("named needs:\n%s", got)
+	}
+}
+
+// describeNeeds prints needs with each step's vertex name, line and target.
+func describeNeeds(n *compiler.Needs) string {
+	var b strings.Builder
+	line := func(kind string, ns []*compiler.Need) {
+		for _, x := range ns {
+			req := "optional"
+			if x.Required {
+				req = "required"
+			}
+			var steps []string
+			for _, s := range x.Steps {
+				steps = append(steps, fmt.Sprintf("%s (%s:%d, %s)", s.Name, s.Range.Filename, s.Range.Start.Line, s.Target))
+			}
+			fmt.Fprintf(&b, "%s %s %s: %s\n", kind, x.Name, req, strings.Join(steps, "; "))
+		}
+	}
+	line("secret", n.Secrets)
+	line("ssh", n.SSH)
+	line("entitlement", n.Entitlements)
+	fmt.Fprintf(&b, "locals: %s\nnamed contexts: %s", strings.Join(slices.Sorted(slices.Values(n.Locals)), " "), strings.Join(n.NamedContexts, " "))
+	return strings.TrimSpace(b.String())
+}
