@@ -124,7 +124,7 @@ func lintResults(b *lang.Build, diags hcl.Diagnostics, si *sourceIndex) *lint.Li
 			continue
 		}
 		w := lint.Warning{RuleName: "buildlang", Description: d.Summary, Detail: d.Detail}
-		if r, ok := hcl.DiagnosticExtra[*langlint.Rule](d); ok {
+		if r := langlint.RuleOf(d); r != nil {
 			w.RuleName, w.Description, w.URL = r.ID, r.Description, r.URL
 		}
 		if d.Subject != nil {

@@ -13,7 +13,7 @@ func (e *evaluator) decodeBlocks(t *declTable, s *scope, fn func(name string, b 
 	var diags hcl.Diagnostics
 	for _, name := range t.order {
 		b := t.blocks[name]
-		c, cdiags := b.Body.Content(spec.schema())
+		c, cdiags := bodyContent(b.Body, spec)
 		diags = append(diags, cdiags...)
 		d := &decoder{ctx: s.ctx, what: t.kind + ` "` + name + `"`}
 		d.required(spec, c.Attributes, b.DefRange, b.Body)
@@ -88,7 +88,7 @@ func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
 		typ := m["type"]
 		switch {
 		case typ == "":
-			d.add(errorf(rng, "Missing cache type", "Each cache entry needs a type, one of %s, like { type = \"local\", dest = \".cache\" }.", quoteList(CacheTypes)))
+			d.add(MissingCacheType(rng))
 		case !contains(CacheTypes, typ):
 			d.add(NotAllowed("cache type", typ, CacheTypes, rng))
 		}
@@ -232,8 +232,7 @@ func (b *Build) Expand(names []string) ([]string, hcl.Diagnostics) {
 			}
 			continue
 		}
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown target",
-			Detail: fmt.Sprintf("There is no target or group named %q.%s Run `buildlang targets` to list them.", n, didYouMean(n, b.names()))})
+		diags = append(diags, UnknownTarget(n, b.names()))
 	}
 	return out, diags
 }

@@ -601,7 +601,7 @@ func limitDiagnostics(diags hcl.Diagnostics, limits Limits) hcl.Diagnostics {
 	out := diags[:0:0]
 	budgetDone := false
 	for _, d := range diags {
-		if _, ok := d.Extra.(budgetExtra); ok {
+		if info := DiagInfoOf(d); info != nil && info.budget {
 			if !budgetDone {
 				out = append(out, d)
 			}
@@ -627,8 +627,7 @@ func limitDiagnostics(diags hcl.Diagnostics, limits Limits) hcl.Diagnostics {
 			budgetDone = true
 			out = append(out, budgetDiagnostic(limits, *subject))
 		case errors.As(err, &ne):
-			out = append(out, errorf(*subject, "Number too long",
-				"This string of %d characters is used as a number; numbers are at most %d characters long.", ne.length, maxNumberLen))
+			out = append(out, NumberStringTooLong(ne.length, maxNumberLen, *subject))
 		default:
 			out = append(out, d)
 		}
@@ -636,12 +635,6 @@ func limitDiagnostics(diags hcl.Diagnostics, limits Limits) hcl.Diagnostics {
 	return out
 }
 
-// budgetExtra marks the error of a spent budget.
-type budgetExtra struct{}
-
 func budgetDiagnostic(limits Limits, subject hcl.Range) *hcl.Diagnostic {
-	d := LimitExceeded("evaluation steps", limits.MaxEvalCost,
-		"Evaluating this build costs more than its budget: for expressions iterate over too many elements, functions and templates build too large strings or collections, or too many targets are evaluated for too many platforms.", subject)
-	d.Extra = budgetExtra{}
-	return d
+	return BudgetExceeded(limits.MaxEvalCost, subject)
 }

@@ -50,12 +50,6 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 	return v
 }
 
-// SensitiveValue reports a sensitive variable's value reaching the build.
-func SensitiveValue(attr string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Sensitive value in build",
-		"The %q attribute uses a sensitive variable. Its value would be stored in the build graph or image; pass it as a secret block and mount it in a run step instead.", attr)
-}
-
 func (d *decoder) convert(a *hcl.Attribute, v cty.Value, want cty.Type, wantName string) cty.Value {
 	if v == cty.NilVal {
 		return cty.NilVal

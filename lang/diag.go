@@ -1,31 +1,175 @@
 package lang
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/stdlib"
 )
 
-// The constructors below are the only way this package makes error
-// diagnostics, so tests can build the diagnostics they expect by the same
-// names the code uses.
+// The constructors below are the only way this package makes diagnostics
+// (diag_test.go checks it), so tests can build the diagnostics they expect
+// by the same names the code uses, and every diagnostic carries a DiagInfo
+// that tools read instead of the message text.
 
-func errorf(subject hcl.Range, summary, detailFormat string, args ...any) *hcl.Diagnostic {
-	return &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detailFormat, args...),
-		Subject:  subject.Ptr(),
+// DiagKind says what kind of problem a diagnostic reports. Kinds are
+// stable identifiers for tools; the wording of Summary and Detail is not.
+type DiagKind string
+
+// The kinds of diagnostics lang makes.
+const (
+	KindDuplicate            DiagKind = "duplicate"             // Names: [name]; What: the kind of declaration
+	KindUnknownReference     DiagKind = "unknown-reference"     // Names: [name]; What: the kind of thing named ("variable", "secret", ...)
+	KindUnknownRoot          DiagKind = "unknown-root"          // Names: [root]
+	KindReferenceNotAllowed  DiagKind = "reference-not-allowed" // Names: [root]
+	KindCycle                DiagKind = "cycle"                 // Names: the cycle's path, in order
+	KindInvalidPlatform      DiagKind = "invalid-platform"      // Names: [value]
+	KindValidationFailed     DiagKind = "validation-failed"     // Names: [variable]
+	KindMissingAttribute     DiagKind = "missing-attribute"     // Names: [attribute]; What: the block
+	KindUnsupportedAttribute DiagKind = "unsupported-attribute" // Names: [attribute]
+	KindUnsupportedBlock     DiagKind = "unsupported-block"     // Names: [block type]
+	KindWrongType            DiagKind = "wrong-type"            // What: the value described
+	KindInvalidValue         DiagKind = "invalid-value"         // What: the kind of value
+	KindNotAllowed           DiagKind = "not-allowed"           // Names: [value]; What: the attribute
+	KindLimitExceeded        DiagKind = "limit-exceeded"        // What: what there is too much of
+	KindSensitiveValue       DiagKind = "sensitive-value"       // Names: [attribute]
+	KindInvalidVariableValue DiagKind = "invalid-variable-value"
+	KindMissingVariableValue DiagKind = "missing-variable-value" // Names: [variable]
+	KindUnusedVariableValue  DiagKind = "unused-variable-value"  // Names: [name given]
+	KindUnknownEnvironment   DiagKind = "unknown-environment"    // Names: [name given]
+	KindUnknownTarget        DiagKind = "unknown-target"         // Names: [name given]
+	KindCannotRead           DiagKind = "cannot-read"            // Names: [file]
+	KindInvalidText          DiagKind = "invalid-text"           // the file is not UTF-8
+	// KindHCL marks the errors of the HCL library itself (syntax errors,
+	// evaluation errors), which carry no names.
+	KindHCL DiagKind = "hcl"
+	// KindLint marks lint findings; What is the rule's ID.
+	KindLint DiagKind = "lint"
+)
+
+// DiagInfo is the structured part of a diagnostic lang makes, in its
+// Extra: what kind of problem it is, the names involved and the edits
+// that fix it. Read it with DiagInfoOf.
+type DiagInfo struct {
+	Kind DiagKind
+	// What is the kind of thing Names are, or the attribute or value the
+	// diagnostic is about: "variable", "secret", "cache type", ...
+	What string
+	// Names are the names involved, the one the diagnostic is about first.
+	Names []string
+	// Fixes are edits that would resolve the problem, best first.
+	Fixes []Fix
+
+	// reference marks errors of the reference check, which explain HCL's
+	// own generic errors about the same expression.
+	reference bool
+	// budget marks the error of a spent evaluation budget.
+	budget bool
+	// wrapped is the Extra of an HCL diagnostic this info was added to.
+	wrapped any
+}
+
+// UnwrapDiagnosticExtra gives hcl.DiagnosticExtra the Extra an HCL
+// diagnostic had before lang added its DiagInfo.
+func (i *DiagInfo) UnwrapDiagnosticExtra() any { return i.wrapped }
+
+// Fix is one edit that resolves a diagnostic: replace the text of Range
+// with New, or, when Old is set, the last occurrence of Old within Range.
+type Fix struct {
+	Range    hcl.Range
+	Old, New string
+}
+
+// Suggestion is the replacement text of the first fix, or "".
+func (i *DiagInfo) Suggestion() string {
+	if i == nil || len(i.Fixes) == 0 {
+		return ""
 	}
+	return i.Fixes[0].New
+}
+
+// Name is the first of Names, or "".
+func (i *DiagInfo) Name() string {
+	if i == nil || len(i.Names) == 0 {
+		return ""
+	}
+	return i.Names[0]
+}
+
+// DiagInfoOf returns the structured information of a diagnostic, found in
+// its Extra as hcl.DiagnosticExtra finds it (through unwrapping Extras,
+// such as lint findings'), or nil.
+func DiagInfoOf(d *hcl.Diagnostic) *DiagInfo {
+	if d == nil {
+		return nil
+	}
+	info, _ := hcl.DiagnosticExtra[*DiagInfo](d)
+	return info
+}
+
+func newDiag(sev hcl.DiagnosticSeverity, info *DiagInfo, subject *hcl.Range, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: sev, Summary: summary, Detail: detail, Subject: subject, Extra: info}
+}
+
+func errorf(info *DiagInfo, subject hcl.Range, summary, detailFormat string, args ...any) *hcl.Diagnostic {
+	return newDiag(hcl.DiagError, info, subject.Ptr(), summary, fmt.Sprintf(detailFormat, args...))
+}
+
+func diagInfo(k DiagKind, names ...string) *DiagInfo { return &DiagInfo{Kind: k, Names: names} }
+
+// replaceFix replaces the last occurrence of old within r with new; none
+// when there is no replacement.
+func replaceFix(r hcl.Range, old, new string) []Fix {
+	if new == "" || new == old {
+		return nil
+	}
+	return []Fix{{Range: r, Old: old, New: new}}
+}
+
+// didYouMeanFix is didYouMean's text and the fix that makes the change.
+func didYouMeanFix(given string, candidates []string, subject hcl.Range) (string, []Fix) {
+	s := suggest(given, candidates)
+	if s == "" {
+		return "", nil
+	}
+	return " Did you mean " + quote(s) + "?", replaceFix(subject, given, s)
 }
 
 // DuplicateDecl reports a name declared twice, naming the first place.
 func DuplicateDecl(kind, name string, first, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, fmt.Sprintf("Duplicate %s %q", kind, name),
+	info := diagInfo(KindDuplicate, name)
+	info.What = kind
+	return errorf(info, subject, fmt.Sprintf("Duplicate %s %q", kind, name),
 		"%s %s named %q is already declared at %s. Names must be unique across all files of a build; rename or remove one of them.",
 		article(kind), kind, name, position(first))
+}
+
+// DuplicateHealthcheck reports a second healthcheck block in a target.
+func DuplicateHealthcheck(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindDuplicate, "healthcheck")
+	info.What = "block"
+	return errorf(info, subject, "Duplicate healthcheck block", "A target has at most one healthcheck block.")
+}
+
+// InstanceNamesCollide reports two matrix combinations given one name.
+func InstanceNamesCollide(target, name, combo1, combo2 string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindDuplicate, name, target)
+	info.What = "matrix instance"
+	return errorf(info, subject, "Matrix instance names collide",
+		"The combinations %s and %s are both named %q. Give the target a name that uses every matrix key, e.g. name = \"%s-${matrix.KEY}\".",
+		combo1, combo2, name, target)
+}
+
+// InstanceNameTaken reports a matrix instance named like a declared target.
+func InstanceNameTaken(target, name string, first, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindDuplicate, name, target)
+	info.What = "target"
+	return errorf(info, subject, fmt.Sprintf("Duplicate target %q", name),
+		"An instance of matrix target %q is named %q, like the target declared at %s. Names must be unique; rename that target, or name the instances differently with the name attribute.",
+		target, name, position(first))
 }
 
 // article is "An" before a kind starting with a vowel sound, else "A".
@@ -41,15 +185,20 @@ func position(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }
 
-// UnknownReference reports a reference to something not declared.
+// UnknownReference reports a reference to something not declared; the
+// subject is the reference (var.NAME), or the label or key that names it.
 func UnknownReference(kind, name string, candidates []string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnknownReference, name)
+	info.What = kind
 	detail := fmt.Sprintf("There is no %s named %q.", kind, name)
-	if s := didYouMean(name, candidates); s != "" {
+	if s, fixes := didYouMeanFix(name, candidates, subject); s != "" {
 		detail += s
+		info.Fixes = fixes
 	} else {
-		detail += fmt.Sprintf(" Declare it with a %s block, or check the spelling.", declBlockFor(kind))
+		block := declBlockFor(kind)
+		detail += fmt.Sprintf(" Declare it with %s %s block, or check the spelling.", strings.ToLower(article(block)), block)
 	}
-	return errorf(subject, "Unknown "+kind, "%s", detail)
+	return errorf(info, subject, "Unknown "+kind, "%s", detail)
 }
 
 func declBlockFor(kind string) string {
@@ -62,9 +211,131 @@ func declBlockFor(kind string) string {
 	return kind
 }
 
+// UnknownEnvAttribute reports env.NAME for an attribute env does not have.
+func UnknownEnvAttribute(name string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnknownReference, name)
+	info.What = "environment attribute"
+	s, fixes := didYouMeanFix(name, EnvAttributes, subject)
+	info.Fixes = fixes
+	return errorf(info, subject, "Unknown environment attribute",
+		"env has no attribute %q; it has %s.%s", name, quoteList(EnvAttributes), s)
+}
+
+// UnknownRoot reports a reference whose first name is none of the roots.
+// inScope are what the name could have meant, as complete references
+// ("local.a", "var.a"), best first; candidates are the roots to suggest
+// from when inScope is empty.
+func UnknownRoot(root string, inScope, candidates []string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnknownRoot, root)
+	detail := fmt.Sprintf("There is nothing named %q here.", root)
+	switch {
+	case len(inScope) > 0:
+		detail += fmt.Sprintf(" Did you mean %s?", orList(inScope))
+		for _, s := range inScope {
+			info.Fixes = append(info.Fixes, replaceFix(subject, root, s)...)
+		}
+	case len(root) > 2:
+		// A short name is close to every short root ("a" to "var"),
+		// which would suggest a namespace, not a reference.
+		s, fixes := didYouMeanFix(root, candidates, subject)
+		detail += s
+		info.Fixes = fixes
+	}
+	return errorf(info, subject, "Unknown reference", "%s", detail)
+}
+
+// ShellVariableInTemplate reports ${NAME} in a string where NAME is no
+// reference: most often a shell variable, which the template syntax takes
+// for one. interp is the range of the whole ${NAME}; inScope are the
+// references NAME could have meant ("var.NAME"), as for UnknownRoot.
+func ShellVariableInTemplate(name string, inScope []string, interp, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnknownRoot, name)
+	info.What = "template interpolation"
+	shell := Fix{Range: interp, New: "$${" + name + "}"}
+	if len(inScope) > 0 {
+		for _, s := range inScope {
+			info.Fixes = append(info.Fixes, replaceFix(subject, name, s)...)
+		}
+		info.Fixes = append(info.Fixes, shell)
+		return errorf(info, subject, "Unknown reference",
+			"There is nothing named %q here. Did you mean ${%s}? For the shell's variable of that name, write $${%s} (or $%s), which the shell expands.",
+			name, orList(inScope), name, name)
+	}
+	info.Fixes = []Fix{shell, {Range: interp, New: "${var." + name + "}"}}
+	return errorf(info, subject, "Unknown reference",
+		"There is nothing named %q here: ${...} in a string is an interpolation of this build file, evaluated before the command runs. For the shell's variable, write $${%s} (or $%s), which the shell expands; for a build variable, declare variable %q and write ${var.%s}.",
+		name, name, name, name, name)
+}
+
+// ReferenceNotAllowed reports a root that exists but not where it is used:
+// before variables, locals and targets (in an environment or include), or
+// a target in a local value.
+func ReferenceNotAllowed(root string, inLocals bool, subject hcl.Range) *hcl.Diagnostic {
+	if inLocals {
+		return errorf(diagInfo(KindReferenceNotAllowed, root), subject, "Reference not allowed here",
+			"Locals are evaluated before targets (a matrix may use them, so the targets are not known yet); refer to target.NAME where it is used, in a target or group, instead of in a local value.")
+	}
+	return errorf(diagInfo(KindReferenceNotAllowed, root), subject, "Reference not allowed here",
+		"Environments and includes are evaluated before variables, locals and targets, so they may use only functions and cache.NAME; %q is not available here.", root)
+}
+
+// NoMatrix reports matrix.KEY outside a target with a matrix.
+func NoMatrix(subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindReferenceNotAllowed, "matrix"), subject, "No matrix here", "matrix.KEY is only available inside a target with a matrix attribute.")
+}
+
+// NoPlatform reports build_platform or target_platform outside targets.
+func NoPlatform(root string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindReferenceNotAllowed, root), subject, "No platform here", "%s is only available inside target blocks, where each target is evaluated per platform.", root)
+}
+
+// UnknownTarget reports a target or group asked for by name (on the
+// command line) that the build does not declare.
+func UnknownTarget(name string, candidates []string) *hcl.Diagnostic {
+	return newDiag(hcl.DiagError, diagInfo(KindUnknownTarget, name), nil, "Unknown target",
+		fmt.Sprintf("There is no target or group named %q.%s Run `buildlang targets` to list them.", name, didYouMean(name, candidates)))
+}
+
+// UnknownEnvironment reports --env naming an environment not declared.
+func UnknownEnvironment(name string, declared []string) *hcl.Diagnostic {
+	detail := fmt.Sprintf("There is no environment named %q.", name)
+	if len(declared) == 0 {
+		detail += " This build declares no environments; remove --env or declare one with an environment block."
+	} else {
+		detail += didYouMean(name, declared) + " Declared: " + quoteList(declared) + "."
+	}
+	return newDiag(hcl.DiagError, diagInfo(KindUnknownEnvironment, name), nil, "Unknown environment", detail)
+}
+
+// UnsupportedArgument reports an attribute the block's schema does not
+// have; candidates are the attributes it could have meant, blockNamed says
+// a nested block of that type exists.
+func UnsupportedArgument(name string, candidates []string, blockNamed bool, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnsupportedAttribute, name)
+	s, fixes := didYouMeanFix(name, candidates, subject)
+	info.Fixes = fixes
+	if s == "" && blockNamed {
+		s = fmt.Sprintf(" Did you mean to define a block of type %q?", name)
+	}
+	return errorf(info, subject, "Unsupported argument", "An argument named %q is not expected here.%s", name, s)
+}
+
+// UnsupportedBlock reports a nested block the schema does not have.
+func UnsupportedBlock(typ string, candidates []string, attrNamed bool, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnsupportedBlock, typ)
+	s, fixes := didYouMeanFix(typ, candidates, subject)
+	info.Fixes = fixes
+	if s == "" && attrNamed {
+		s = fmt.Sprintf(" Did you mean to define argument %q? If so, use the equals sign to assign it a value.", typ)
+	}
+	return errorf(info, subject, "Unsupported block type", "Blocks of type %q are not expected here.%s", typ, s)
+}
+
 // Cycle reports a dependency cycle, printing it in order.
 func Cycle(kind string, path []string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Dependency cycle between "+kind+"s",
+	info := diagInfo(KindCycle, path...)
+	info.What = kind
+	return errorf(info, subject, "Dependency cycle between "+kind+"s",
 		"These %ss depend on each other in a cycle: %s. Break the cycle by removing one of the references.",
 		kind, strings.Join(path, " → "))
 }
@@ -72,16 +343,19 @@ func Cycle(kind string, path []string, subject hcl.Range) *hcl.Diagnostic {
 // InvalidPlatform reports a platform string containerd cannot parse, with
 // a suggestion when a close valid platform exists.
 func InvalidPlatform(value string, err error, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidPlatform, value)
+	info.What = "platform"
 	msg := strings.TrimSuffix(err.Error(), ".")
 	if why, ok := strings.CutPrefix(msg, fmt.Sprintf("invalid platform %q: ", value)); ok {
 		msg = fmt.Sprintf("%q is not a valid platform: %s", value, why)
 	}
 	if s := suggestPlatform(value); s != "" {
 		msg += ". Did you mean " + quote(s) + "?"
+		info.Fixes = replaceFix(subject, value, s)
 	} else {
 		msg += "."
 	}
-	return errorf(subject, "Invalid platform", "%s", msg)
+	return errorf(info, subject, "Invalid platform", "%s", msg)
 }
 
 // Operating systems and architectures for platform suggestions; the
@@ -129,36 +403,146 @@ func ValidationFailed(name, message, values string, subject hcl.Range) *hcl.Diag
 	if values != "" {
 		detail += " (" + values + ")"
 	}
-	return errorf(subject, fmt.Sprintf("Invalid value for variable %q", name), "%s", detail)
+	return errorf(diagInfo(KindValidationFailed, name), subject, fmt.Sprintf("Invalid value for variable %q", name), "%s", detail)
+}
+
+// MissingVariableValue reports a variable without default that nothing sets.
+func MissingVariableValue(name string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindMissingVariableValue, name), subject, "No value for required variable",
+		"Variable %q has no default, so it must be set: --var %s=VALUE on the command line, --build-arg %s=VALUE through BuildKit, or vars in the environment.", name, name, name)
+}
+
+// InvalidVariableValue reports a value given for a variable that does not
+// fit its type. from says where the value came from, as the start of a
+// sentence; problem finishes the sentence. subject is nil for values from
+// the command line.
+func InvalidVariableValue(from, problem string, subject *hcl.Range) *hcl.Diagnostic {
+	return newDiag(hcl.DiagError, diagInfo(KindInvalidVariableValue), subject, "Invalid value for variable", from+" "+problem)
+}
+
+// UnusedVariableValue warns about --var naming no declared variable, as
+// docker build warns about unused build args.
+func UnusedVariableValue(name string, declared []string) *hcl.Diagnostic {
+	return newDiag(hcl.DiagWarning, diagInfo(KindUnusedVariableValue, name), nil, "Unused variable value",
+		fmt.Sprintf("A value was given for %q but no variable of that name is declared.%s", name, didYouMean(name, declared)))
 }
 
 // MissingAttribute reports a required attribute that is absent.
 func MissingAttribute(block, name string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Missing required attribute",
+	info := diagInfo(KindMissingAttribute, name)
+	info.What = block
+	return errorf(info, subject, "Missing required attribute",
 		"The %s block needs a %q attribute.", block, name)
+}
+
+// MissingCacheType reports a cache entry object without its type.
+func MissingCacheType(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindMissingAttribute, "type")
+	info.What = "cache entry"
+	return errorf(info, subject, "Missing cache type", "Each cache entry needs a type, one of %s, like { type = \"local\", dest = \".cache\" }.", quoteList(CacheTypes))
 }
 
 // WrongType reports a value of the wrong type.
 func WrongType(what, want, got string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Incorrect type",
+	info := diagInfo(KindWrongType)
+	info.What = what
+	return errorf(info, subject, "Incorrect type",
 		"%s must be %s, but this is %s.", what, want, got)
 }
 
 // InvalidValue reports a value of the right type that is not allowed.
 func InvalidValue(what, detail string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Invalid "+what, "%s", detail)
+	info := diagInfo(KindInvalidValue)
+	info.What = what
+	return errorf(info, subject, "Invalid "+what, "%s", detail)
+}
+
+// NameWithoutMatrix reports a name attribute on a target without matrix.
+func NameWithoutMatrix(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue, "name")
+	info.What = "name"
+	return errorf(info, subject, "Name without matrix", "The name attribute names matrix instances; a target without a matrix is named by its label. Remove name, or add a matrix.")
 }
 
 // NotAllowed reports an enumeration value outside its set.
 func NotAllowed(attr, got string, allowed []string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Invalid "+attr,
-		"%q is not a valid %s; use one of %s.%s", got, attr, quoteList(allowed), didYouMean(got, allowed))
+	info := diagInfo(KindNotAllowed, got)
+	info.What = attr
+	s, fixes := didYouMeanFix(got, allowed, subject)
+	info.Fixes = fixes
+	return errorf(info, subject, "Invalid "+attr,
+		"%q is not a valid %s; use one of %s.%s", got, attr, quoteList(allowed), s)
+}
+
+// SensitiveValue reports a sensitive variable's value reaching the build.
+func SensitiveValue(attr string, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindSensitiveValue, attr), subject, "Sensitive value in build",
+		"The %q attribute uses a sensitive variable. Its value would be stored in the build graph or image; pass it as a secret block and mount it in a run step instead.", attr)
 }
 
 // LimitExceeded reports input larger than a documented limit.
 func LimitExceeded(what string, limit int, detail string, subject hcl.Range) *hcl.Diagnostic {
-	return errorf(subject, "Too many "+what,
+	info := diagInfo(KindLimitExceeded)
+	info.What = what
+	return errorf(info, subject, "Too many "+what,
 		"%s The limit is %d.", detail, limit)
+}
+
+// BudgetExceeded reports an evaluation that spent its budget.
+func BudgetExceeded(limit int, subject hcl.Range) *hcl.Diagnostic {
+	d := LimitExceeded("evaluation steps", limit,
+		"Evaluating this build costs more than its budget: for expressions iterate over too many elements, functions and templates build too large strings or collections, or too many targets are evaluated for too many platforms.", subject)
+	DiagInfoOf(d).budget = true
+	return d
+}
+
+// TextTooLong reports strings and heredocs the parser would copy too often.
+func TextTooLong(maxMB int, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindLimitExceeded)
+	info.What = "text"
+	return errorf(info, subject, "Text too long",
+		"The strings and heredocs of this file have too many lines for their length: the parser copies all the text before each line, which here would be more than %d MB. Keep heredocs to about 2,000 lines of 64 characters, or put long content in a file of the build context and copy it.", maxMB)
+}
+
+// NestingTooDeep reports nesting beyond the limit.
+func NestingTooDeep(limit int, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindLimitExceeded)
+	info.What = "nesting"
+	return errorf(info, subject, "Nesting too deep",
+		"Blocks, brackets, parentheses, strings and interpolations here are nested, and operators chained, more than %d levels deep. The limit is %d; simplify the expression or split it into locals.",
+		limit, limit)
+}
+
+// DigitRunTooLong reports a run of digits longer than any number may be.
+func DigitRunTooLong(maxLen int, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindLimitExceeded)
+	info.What = "number"
+	return errorf(info, subject, "Number too long",
+		"This run of digits is more than %d long. Numbers are at most %d characters long (reading a longer one takes quadratic time), and no build file needs a longer run of digits in a string.", maxLen, maxLen)
+}
+
+// NumberStringTooLong reports a long string used as a number.
+func NumberStringTooLong(length, maxLen int, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindLimitExceeded)
+	info.What = "number"
+	return errorf(info, subject, "Number too long",
+		"This string of %d characters is used as a number; numbers are at most %d characters long.", length, maxLen)
+}
+
+// InvalidUTF8 reports a file that is not UTF-8 text.
+func InvalidUTF8(filename string, b byte, subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindInvalidText, filename), subject, "Invalid UTF-8",
+		"%s is not UTF-8 text: the byte 0x%02x here does not start or continue a character. Build files must be UTF-8; check the file's encoding, or whether it is a build file at all.", filename, b)
+}
+
+// CannotRead reports a build file that cannot be read; subject is the
+// include that names it, or nil for a file named on the command line.
+func CannotRead(name string, err error, subject *hcl.Range) *hcl.Diagnostic {
+	detail := fmt.Sprintf("Cannot read %s: %s.", name, err)
+	if errors.Is(err, fs.ErrNotExist) {
+		detail = fmt.Sprintf("There is no file %s. Check the path; included paths are relative to the including file.", name)
+	}
+	return newDiag(hcl.DiagError, diagInfo(KindCannotRead, name), subject, "Cannot read build file", detail)
 }
 
 func quoteList(xs []string) string {
@@ -167,4 +551,15 @@ func quoteList(xs []string) string {
 		q[i] = quote(x)
 	}
 	return strings.Join(q, ", ")
+}
+
+// orList renders names as "a", "a or b", "a, b or c".
+func orList(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }

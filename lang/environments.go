@@ -28,7 +28,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range e.decls.environments.order {
 		b := e.decls.environments.blocks[name]
-		content, cdiags := b.Body.Content(spec.schema())
+		content, cdiags := bodyContent(b.Body, spec)
 		diags = append(diags, cdiags...)
 		d := &decoder{ctx: ctx, what: `environment "` + name + `"`}
 		env := &Environment{Name: name, DeclRange: b.DefRange}
@@ -75,14 +75,7 @@ func (e *evaluator) selectEnvironment() (*Environment, hcl.Diagnostics) {
 	if e.opts.Env == "" {
 		return implicit, nil
 	}
-	names := e.decls.environments.order
-	detail := fmt.Sprintf("There is no environment named %q.", e.opts.Env)
-	if len(names) == 0 {
-		detail += " This build declares no environments; remove --env or declare one with an environment block."
-	} else {
-		detail += didYouMean(e.opts.Env, names) + " Declared: " + quoteList(names) + "."
-	}
-	return implicit, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown environment", Detail: detail}}
+	return implicit, hcl.Diagnostics{UnknownEnvironment(e.opts.Env, e.decls.environments.order)}
 }
 
 // environmentValue is what env and environment.NAME evaluate to.

@@ -182,7 +182,7 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	}
 	explained := map[string][]hcl.Range{} // by file, sorted by start
 	for _, d := range diags {
-		if _, ours := d.Extra.(referenceError); ours && d.Subject != nil {
+		if info := DiagInfoOf(d); info != nil && info.reference && d.Subject != nil {
 			explained[d.Subject.Filename] = append(explained[d.Subject.Filename], *d.Subject)
 		}
 	}
@@ -192,7 +192,8 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 	seen := map[key]bool{}
 	out := diags[:0:0]
 	for _, d := range diags {
-		_, ours := d.Extra.(referenceError)
+		info := DiagInfoOf(d)
+		ours := info != nil && info.reference
 		if !ours && d.Subject != nil && isGenericHCLReferenceError(d.Summary) && overlapsAny(*d.Subject, explained) {
 			continue
 		}
@@ -229,6 +230,9 @@ func sortDiagnostics(diags hcl.Diagnostics, fileOrder []string) hcl.Diagnostics 
 		if d.Context != nil && d.Context.Filename == "" {
 			d.Context = nil
 		}
+		if DiagInfoOf(d) == nil {
+			d.Extra = &DiagInfo{Kind: KindHCL, wrapped: d.Extra}
+		}
 	}
 	sort.SliceStable(diags, func(i, j int) bool {
 		a, b := diags[i].Subject, diags[j].Subject
@@ -245,9 +249,6 @@ func sortDiagnostics(diags hcl.Diagnostics, fileOrder []string) hcl.Diagnostics 
 	})
 	return diags
 }
-
-// referenceError marks the diagnostics checkReferences makes, in Extra.
-type referenceError struct{}
 
 func isGenericHCLReferenceError(summary string) bool {
 	switch summary {

@@ -211,7 +211,7 @@ func (e *evaluator) functionTable(depth int) map[string]function.Function {
 
 func (e *evaluator) userFunction(b *hcl.Block) (*userFunc, hcl.Diagnostics) {
 	spec := TopSchema.Block("function")
-	content, diags := b.Body.Content(spec.schema())
+	content, diags := bodyContent(b.Body, spec)
 	d := &decoder{what: `function "` + b.Labels[0] + `"`}
 	d.required(spec, content.Attributes, b.DefRange, b.Body)
 	diags = append(diags, d.diags...)

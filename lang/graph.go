@@ -4,7 +4,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -52,21 +51,33 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 }
 
 // staticTargetRefs lists the target names a target block mentions as
-// target.NAME or target["NAME"].
+// target.NAME or target["NAME"], in the attributes its schema has: an
+// unsupported attribute is reported as such, and what it refers to is no
+// dependency.
 func (e *evaluator) staticTargetRefs(td *targetDecl) []string {
-	body, ok := td.block.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
 	var refs []string
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok && x.Traversal.RootName() == "target" && len(x.Traversal) > 1 {
-			if name := stepName(x.Traversal[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
-				refs = append(refs, name)
+	add := func(c *hcl.BodyContent) {
+		if c == nil {
+			return
+		}
+		for _, a := range c.Attributes {
+			for _, t := range a.Expr.Variables() {
+				if t.RootName() == "target" && len(t) > 1 {
+					if name := stepName(t[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
+						refs = append(refs, name)
+					}
+				}
 			}
 		}
-		return nil
-	})
+	}
+	add(td.content)
+	add(td.health)
+	for _, sd := range td.steps {
+		add(sd.content)
+		for _, md := range sd.mounts {
+			add(md.content)
+		}
+	}
 	return uniqueSorted(refs)
 }
 

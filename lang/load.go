@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -158,16 +157,14 @@ func checkSize(src []byte, filename string, start hcl.Pos, limits Limits) hcl.Di
 			}
 			at += n
 		}
-		return hcl.Diagnostics{errorf(byteRange(src, filename, start, at), "Invalid UTF-8",
-			"%s is not UTF-8 text: the byte 0x%02x here does not start or continue a character. Build files must be UTF-8; check the file's encoding, or whether it is a build file at all.", filename, src[at])}
+		return hcl.Diagnostics{InvalidUTF8(filename, src[at], byteRange(src, filename, start, at))}
 	}
 	r := prescan(src, limits.MaxTokens, limits.MaxNesting)
 	if r.tooMany || r.tooDeep || r.tooLong {
 		return hcl.Diagnostics{limitDiagnostic(src, filename, start, r, limits)}
 	}
 	if at := longDigitRun(src); at >= 0 {
-		return hcl.Diagnostics{errorf(byteRange(src, filename, start, at), "Number too long",
-			"This run of digits is more than %d long. Numbers are at most %d characters long (reading a longer one takes quadratic time), and no build file needs a longer run of digits in a string.", maxNumberLen, maxNumberLen)}
+		return hcl.Diagnostics{DigitRunTooLong(maxNumberLen, byteRange(src, filename, start, at))}
 	}
 	return nil
 }
@@ -235,7 +232,7 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 	}
 	src, err := l.src.ReadFile(name)
 	if err != nil {
-		return hcl.Diagnostics{readError(name, err, subject)}
+		return hcl.Diagnostics{CannotRead(name, err, subject)}
 	}
 	if len(src) > l.limits.MaxFileSize {
 		// The file is in the build, empty and without its text, so its
@@ -259,7 +256,7 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 	}
 	l.files[name] = file
 	l.order = append(l.order, name)
-	content, cdiags := file.Body.Content(TopSchema.schema())
+	content, cdiags := bodyContent(file.Body, TopSchema)
 	diags = append(diags, cdiags...)
 	l.bodies = append(l.bodies, content)
 
@@ -307,15 +304,6 @@ func (l *loader) includes(from string, inc *hcl.Attribute) hcl.Diagnostics {
 func escapesRoot(from, p string) bool {
 	joined := path.Join(path.Dir(from), p)
 	return joined == ".." || strings.HasPrefix(joined, "../")
-}
-
-func readError(name string, err error, subject *hcl.Range) *hcl.Diagnostic {
-	detail := fmt.Sprintf("Cannot read %s: %s.", name, err)
-	if errors.Is(err, fs.ErrNotExist) {
-		detail = fmt.Sprintf("There is no file %s. Check the path; included paths are relative to the including file.", name)
-	}
-	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read build file", Detail: detail, Subject: subject}
-	return d
 }
 
 func rangeOr(r *hcl.Range, filename string) hcl.Range {

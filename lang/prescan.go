@@ -484,16 +484,13 @@ func heredocIntro(s []byte) ([]byte, int) {
 func limitDiagnostic(src []byte, filename string, start hcl.Pos, r prescanResult, limits Limits) *hcl.Diagnostic {
 	rng := byteRange(src, filename, start, r.at)
 	if r.tooLong {
-		return errorf(rng, "Text too long",
-			"The strings and heredocs of this file have too many lines for their length: the parser copies all the text before each line, which here would be more than %d MB. Keep heredocs to about 2,000 lines of 64 characters, or put long content in a file of the build context and copy it.", maxMeld>>20)
+		return TextTooLong(maxMeld>>20, rng)
 	}
 	if r.tooMany {
 		return LimitExceeded("tokens", limits.MaxTokens,
 			fmt.Sprintf("%s has more than %d tokens (names, numbers, operators, strings...); split it into several files with include.", filename, limits.MaxTokens), rng)
 	}
-	return errorf(rng, "Nesting too deep",
-		"Blocks, brackets, parentheses, strings and interpolations here are nested, and operators chained, more than %d levels deep. The limit is %d; simplify the expression or split it into locals.",
-		limits.MaxNesting, limits.MaxNesting)
+	return NestingTooDeep(limits.MaxNesting, rng)
 }
 
 // byteRange is the one-character range at byte offset off of src, which

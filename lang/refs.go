@@ -88,7 +88,7 @@ func (e *evaluator) checkExpr(expr hclsyntax.Expression, sc refScope) hcl.Diagno
 	var diags hcl.Diagnostics
 	for _, t := range hclsyntax.Variables(expr) {
 		if d := e.checkTraversal(t, sc); d != nil {
-			d.Extra = referenceError{}
+			DiagInfoOf(d).reference = true
 			diags = append(diags, d)
 		}
 	}
@@ -99,36 +99,32 @@ func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic
 	root := t.RootName()
 	rootRange := t[0].SourceRange()
 	if sc.inEnv && root != "cache" {
-		return errorf(rootRange, "Reference not allowed here",
-			"Environments and includes are evaluated before variables, locals and targets, so they may use only functions and cache.NAME; %q is not available here.", root)
+		return ReferenceNotAllowed(root, false, rootRange)
 	}
 	if sc.inLocals && root == "target" {
-		return errorf(rootRange, "Reference not allowed here",
-			"Locals are evaluated before targets (a matrix may use them, so the targets are not known yet); refer to target.NAME where it is used, in a target or group, instead of in a local value.")
+		return ReferenceNotAllowed(root, true, rootRange)
 	}
 	switch root {
 	case "matrix":
 		if !sc.hasMatrix {
-			return errorf(rootRange, "No matrix here", "matrix.KEY is only available inside a target with a matrix attribute.")
+			return NoMatrix(rootRange)
 		}
 	case "build_platform", "target_platform":
 		if !sc.inTarget {
-			return errorf(rootRange, "No platform here", "%s is only available inside target blocks, where each target is evaluated per platform.", root)
+			return NoPlatform(root, rootRange)
 		}
 		return nil
 	case "env", "scratch", "context", "contexts":
 		if root == "env" && len(t) > 1 {
 			if n := stepName(t[1]); n != "" && !contains(EnvAttributes, n) {
-				return errorf(hcl.RangeBetween(rootRange, t[1].SourceRange()), "Unknown environment attribute",
-					"env has no attribute %q; it has %s.%s", n, quoteList(EnvAttributes), didYouMean(n, EnvAttributes))
+				return UnknownEnvAttribute(n, hcl.RangeBetween(rootRange, t[1].SourceRange()))
 			}
 		}
 		return nil
 	}
 	kind, ok := refKinds[root]
 	if !ok {
-		return errorf(rootRange, "Unknown reference",
-			"There is nothing named %q here.%s", root, didYouMean(root, Roots))
+		return e.unknownRoot(root, sc, rootRange)
 	}
 	if len(t) < 2 {
 		return nil // the whole object, e.g. length(var)
@@ -232,4 +228,52 @@ func literalKeys(expr hclsyntax.Expression) []string {
 		}
 	}
 	return keys
+}
+
+// unknownRoot reports a reference whose root is no root: a shell variable
+// in a template (${GIT_SHA}), a declared name without its root (a for
+// local.a), or a misspelt root.
+func (e *evaluator) unknownRoot(root string, sc refScope, subject hcl.Range) *hcl.Diagnostic {
+	var inScope []string
+	for _, r := range []string{"local", "var", "target", "group", "secret", "ssh", "cache", "matrix"} {
+		if (r == "target" || r == "group") && (sc.inLocals || sc.inVariable) {
+			continue
+		}
+		if names := e.namesOf(r, sc); names != nil && e.declared(r, names, root) {
+			inScope = append(inScope, r+"."+root)
+		}
+	}
+	if interp, ok := e.interpolation(subject); ok {
+		return ShellVariableInTemplate(root, inScope, interp, subject)
+	}
+	return UnknownRoot(root, inScope, Roots, subject)
+}
+
+// interpolation returns the range of the ${...} around r when r is all
+// that a template interpolation holds.
+func (e *evaluator) interpolation(r hcl.Range) (hcl.Range, bool) {
+	f := e.build.Files[r.Filename]
+	if f == nil || r.End.Byte > len(f.Bytes) {
+		return hcl.Range{}, false
+	}
+	src := f.Bytes
+	start := r.Start.Byte
+	for start > 0 && (src[start-1] == ' ' || src[start-1] == '\t') {
+		start--
+	}
+	end := r.End.Byte
+	for end < len(src) && (src[end] == ' ' || src[end] == '\t') {
+		end++
+	}
+	if start < 2 || src[start-2] != '$' || src[start-1] != '{' || end >= len(src) || src[end] != '}' {
+		return hcl.Range{}, false
+	}
+	if start >= 3 && src[start-3] == '$' {
+		return hcl.Range{}, false // $${ is an escape, not an interpolation
+	}
+	// Interpolations sit on one line, so columns move with bytes.
+	out := r
+	out.Start.Byte, out.Start.Column = start-2, r.Start.Column-(r.Start.Byte-start)-2
+	out.End.Byte, out.End.Column = end+1, r.End.Column+(end-r.End.Byte)+1
+	return out, true
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // AttrSpec describes one attribute a block accepts.
@@ -282,4 +283,38 @@ var TopSchema = &BlockSpec{
 			required(attr("targets", "list(target)", "Members: target.NAME (all instances of a matrix target) or group.NAME.")),
 		}),
 	},
+}
+
+// bodyContent decodes a body by its spec as hcl's Body.Content does, but
+// reports what the spec does not know with this package's constructors,
+// so those errors carry their DiagInfo (and fixes) too.
+func bodyContent(body hcl.Body, spec *BlockSpec) (*hcl.BodyContent, hcl.Diagnostics) {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return body.Content(spec.schema())
+	}
+	c, _, diags := sb.PartialContent(spec.schema())
+	if len(c.Attributes) == len(sb.Attributes) && len(c.Blocks) == len(sb.Blocks) {
+		return c, diags // everything is in the schema
+	}
+	var unset, blockTypes []string
+	for _, a := range spec.Attrs {
+		if c.Attributes[a.Name] == nil {
+			unset = append(unset, a.Name)
+		}
+	}
+	for _, b := range spec.Blocks {
+		blockTypes = append(blockTypes, b.Type)
+	}
+	for _, name := range sortedKeys(sb.Attributes) {
+		if c.Attributes[name] == nil {
+			diags = append(diags, UnsupportedArgument(name, unset, spec.Block(name) != nil, sb.Attributes[name].NameRange))
+		}
+	}
+	for _, b := range sb.Blocks {
+		if spec.Block(b.Type) == nil {
+			diags = append(diags, UnsupportedBlock(b.Type, blockTypes, spec.Attr(b.Type) != nil, b.TypeRange))
+		}
+	}
+	return c, diags
 }

@@ -137,7 +137,7 @@ func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
 	var all []pending
 	for _, name := range e.decls.variables.order {
 		b := e.decls.variables.blocks[name]
-		content, cdiags := b.Body.Content(spec.schema())
+		content, cdiags := bodyContent(b.Body, spec)
 		diags = append(diags, cdiags...)
 		v, vdiags := e.variable(name, b, content, s.env)
 		diags = append(diags, vdiags...)
@@ -182,8 +182,7 @@ func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env 
 		val, v.Source = v.Default, FromDefault
 	} else if c.Attributes["default"] == nil && !misspelt(b.Body, TopSchema.Block("variable"), "default") {
 		// (A default that failed to evaluate is reported already.)
-		d.add(errorf(b.LabelRanges[0], "No value for required variable",
-			"Variable %q has no default, so it must be set: --var %s=VALUE on the command line, --build-arg %s=VALUE through BuildKit, or vars in the environment.", name, name, name))
+		d.add(MissingVariableValue(name, b.LabelRanges[0]))
 	}
 	if val != cty.NilVal {
 		v.Value = val
@@ -212,14 +211,13 @@ func (d *decoder) typed(r hcl.Range, v cty.Value, t cty.Type, from string) cty.V
 	}
 	if t == cty.Number {
 		if err := checkNumberString(v); err != nil {
-			d.add(errorf(r, "Invalid value for variable", "%s cannot be used: %s.", from, err))
+			d.add(InvalidVariableValue(from, fmt.Sprintf("cannot be used: %s.", err), r.Ptr()))
 			return cty.NilVal
 		}
 	}
 	out, err := convert.Convert(v, t)
 	if err != nil {
-		d.add(errorf(r, "Invalid value for variable",
-			"%s cannot be used: %s. The variable's type is %s.", from, err, typeexpr.TypeString(t)))
+		d.add(InvalidVariableValue(from, fmt.Sprintf("cannot be used: %s. The variable's type is %s.", err, typeexpr.TypeString(t)), r.Ptr()))
 		return cty.NilVal
 	}
 	return out
@@ -285,14 +283,12 @@ func (e *evaluator) parseOverride(d *decoder, from, raw string, t cty.Type, subj
 		v, pdiags = expr.Value(&hcl.EvalContext{Functions: e.funcs})
 	}
 	if pdiags.HasErrors() {
-		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable", Subject: subject,
-			Detail: fmt.Sprintf("%s is %s, which is not a valid %s. Write non-string values as HCL, e.g. 3, true, [\"a\", \"b\"] or {k = \"v\"}.", from, shown, typeexpr.TypeString(t))})
+		d.add(InvalidVariableValue(from, fmt.Sprintf("is %s, which is not a valid %s. Write non-string values as HCL, e.g. 3, true, [\"a\", \"b\"] or {k = \"v\"}.", shown, typeexpr.TypeString(t)), subject))
 		return cty.NilVal
 	}
 	out, err := convert.Convert(v, t)
 	if err != nil {
-		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for variable", Subject: subject,
-			Detail: fmt.Sprintf("%s is %s, which cannot be used: %s. The variable's type is %s.", from, shown, err, typeexpr.TypeString(t))})
+		d.add(InvalidVariableValue(from, fmt.Sprintf("is %s, which cannot be used: %s. The variable's type is %s.", shown, err, typeexpr.TypeString(t)), subject))
 		return cty.NilVal
 	}
 	return out
@@ -306,15 +302,14 @@ func (e *evaluator) unknownVarOverrides() hcl.Diagnostics {
 		if e.decls.variables.has(name) {
 			continue
 		}
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Unused variable value",
-			Detail: fmt.Sprintf("A value was given for %q but no variable of that name is declared.%s", name, didYouMean(name, e.decls.variables.order))})
+		diags = append(diags, UnusedVariableValue(name, e.decls.variables.order))
 	}
 	return diags
 }
 
 func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagnostics {
 	spec := TopSchema.Block("variable").Block("validation")
-	c, diags := b.Body.Content(spec.schema())
+	c, diags := bodyContent(b.Body, spec)
 	d := &decoder{ctx: ctx, what: "validation"}
 	d.required(spec, c.Attributes, b.DefRange, b.Body)
 	cond := c.Attributes["condition"]

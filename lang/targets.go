@@ -57,15 +57,15 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 
 func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) {
 	td := &targetDecl{name: name, block: b}
-	c, diags := b.Body.Content(TargetSchema.schema())
+	c, diags := bodyContent(b.Body, TargetSchema)
 	td.content = c
 	for _, sb := range c.Blocks {
 		if sb.Type == "healthcheck" {
 			if td.health != nil {
-				diags = append(diags, errorf(sb.DefRange, "Duplicate healthcheck block", "A target has at most one healthcheck block."))
+				diags = append(diags, DuplicateHealthcheck(sb.DefRange))
 				continue
 			}
-			hc, hdiags := sb.Body.Content(HealthcheckSchema.schema())
+			hc, hdiags := bodyContent(sb.Body, HealthcheckSchema)
 			diags = append(diags, hdiags...)
 			td.health = hc
 			td.healthRange = sb.DefRange
@@ -87,10 +87,10 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 		}
 	}
 	sd := &stepDecl{kind: StepKind(b.Type), block: b}
-	c, diags := b.Body.Content(spec.schema())
+	c, diags := bodyContent(b.Body, spec)
 	sd.content = c
 	for _, mb := range c.Blocks {
-		mc, mdiags := mb.Body.Content(spec.Block(mb.Type).schema())
+		mc, mdiags := bodyContent(mb.Body, spec.Block(mb.Type))
 		diags = append(diags, mdiags...)
 		sd.mounts = append(sd.mounts, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
 	}
@@ -104,7 +104,7 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope) hcl.Diagnostics {
 	ma := td.content.Attributes["matrix"]
 	if ma == nil {
 		if a := td.content.Attributes["name"]; a != nil {
-			return hcl.Diagnostics{errorf(a.NameRange, "Name without matrix", "The name attribute names matrix instances; a target without a matrix is named by its label. Remove name, or add a matrix.")}
+			return hcl.Diagnostics{NameWithoutMatrix(a.NameRange)}
 		}
 		t := &Target{Name: td.name, Block: td.name, DeclRange: b.DefRange, decl: td}
 		return e.addInstance(td, t, &targetState{scope: root, ctx: root.ctx})
@@ -131,9 +131,7 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope) hcl.Diagnostics {
 			if na := td.content.Attributes["name"]; na != nil {
 				rng = na.Expr.Range()
 			}
-			diags = append(diags, errorf(rng, "Matrix instance names collide",
-				"The combinations %s and %s are both named %q. Give the target a name that uses every matrix key, e.g. name = \"%s-${matrix.KEY}\".",
-				showCombo(prev), showCombo(combo), name, td.name))
+			diags = append(diags, InstanceNamesCollide(td.name, name, showCombo(prev), showCombo(combo), rng))
 			continue
 		}
 		names[name] = combo
@@ -152,9 +150,7 @@ func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState) hcl.
 		if na := td.content.Attributes["name"]; na != nil {
 			rng = na.Expr.Range()
 		}
-		return hcl.Diagnostics{errorf(rng, fmt.Sprintf("Duplicate target %q", t.Name),
-			"An instance of matrix target %q is named %q, like the target declared at %s. Names must be unique; rename that target, or name the instances differently with the name attribute.",
-			td.name, t.Name, position(e.decls.targets.blocks[t.Name].LabelRanges[0]))}
+		return hcl.Diagnostics{InstanceNameTaken(td.name, t.Name, e.decls.targets.blocks[t.Name].LabelRanges[0], rng)}
 	}
 	d := &decoder{ctx: st.ctx, what: `target "` + t.Name + `"`}
 	t.Description = d.str(td.content.Attributes["description"])

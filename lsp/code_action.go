@@ -3,36 +3,28 @@ package lsp
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lsp/internal/protocol"
 )
 
-var (
-	didYouMeanRE = regexp.MustCompile(`Did you mean "([^"]+)"\?`)
-	// givenREs find the name a diagnostic complains about.
-	givenREs = []*regexp.Regexp{
-		regexp.MustCompile(`named "([^"]+)"`),
-		regexp.MustCompile(`^"([^"]+)" is not a valid`),
-		regexp.MustCompile(`has no attribute "([^"]+)"`),
-	}
-)
-
 // stubs are the declarations the "add a declaration" fix writes, by the
-// reference root that names the kind.
-var stubs = map[string]struct{ kind, root, text string }{
-	"Unknown variable": {"variable", "var", "variable %q {\n  type = string\n}"},
-	"Unknown secret":   {"secret", "secret", "secret %q {}"},
-	"Unknown cache":    {"cache", "cache", "cache %q {}"},
-	"Unknown ssh":      {"ssh", "ssh", "ssh %q {}"},
+// kind of thing an unknown reference names (lang.DiagInfo.What), with the
+// reference root that names that kind.
+var stubs = map[string]struct{ root, text string }{
+	"variable": {"var", "variable %q {\n  type = string\n}"},
+	"secret":   {"secret", "secret %q {}"},
+	"cache":    {"cache", "cache %q {}"},
+	"ssh":      {"ssh", "ssh %q {}"},
 }
 
-// codeActions offers quick fixes for the diagnostics in the range:
-// replacing a misspelled name with the diagnostic's suggestion, and
-// declaring an unknown variable, secret, cache or ssh agent.
+// codeActions offers quick fixes for the diagnostics in the range, from
+// their structured lang.DiagInfo, never their text: the edits the
+// diagnostic suggests (a misspelt name's correction, say), and a
+// declaration stub for an unknown variable, secret, cache or ssh agent.
 func codeActions(ctx context.Context, s *Server, snap *snapshot, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {
 	b, f := snap.file(docPath(p.TextDocument.URI))
 	if f == nil {
@@ -48,42 +40,62 @@ func codeActions(ctx context.Context, s *Server, snap *snapshot, p *protocol.Cod
 	}
 	actions := []protocol.CodeAction{}
 	for _, d := range fileDiagnostics(snap, f.path, start, end) {
-		pd := toProtocolDiagnostic(b, f, d)
-		given := givenName(d.Detail)
-		subject := string(f.m.content[d.Subject.Start.Byte:d.Subject.End.Byte])
-		if m := didYouMeanRE.FindStringSubmatch(d.Detail); m != nil && given != "" {
-			if i := strings.LastIndex(subject, given); i >= 0 {
-				at := d.Subject.Start.Byte + i
-				actions = append(actions, protocol.CodeAction{
-					Title: fmt.Sprintf("Change %q to %q", given, m[1]), Kind: protocol.QuickFix,
-					Diagnostics: []protocol.Diagnostic{pd}, IsPreferred: true,
-					Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{
-						p.TextDocument.URI: {{Range: f.m.offsetRange(at, at+len(given)), NewText: m[1]}},
-					}},
-				})
-			}
-		}
-		if st, ok := stubs[d.Summary]; ok && given != "" && hclsyntax.ValidIdentifier(given) &&
-			(strings.HasPrefix(subject, st.root+".") || strings.HasPrefix(subject, st.root+"[") || subject == `"`+given+`"`) {
-			actions = append(actions, protocol.CodeAction{
-				Title: fmt.Sprintf("Declare %s %q", st.kind, given), Kind: protocol.QuickFix,
-				Diagnostics: []protocol.Diagnostic{pd},
-				Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{
-					p.TextDocument.URI: {declarationEdit(f, st.kind, fmt.Sprintf(st.text, given))},
-				}},
-			})
-		}
+		actions = append(actions, quickFixes(f, p.TextDocument.URI, d, toProtocolDiagnostic(b, f, d))...)
 	}
 	return actions, nil
 }
 
-func givenName(detail string) string {
-	for _, re := range givenREs {
-		if m := re.FindStringSubmatch(detail); m != nil {
-			return m[1]
-		}
+// quickFixes are the fixes for one diagnostic d of file f, at uri; pd is d
+// as the client knows it.
+func quickFixes(f *fileInfo, uri protocol.DocumentURI, d *hcl.Diagnostic, pd protocol.Diagnostic) []protocol.CodeAction {
+	info := lang.DiagInfoOf(d)
+	if info == nil || d.Subject == nil || d.Subject.Filename != f.name || d.Subject.End.Byte > len(f.m.content) {
+		return nil
 	}
-	return ""
+	edit := func(e protocol.TextEdit) *protocol.WorkspaceEdit {
+		return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{uri: {e}}}
+	}
+	var actions []protocol.CodeAction
+	for i, fix := range info.Fixes {
+		from, to, ok := fixRange(f, fix)
+		if !ok {
+			continue
+		}
+		actions = append(actions, protocol.CodeAction{
+			Title: fmt.Sprintf("Change %q to %q", f.m.content[from:to], fix.New), Kind: protocol.QuickFix,
+			Diagnostics: []protocol.Diagnostic{pd}, IsPreferred: i == 0,
+			Edit: edit(protocol.TextEdit{Range: f.m.offsetRange(from, to), NewText: fix.New}),
+		})
+	}
+	name := info.Name()
+	subject := string(f.m.content[d.Subject.Start.Byte:d.Subject.End.Byte])
+	if st, ok := stubs[info.What]; ok && info.Kind == lang.KindUnknownReference && hclsyntax.ValidIdentifier(name) &&
+		(strings.HasPrefix(subject, st.root+".") || strings.HasPrefix(subject, st.root+"[") || subject == `"`+name+`"`) {
+		actions = append(actions, protocol.CodeAction{
+			Title: fmt.Sprintf("Declare %s %q", info.What, name), Kind: protocol.QuickFix,
+			Diagnostics: []protocol.Diagnostic{pd},
+			Edit:        edit(declarationEdit(f, info.What, fmt.Sprintf(st.text, name))),
+		})
+	}
+	return actions
+}
+
+// fixRange is where in f a fix applies, as byte offsets; ok is false when
+// the fix is about another file or its text is not where it says.
+func fixRange(f *fileInfo, fix lang.Fix) (from, to int, ok bool) {
+	from, to = fix.Range.Start.Byte, fix.Range.End.Byte
+	if fix.Range.Filename != f.name || from < 0 || from > to || to > len(f.m.content) {
+		return 0, 0, false
+	}
+	if fix.Old != "" {
+		i := strings.LastIndex(string(f.m.content[from:to]), fix.Old)
+		if i < 0 {
+			return 0, 0, false
+		}
+		from += i
+		to = from + len(fix.Old)
+	}
+	return from, to, true
 }
 
 // declarationEdit inserts a declaration after the file's last block of
@@ -125,5 +137,3 @@ func lineStart(src []byte, off int) int {
 	}
 	return off
 }
-
-var _ = hcl.Pos{}

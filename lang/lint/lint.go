@@ -6,9 +6,9 @@
 // Rules are values, as in BuildKit's Dockerfile linter: each has a stable
 // kebab-case ID, a one-line Description and a URL into spec/lint.md, which
 // is generated from the rules (go run ./internal/gendocs). A
-// finding is an hcl.Diagnostic of severity warning whose Extra is the
-// *Rule, so edges (JSON, SARIF, LSP) find its ID with
-// hcl.DiagnosticExtra[interface{ RuleID() string }].
+// finding is an hcl.Diagnostic of severity warning whose Extra is a
+// *Finding, so edges (JSON, SARIF, LSP) find its rule with RuleOf, or its
+// ID with hcl.DiagnosticExtra[interface{ RuleID() string }].
 package lint
 
 import (
@@ -38,6 +38,25 @@ type Rule struct {
 
 // RuleID lets edges (JSON, SARIF, LSP) find a warning's rule in Diagnostic.Extra.
 func (r *Rule) RuleID() string { return r.ID }
+
+// Finding is the Extra of a lint finding: its rule, and the lang.DiagInfo
+// every diagnostic carries (Kind lang.KindLint, What the rule's ID, Names
+// what the finding is about), which lang.DiagInfoOf finds by unwrapping.
+type Finding struct {
+	*Rule
+	Info *lang.DiagInfo
+}
+
+// UnwrapDiagnosticExtra lets hcl.DiagnosticExtra reach the DiagInfo.
+func (f *Finding) UnwrapDiagnosticExtra() any { return f.Info }
+
+// RuleOf returns the rule of a lint finding, or nil for other diagnostics.
+func RuleOf(d *hcl.Diagnostic) *Rule {
+	if f, ok := hcl.DiagnosticExtra[*Finding](d); ok {
+		return f.Rule
+	}
+	return nil
+}
 
 // Rules lists every rule in the order they run.
 var Rules []*Rule
@@ -229,7 +248,7 @@ func stepName(s hcl.Traverser) string {
 
 // warn adds a finding once per rule, range and detail: a target evaluated
 // as several matrix instances reports a shared line once.
-func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string) {
+func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string, names ...string) {
 	k := seenKey{r.ID, detail, subject}
 	if p.seen[k] {
 		return
@@ -240,7 +259,7 @@ func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string) {
 		Summary:  summary,
 		Detail:   detail,
 		Subject:  subject.Ptr(),
-		Extra:    r,
+		Extra:    &Finding{Rule: r, Info: &lang.DiagInfo{Kind: lang.KindLint, What: r.ID, Names: names}},
 	})
 }
 

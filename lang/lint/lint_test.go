@@ -26,8 +26,8 @@ func load(t *testing.T, src string) *lang.Build {
 func ruleIDs(diags hcl.Diagnostics) []string {
 	var ids []string
 	for _, d := range diags {
-		r, ok := d.Extra.(*lint.Rule)
-		if !ok {
+		r := lint.RuleOf(d)
+		if r == nil {
 			continue
 		}
 		ids = append(ids, r.ID)

@@ -38,7 +38,7 @@ target "app" {
 					continue
 				}
 				p.warn(r, p.labelRange("variable", v.Name, v.DeclRange), "Unused variable",
-					fmt.Sprintf("Variable %q is declared but never used: no expression refers to var.%s, so setting it changes nothing. Use it, or remove the variable block.", v.Name, v.Name))
+					fmt.Sprintf("Variable %q is declared but never used: no expression refers to var.%s, so setting it changes nothing. Use it, or remove the variable block.", v.Name, v.Name), v.Name)
 			}
 		},
 	})
@@ -71,7 +71,7 @@ target "app" {
 					continue
 				}
 				p.warn(r, l.DeclRange, "Unused local value",
-					fmt.Sprintf("Local value %q is defined but never used: no expression refers to local.%s. Use it, or remove it from the locals block.", l.Name, l.Name))
+					fmt.Sprintf("Local value %q is defined but never used: no expression refers to local.%s. Use it, or remove it from the locals block.", l.Name, l.Name), l.Name)
 			}
 		},
 	})
@@ -110,7 +110,7 @@ target "app" {
 					continue
 				}
 				p.warn(r, p.labelRange("secret", s.Name, s.DeclRange), "Unused secret",
-					fmt.Sprintf("Secret %q is declared but no run step mounts it, so clients are asked for a value the build never uses. Mount it with a secret %q block in the run step that needs it, or remove the secret block.", s.Name, s.Name))
+					fmt.Sprintf("Secret %q is declared but no run step mounts it, so clients are asked for a value the build never uses. Mount it with a secret %q block in the run step that needs it, or remove the secret block.", s.Name, s.Name), s.Name)
 			}
 		},
 	})
@@ -145,7 +145,7 @@ target "app" {
 					continue
 				}
 				p.warn(r, p.labelRange("ssh", s.Name, s.DeclRange), "Unused ssh agent",
-					fmt.Sprintf("SSH agent %q is declared but no run step mounts it, so clients forward an agent the build never uses. Mount it with an ssh %q block in the run step that needs it, or remove the ssh block.", s.Name, s.Name))
+					fmt.Sprintf("SSH agent %q is declared but no run step mounts it, so clients forward an agent the build never uses. Mount it with an ssh %q block in the run step that needs it, or remove the ssh block.", s.Name, s.Name), s.Name)
 			}
 		},
 	})
@@ -182,7 +182,7 @@ target "app" {
 					continue
 				}
 				p.warn(r, p.labelRange("cache", c.Name, c.DeclRange), "Unused cache policy",
-					fmt.Sprintf("Cache policy %q is declared but never used: no target or environment sets cache = cache.%s, so its imports and exports never happen. Use it, or remove the cache block.", c.Name, c.Name))
+					fmt.Sprintf("Cache policy %q is declared but never used: no target or environment sets cache = cache.%s, so its imports and exports never happen. Use it, or remove the cache block.", c.Name, c.Name), c.Name)
 			}
 		},
 	})
@@ -204,7 +204,7 @@ target "app" {
 			for _, s := range p.specs {
 				if ref, tag, ok := baseImage(s); ok && tag == "" {
 					p.warn(r, s.From.Range, "Base image without a tag",
-						fmt.Sprintf("The base image %q has no tag or digest, so it means %s:latest and changes whenever the image is republished. Pin a version, like \"%s:<version>\", or a digest.", ref, ref, ref))
+						fmt.Sprintf("The base image %q has no tag or digest, so it means %s:latest and changes whenever the image is republished. Pin a version, like \"%s:<version>\", or a digest.", ref, ref, ref), ref)
 				}
 			}
 		},
@@ -228,7 +228,7 @@ target "app" {
 				if ref, tag, ok := baseImage(s); ok && tag == "latest" {
 					name := strings.TrimSuffix(ref, ":latest")
 					p.warn(r, s.From.Range, "Base image tagged latest",
-						fmt.Sprintf("The base image %q uses the latest tag, which moves with every release of the image. Pin a version, like \"%s:<version>\", or a digest.", ref, name))
+						fmt.Sprintf("The base image %q uses the latest tag, which moves with every release of the image. Pin a version, like \"%s:<version>\", or a digest.", ref, name), ref)
 				}
 			}
 		},
@@ -292,7 +292,7 @@ target "app" {
 						for _, c := range copies {
 							p.warn(r, p.attrRange(c.Range, "src"), "Copy of the whole context before an install",
 								fmt.Sprintf("This step copies the whole build context before the run step at %s installs dependencies with %s, so a change to any file re-runs the install. %s",
-									shortPos(st.Range), in.tool, fix))
+									shortPos(st.Range), in.tool, fix), in.tool)
 						}
 						break
 					}
@@ -346,7 +346,7 @@ target "app" {
 							fix += ", or use apk add --no-cache"
 						}
 						p.warn(r, p.attrRange(st.Range, "command"), "Package install without a cache mount",
-							fmt.Sprintf("This step runs %s without a cache mount, so every build downloads everything again. %s.", in.tool, fix))
+							fmt.Sprintf("This step runs %s without a cache mount, so every build downloads everything again. %s.", in.tool, fix), in.tool)
 						break
 					}
 				}
