@@ -464,6 +464,13 @@ func NameWithoutMatrix(subject hcl.Range) *hcl.Diagnostic {
 	return errorf(info, subject, "Name without matrix", "The name attribute names matrix instances; a target without a matrix is named by its label. Remove name, or add a matrix.")
 }
 
+// EmptySetStep reports a set step that sets nothing.
+func EmptySetStep(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindMissingAttribute, "env", "workdir", "user", "shell")
+	info.What = "set"
+	return errorf(info, subject, "Empty set step", "A set step changes env, workdir, user or shell for the steps after it and the image; give it at least one of them, or remove it.")
+}
+
 // NotAllowed reports an enumeration value outside its set.
 func NotAllowed(attr, got string, allowed []string, subject hcl.Range) *hcl.Diagnostic {
 	info := diagInfo(KindNotAllowed, got)

@@ -63,7 +63,7 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []st
 			d.add(InvalidValue("shell", "shell must name a program, like [\"/bin/bash\", \"-c\"].", sa.Expr.Range()))
 		}
 		if len(a) == 0 {
-			d.add(errorf(sd.block.DefRange, "Empty set step", "A set step changes env, workdir, user or shell for the steps after it and the image; give it at least one of them, or remove it."))
+			d.add(EmptySetStep(sd.block.DefRange))
 		}
 	}
 	return st
