@@ -80,7 +80,9 @@ func Explain(prev, cur *Record, predicted bool) *Explanation {
 		if predicted {
 			missed[i] = s.NoCache || !prevKeys[s.Key]
 		} else {
-			missed[i] = s.Status == StatusRan
+			// A base BuildKit reports as run with the key it had was only
+			// loaded (its layers fetched for a later step), not rebuilt.
+			missed[i] = s.Status == StatusRan && (s.Base == nil || !prevKeys[s.Key])
 		}
 		if missed[i] {
 			ex.Missed++

@@ -169,15 +169,20 @@ func (s *Store) Load(e Entry) (*Record, error) {
 	return &r, nil
 }
 
-// Find returns the entries whose id starts with prefix, or that are the
-// n-th latest ("-1" the latest, "-2" the one before) of the filtered
-// entries.
+// Find returns the entries whose id starts with ref, or the one ref names
+// by its place: "latest" is the newest entry, "latest~1" the one before.
 func Find(entries []Entry, ref string) []Entry {
-	if n, ok := strings.CutPrefix(ref, "-"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+	if n, ok := strings.CutPrefix(ref, "latest"); ok {
 		k := 0
-		fmt.Sscan(n, &k)
-		if k >= 1 && k <= len(entries) {
-			return []Entry{entries[len(entries)-k]}
+		if n != "" {
+			d, ok := strings.CutPrefix(n, "~")
+			if !ok || d == "" || strings.Trim(d, "0123456789") != "" {
+				return nil
+			}
+			fmt.Sscan(d, &k)
+		}
+		if k < len(entries) {
+			return []Entry{entries[len(entries)-1-k]}
 		}
 		return nil
 	}

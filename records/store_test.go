@@ -30,8 +30,14 @@ func TestStoreSaveListPrune(t *testing.T) {
 	if len(app) != 3 || app[0].ID[:15] != "20260102-030407" {
 		t.Fatalf("my_lib records = %+v, want the latest 3", app)
 	}
-	if got := Find(app, "-1"); len(got) != 1 || got[0] != app[2] {
-		t.Errorf("Find -1 = %+v", got)
+	if got := Find(app, "latest"); len(got) != 1 || got[0] != app[2] {
+		t.Errorf("Find latest = %+v", got)
+	}
+	if got := Find(app, "latest~2"); len(got) != 1 || got[0] != app[0] {
+		t.Errorf("Find latest~2 = %+v", got)
+	}
+	if got := Find(app, "latest~3"); len(got) != 0 {
+		t.Errorf("Find latest~3 = %+v, want none", got)
 	}
 	r, err := s.Load(app[2])
 	if err != nil || r.Target != "my_lib" || r.Version != Version {
@@ -51,7 +57,7 @@ func TestStoreSaveListPrune(t *testing.T) {
 		t.Errorf("no .gitignore: %v", err)
 	}
 	// A byte bound keeps the newest records that fit.
-	removed, err := s.Prune(0, all[0].Size*2)
+	removed, err := s.Prune(0, all[5].Size+all[4].Size)
 	if err != nil || len(removed) != 4 {
 		t.Errorf("pruned %d, %v; want 4", len(removed), err)
 	}

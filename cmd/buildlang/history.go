@@ -91,7 +91,7 @@ func historyShow(bf *buildFlags) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "show REF [--format text|json]",
-		Short: "Show a record's steps (REF: a record id or its prefix, or -N for the N-th latest)",
+		Short: "Show a record's steps (REF: a record id or its prefix, or latest~N for the N-th before the latest)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			store := records.Open(stateDir(bf.filenames()))
@@ -101,7 +101,7 @@ func historyShow(bf *buildFlags) *cobra.Command {
 			}
 			found := records.Find(all, args[0])
 			if len(found) != 1 {
-				return fmt.Errorf("%q matches %d records; give a longer id prefix, or -N for the N-th latest (buildlang history list)", args[0], len(found))
+				return fmt.Errorf("%q matches %d records; give a longer id prefix, or latest~N for the N-th before the latest (buildlang history list)", args[0], len(found))
 			}
 			r, err := store.Load(found[0])
 			if err != nil {

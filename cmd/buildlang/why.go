@@ -30,7 +30,7 @@ func whyCommand() *cobra.Command {
 		Short: "Say which input made each step miss the cache, at its line",
 		Long: `Why compares the latest build record of a target (default: the target of
 the latest record) with the one before it, or with --since REF (a record id
-or its prefix, or -N for the N-th latest), and prints, for the first step
+or its prefix, or latest~N for the N-th before the latest), and prints, for the first step
 that missed the cache and each miss after it that has a cause of its own,
 the step at file:line and the cause: a context file the step reads that
 changed, a variable, a base image that moved, the command text, no_cache,
@@ -47,7 +47,7 @@ Records are kept by buildlang build in .buildlang/records next to the first
 build file; see buildlang history.`,
 		Example: `  buildlang why
   buildlang why app --platform linux/arm64
-  buildlang why app --since -3 --format json
+  buildlang why app --since latest~3 --format json
   buildlang why --plan`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -86,7 +86,7 @@ build file; see buildlang history.`,
 	bf.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&platform, "platform", "", "the platform to explain (default: every platform of the target's records)")
-	fl.StringVar(&since, "since", "", "compare with this record (an id or its prefix, or -N for the N-th latest) instead of the previous one")
+	fl.StringVar(&since, "since", "", "compare with this record (an id or its prefix, or latest~N for the N-th before the latest) instead of the previous one")
 	fl.BoolVar(&plan, "plan", false, "predict which steps the next build will miss, without building")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	fl.StringVar(&contextDir, "context", "", "build context directory, as for build (with --plan)")
@@ -148,7 +148,7 @@ func explainRecords(store *records.Store, target, platform, since string) ([]*re
 		case since != "":
 			found := records.Find(es, since)
 			if len(found) != 1 {
-				return nil, fmt.Errorf("--since %q: %d records of %s match; give a longer id prefix, or -N for the N-th latest (buildlang history list)", since, len(found), describe(target, p))
+				return nil, fmt.Errorf("--since %q: %d records of %s match; give a longer id prefix, or latest~N for the N-th before the latest (buildlang history list)", since, len(found), describe(target, p))
 			}
 			if prev, err = store.Load(found[0]); err != nil {
 				return nil, err

@@ -94,6 +94,7 @@ func (x *varIndex) stepBlock(body *hclsyntax.Body, s *records.Step, names map[st
 	for _, blk := range body.Blocks {
 		if blk.TypeRange.Start.Line == s.Line {
 			x.body(blk.Body, names)
+			x.secretVars(blk.Body, names)
 			return
 		}
 	}
@@ -127,14 +128,32 @@ func (x *varIndex) targetAttrs(tb *hclsyntax.Block, attrs []string, names map[st
 	}
 }
 
-func (x *varIndex) targetBlock(name string) *hclsyntax.Block {
+// secretVars adds the variables that give the value of the secrets a
+// step mounts (secret "NAME" { var = var.X }): sensitive ones, recorded as
+// keyed hashes.
+func (x *varIndex) secretVars(step *hclsyntax.Body, names map[string]bool) {
+	for _, m := range step.Blocks {
+		if m.Type != "secret" || len(m.Labels) == 0 {
+			continue
+		}
+		if sb := x.topBlock("secret", m.Labels[0]); sb != nil {
+			if a := sb.Body.Attributes["var"]; a != nil {
+				x.expr(a.Expr, names)
+			}
+		}
+	}
+}
+
+func (x *varIndex) targetBlock(name string) *hclsyntax.Block { return x.topBlock("target", name) }
+
+func (x *varIndex) topBlock(typ, name string) *hclsyntax.Block {
 	for _, fn := range x.b.FileOrder {
 		body, ok := x.b.Files[fn].Body.(*hclsyntax.Body)
 		if !ok {
 			continue
 		}
 		for _, blk := range body.Blocks {
-			if blk.Type == "target" && len(blk.Labels) > 0 && blk.Labels[0] == name {
+			if blk.Type == typ && len(blk.Labels) > 0 && blk.Labels[0] == name {
 				return blk
 			}
 		}
