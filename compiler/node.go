@@ -85,12 +85,12 @@ func (c *compiler) plan(name string, p ocispecs.Platform) *node {
 	if n.spec == nil || n.diags.HasErrors() {
 		return n
 	}
-	for _, src := range specSources(n.spec) {
+	for _, src := range n.spec.Sources() {
 		switch src.Kind {
 		case lang.SourceTarget:
 			c.plan(src.Ref, p)
 		case lang.SourceImage:
-			c.wantImage(src.Ref, n.spec.RunPlatform)
+			c.wantImage(*src, n.spec.RunPlatform)
 		}
 	}
 	if platformKey(n.spec.RunPlatform) != k.platform {
@@ -114,31 +114,12 @@ func (c *compiler) sameBuild(n, alt *node) bool {
 	if !reflect.DeepEqual(&a, alt.spec) {
 		return false
 	}
-	for _, src := range specSources(n.spec) {
+	for _, src := range n.spec.Sources() {
 		if src.Kind == lang.SourceTarget && c.plan(src.Ref, n.platform).canon != c.plan(src.Ref, alt.platform).canon {
 			return false
 		}
 	}
 	return true
-}
-
-// specSources lists every source a spec reads: its base, copy sources and
-// bind mounts, in source order.
-func specSources(spec *lang.TargetSpec) []lang.Source {
-	srcs := []lang.Source{spec.From}
-	for _, s := range spec.Steps {
-		switch {
-		case s.Copy != nil:
-			srcs = append(srcs, s.Copy.From)
-		case s.Run != nil:
-			for _, m := range s.Run.Mounts {
-				if m.Kind == lang.MountBind && m.From != nil {
-					srcs = append(srcs, *m.From)
-				}
-			}
-		}
-	}
-	return srcs
 }
 
 // build compiles a planned node once.

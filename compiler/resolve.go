@@ -10,7 +10,9 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang"
 )
 
 // resolveParallelism bounds concurrent resolver calls; each is a registry
@@ -24,27 +26,44 @@ type imageResult struct {
 	platform ocispecs.Platform
 	name     string // normalized, tag-only: what names show
 	ref      string // what llb.Image pulls: pinned to the digest when resolved
+	// resolveAs is what the resolver is asked for: the locked ref@digest, or
+	// "" for name.
+	resolveAs string
 	img      *dockerspec.DockerOCIImage
 	scratch  bool // the image has no layers
 	invalid  bool // the reference does not parse
 	err      error
 }
 
-// wantImage records an image to resolve before building.
-func (c *compiler) wantImage(ref string, p ocispecs.Platform) *imageResult {
-	k := imageKey{ref, platformKey(p)}
+// wantImage records an image to resolve before building. An image
+// build.lock pins (src.Digest) is pulled and resolved by that digest, with
+// the tag kept in names, so a build without a resolver is pinned too.
+func (c *compiler) wantImage(src lang.Source, p ocispecs.Platform) *imageResult {
+	k := imageKey{src.Ref, platformKey(p)}
 	if r := c.images[k]; r != nil {
 		return r
 	}
 	r := &imageResult{platform: p}
 	c.images[k] = r
-	named, err := reference.ParseNormalizedNamed(ref)
+	named, err := reference.ParseNormalizedNamed(src.Ref)
 	if err != nil {
 		r.err, r.invalid = err, true
 		return r
 	}
 	named = reference.TagNameOnly(named)
 	r.name, r.ref = named.String(), named.String()
+	if src.Digest != "" {
+		d, err := digest.Parse(src.Digest)
+		if err == nil {
+			named, err = reference.WithDigest(named, d)
+		}
+		if err != nil {
+			r.err = fmt.Errorf("the digest build.lock gives, %q, is not valid: %w", src.Digest, err)
+			return r
+		}
+		r.ref = named.String()
+		r.resolveAs = r.ref
+	}
 	return r
 }
 
@@ -80,7 +99,11 @@ func (r *imageResult) platformString() string { return platformKey(r.platform) }
 
 func (c *compiler) resolveImage(r *imageResult) {
 	p := r.platform
-	mutRef, dgst, dt, err := c.req.Resolver.ResolveImageConfig(c.ctx, r.name, sourceresolver.Opt{
+	ask := r.name
+	if r.resolveAs != "" {
+		ask = r.resolveAs
+	}
+	mutRef, dgst, dt, err := c.req.Resolver.ResolveImageConfig(c.ctx, ask, sourceresolver.Opt{
 		LogName:  fmt.Sprintf("[internal] load metadata for %s", r.name),
 		ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &p, ResolveMode: llb.ResolveModeDefault.String()},
 	})
@@ -104,7 +127,9 @@ func (c *compiler) resolveImage(r *imageResult) {
 			return
 		}
 	}
-	r.ref = named.String()
+	if r.resolveAs == "" { // a locked image stays at the lock's digest
+		r.ref = named.String()
+	}
 	r.img = &img
 	r.scratch = isScratch(&img)
 }

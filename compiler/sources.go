@@ -66,7 +66,7 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 // image pulls an image for the run platform, pinned to the digest the
 // resolver gave so the layers match the config read.
 func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
-	r := t.c.wantImage(src.Ref, t.run)
+	r := t.c.wantImage(src, t.run)
 	if r.invalid {
 		t.c.errorf(src.Range, "Invalid image reference", "%q is not an image reference: %s. Write one like \"alpine:3.20\" or \"ghcr.io/org/app@sha256:...\".", src.Ref, r.err)
 		return llb.Scratch(), nil

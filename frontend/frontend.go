@@ -13,6 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lock"
 )
 
 // DefaultFilename is read when the client names no file.
@@ -151,7 +152,7 @@ func (f *localFiles) Glob(pattern string) ([]string, error) {
 func (f *localFiles) load() error {
 	f.once.Do(func() {
 		st := llb.Local(dockerui.DefaultLocalNameDockerfile,
-			llb.IncludePatterns([]string{"**/*.hcl"}),
+			llb.IncludePatterns([]string{"**/*.hcl", "**/" + lock.Filename}),
 			llb.SessionID(f.bc.BuildOpts().SessionID),
 			llb.SharedKeyHint(dockerui.DefaultLocalNameDockerfile+"-includes"),
 			dockerui.WithInternalName("load included build files"),

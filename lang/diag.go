@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lock"
 	"github.com/org/buildlang/stdlib"
 )
 
@@ -43,6 +44,8 @@ const (
 	KindUnknownTarget        DiagKind = "unknown-target"         // Names: [name given]
 	KindCannotRead           DiagKind = "cannot-read"            // Names: [file]
 	KindInvalidText          DiagKind = "invalid-text"           // the file is not UTF-8
+	KindNotLocked            DiagKind = "not-locked"             // Names: [image reference]
+	KindStaleLock            DiagKind = "stale-lock"             // Names: [locked reference, platform]
 	// KindHCL marks the errors of the HCL library itself (syntax errors,
 	// evaluation errors), which carry no names.
 	KindHCL DiagKind = "hcl"
@@ -569,4 +572,22 @@ func orList(xs []string) string {
 		return xs[0]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// CannotReadLock reports a build.lock that exists but cannot be read.
+func CannotReadLock(name string, err error) *hcl.Diagnostic {
+	return errorf(diagInfo(KindCannotRead, name), rangeOr(nil, name), "Cannot read lock file", "Cannot read %s: %s.", name, err)
+}
+
+// NotLocked warns that an image is not pinned by the build's lock file.
+func NotLocked(ref, lockFile string, subject hcl.Range) *hcl.Diagnostic {
+	return newDiag(hcl.DiagWarning, diagInfo(KindNotLocked, ref), subject.Ptr(), "Image not in the lock file",
+		fmt.Sprintf("%s has no entry for %q, so this build pulls whatever the tag points to today. Run `buildlang lock` to add it.", lockFile, ref))
+}
+
+// LockedForOtherPlatforms warns that a lock entry was made for other platforms.
+func LockedForOtherPlatforms(img *lock.Image, platform, lockFile string, subject hcl.Range) *hcl.Diagnostic {
+	return newDiag(hcl.DiagWarning, diagInfo(KindStaleLock, img.Ref, platform), subject.Ptr(), "Lock entry is stale",
+		fmt.Sprintf("%s:%d locks %q for %s, but this build pulls it for %s. Run `buildlang lock --update %s` to lock it for every platform the build uses.",
+			lockFile, img.Range.Start.Line, img.Ref, strings.Join(img.Platforms, ", "), platform, img.Ref))
 }

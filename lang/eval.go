@@ -67,6 +67,11 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	if b.BuildPlatform.OS == "" {
 		b.BuildPlatform = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	}
+	if !opts.NoLock && len(filenames) > 0 {
+		var ldiags hcl.Diagnostics
+		b.Lock, ldiags = l.readLock(filenames[0])
+		diags = append(diags, ldiags...)
+	}
 	decls, ddiags := collect(l.bodies)
 	diags = append(diags, ddiags...)
 

@@ -64,6 +64,9 @@ type Options struct {
 	BuildPlatform ocispecs.Platform
 	// Limits bound the work a file can ask for; zero fields take defaults.
 	Limits Limits
+	// NoLock ignores build.lock: images stay as the build files spell them
+	// (`buildlang lock` resolves the tags themselves).
+	NoLock bool
 	// Lenient skips the evaluation of every target at load; the language
 	// server uses it and evaluates on demand.
 	Lenient bool

@@ -3,6 +3,7 @@ package lang
 import (
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lock"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -28,6 +29,10 @@ type Build struct {
 	// NamedContexts are the names used as contexts.NAME, sorted: the named
 	// contexts (--build-context NAME=...) the client must provide.
 	NamedContexts []string
+
+	// Lock is build.lock, read next to the entry file; nil when there is none
+	// (or Options.NoLock). Image sources it lists carry its digests.
+	Lock *lock.File
 
 	// BuildPlatform is the platform the builder runs on (build_platform).
 	BuildPlatform ocispecs.Platform
@@ -183,7 +188,10 @@ type Source struct {
 	Kind SourceKind
 	// Ref is the image reference, target name, context name, git or http URL,
 	// or local name, by Kind.
-	Ref      string
+	Ref string
+	// Digest is the digest build.lock pins an image Ref's tag to; "" when
+	// the build has no lock file, the lock has no entry, or Ref has its own.
+	Digest   string
 	GitRef   string // git: branch, tag or commit
 	Checksum string // http: expected digest
 	Include  []string

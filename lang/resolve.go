@@ -118,6 +118,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 			}
 		}
 	}
+	e.pin(d, spec)
 	return spec, d.diags
 }
 

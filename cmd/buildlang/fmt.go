@@ -187,10 +187,13 @@ func hclFiles(dir string) ([]string, error) {
 
 // writeFileAtomic replaces name's content without ever leaving it half
 // written: it writes a temporary file next to it, with the same mode, and
-// renames it over the original.
+// renames it over the original. A file that does not exist yet is made
+// with mode 0644.
 func writeFileAtomic(name string, data []byte) (err error) {
-	fi, err := os.Stat(name)
-	if err != nil {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(name); err == nil {
+		mode = fi.Mode().Perm()
+	} else if !os.IsNotExist(err) {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
@@ -206,7 +209,7 @@ func writeFileAtomic(name string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return err
 	}
-	if err = tmp.Chmod(fi.Mode().Perm()); err != nil {
+	if err = tmp.Chmod(mode); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

@@ -80,5 +80,9 @@ func (r *Resolver) ResolveImageConfig(_ context.Context, ref string, opt sourcer
 	if err != nil {
 		return "", "", nil, err
 	}
-	return ref, digest.FromString("manifest " + ref + " " + platforms.FormatAll(p)), dt, nil
+	d := digest.FromString("manifest " + ref + " " + platforms.FormatAll(p))
+	if pinned, ok := named.(reference.Digested); ok {
+		d = pinned.Digest() // a registry serves a digest as asked
+	}
+	return ref, d, dt, nil
 }

@@ -398,9 +398,10 @@ target "app" {
 )
 
 // baseImage returns a target's base image reference and its tag ("" when
-// untagged); ok is false when the base is not an image or is pinned by digest.
+// untagged); ok is false when the base is not an image or is pinned by
+// digest, in the build file or by build.lock.
 func baseImage(s *lang.TargetSpec) (ref, tag string, ok bool) {
-	if s.From.Kind != lang.SourceImage || s.From.Ref == "" || s.From.Range.Filename == "" {
+	if s.From.Kind != lang.SourceImage || s.From.Ref == "" || s.From.Range.Filename == "" || s.From.Digest != "" {
 		return "", "", false
 	}
 	ref = s.From.Ref
