@@ -29,10 +29,10 @@ type imageResult struct {
 	// resolveAs is what the resolver is asked for: the locked ref@digest, or
 	// "" for name.
 	resolveAs string
-	img      *dockerspec.DockerOCIImage
-	scratch  bool // the image has no layers
-	invalid  bool // the reference does not parse
-	err      error
+	img       *dockerspec.DockerOCIImage
+	scratch   bool // the image has no layers
+	invalid   bool // the reference does not parse
+	err       error
 }
 
 // wantImage records an image to resolve before building. An image
