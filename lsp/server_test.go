@@ -218,7 +218,11 @@ func TestDiagnosticsMatchCheck(t *testing.T) {
 			waitFor(t, func() bool {
 				c.mu.Lock()
 				defer c.mu.Unlock()
-				for _, name := range b.FileOrder {
+				names := b.FileOrder
+				if b.Lock != nil {
+					names = append(names[:len(names):len(names)], b.Lock.Filename)
+				}
+				for _, name := range names {
 					if _, ok := c.diags[pathURI(filepath.Join(dir, filepath.FromSlash(name)))]; !ok {
 						return false
 					}

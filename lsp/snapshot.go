@@ -69,6 +69,9 @@ type buildInfo struct {
 	diags  hcl.Diagnostics      // from the lenient load
 	files  map[string]*fileInfo // by absolute path
 	order  []string             // absolute paths in load order
+	// lockPath is the absolute path of build.lock when the build has one;
+	// it is in files but not in order.
+	lockPath string
 
 	indexOnce sync.Once
 	idx       *index
@@ -263,8 +266,8 @@ func (s *snapshot) discover() ([]*buildInfo, map[string]*buildInfo) {
 	}
 	byPath := map[string]*buildInfo{}
 	for _, b := range builds {
-		for _, p := range b.order {
-			if byPath[p] == nil {
+		for _, p := range append(b.order, b.lockPath) {
+			if p != "" && byPath[p] == nil {
 				byPath[p] = b
 			}
 		}
@@ -317,6 +320,27 @@ func (s *snapshot) isWorkspaceRoot(dir string) bool {
 	return false
 }
 
+// addLockFile makes the build's build.lock one of its files, not one of
+// its build files (it is not in order): diagnostics about it are published
+// on it, at their lines, as `buildlang check` reports them.
+func (s *snapshot) addLockFile(bi *buildInfo) {
+	if bi.build.Lock == nil {
+		return
+	}
+	p := filepath.Join(bi.dir, filepath.FromSlash(bi.build.Lock.Filename))
+	fi := &fileInfo{path: p, name: bi.build.Lock.Filename, doc: s.docs[p]}
+	if fi.doc != nil {
+		fi.m = fi.doc.m
+		fi.file, _ = lang.Parse(fi.doc.text, fi.name)
+	} else {
+		src, _ := s.cfg.readFile(p)
+		fi.m = newMapper(src)
+		fi.file, _ = lang.Parse(src, fi.name)
+	}
+	bi.files[p] = fi
+	bi.lockPath = p
+}
+
 // loadRoot loads the build rooted at the file root.
 func (s *snapshot) loadRoot(root string) (bi *buildInfo) {
 	dir := filepath.Dir(root)
@@ -347,6 +371,7 @@ func (s *snapshot) loadRoot(root string) (bi *buildInfo) {
 			bi.files[p] = fi
 			bi.order = append(bi.order, p)
 		}
+		s.addLockFile(bi)
 	}()
 	opts := s.opts.langOptions()
 	opts.Lenient = true
