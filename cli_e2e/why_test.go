@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -310,5 +311,43 @@ target "app" {
 	})
 	if err != nil || n < 3 {
 		t.Fatalf("walked %d files of the state directory: %v", n, err)
+	}
+}
+
+// The example of spec/records.md (and README.md) is what buildlang why
+// prints for it, record ids aside.
+func TestWhySpecExample(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	for _, doc := range []string{"../spec/records.md", "../README.md"} {
+		if _, err := os.Stat(doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	md, err := os.ReadFile("../spec/records.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(md), "building with `--var VERSION=1.2.4`:\n\n```hcl\n")
+	src, rest, _ := strings.Cut(rest, "```\n")
+	_, rest, _ = strings.Cut(rest, "```text\n$ buildlang why\n")
+	want, _, _ := strings.Cut(rest, "```\n")
+	if src == "" || want == "" {
+		t.Fatal("spec/records.md has no why example")
+	}
+	readme, _ := os.ReadFile("../README.md")
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md does not show the output of spec/records.md's example:\n%s", want)
+	}
+	// The run id in main.go makes this run's keys new.
+	dir := writeFiles(t, map[string]string{"build.hcl": src, "src/main.go": "package main // " + runID + "\n", "src/README.md": "hi\n"})
+	mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain")
+	writeFile(t, dir, "src/main.go", "package main // "+runID+" v2\n")
+	writeFile(t, dir, "src/README.md", "changed\n")
+	mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain", "--var", "VERSION=1.2.4")
+	got := mustBuild(t, env, dir, nil, "why").stdout
+	ids := regexp.MustCompile(`\d{8}-\d{6}\.\d{3}-[0-9a-f]{4}`)
+	if ids.ReplaceAllString(got, "ID") != ids.ReplaceAllString(want, "ID") {
+		t.Errorf("buildlang why printed:\n%s\nspec/records.md shows:\n%s", got, want)
 	}
 }

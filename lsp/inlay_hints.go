@@ -12,8 +12,8 @@ import (
 const maxHintInstances = 6
 
 // inlayHints shows the instance names of matrix targets after their label,
-// and the resolved value of each var.NAME reference after it (sensitive
-// values hidden).
+// the resolved value of each var.NAME reference after it (sensitive
+// values hidden), and each step's state in the last build (cache_hints.go).
 func inlayHints(ctx context.Context, s *Server, snap *snapshot, p *protocol.InlayHintParams) ([]protocol.InlayHint, error) {
 	b, f := snap.file(docPath(p.TextDocument.URI))
 	if f == nil {
@@ -75,6 +75,9 @@ func inlayHints(ctx context.Context, s *Server, snap *snapshot, p *protocol.Inla
 			hints = append(hints, protocol.InlayHint{Position: f.m.position(o.rng.End.Byte), Label: "= " + v,
 				Kind: 1, PaddingLeft: true})
 		}
+	}
+	if b.build != nil {
+		hints = append(hints, cacheHints(b, f, start, end)...)
 	}
 	return hints, nil
 }
