@@ -40,6 +40,7 @@ const (
 	KindInvalidVariableValue DiagKind = "invalid-variable-value"
 	KindMissingVariableValue DiagKind = "missing-variable-value" // Names: [variable]
 	KindUnusedVariableValue  DiagKind = "unused-variable-value"  // Names: [name given]
+	KindInvalidSet           DiagKind = "invalid-set"            // Names: [the --set value as given]
 	KindUnknownEnvironment   DiagKind = "unknown-environment"    // Names: [name given]
 	KindUnknownTarget        DiagKind = "unknown-target"         // Names: [name given]
 	KindCannotRead           DiagKind = "cannot-read"            // Names: [file]
@@ -428,6 +429,12 @@ func InvalidVariableValue(from, problem string, subject *hcl.Range) *hcl.Diagnos
 func UnusedVariableValue(name string, declared []string) *hcl.Diagnostic {
 	return newDiag(hcl.DiagWarning, diagInfo(KindUnusedVariableValue, name), nil, "Unused variable value",
 		fmt.Sprintf("A value was given for %q but no variable of that name is declared.%s", name, didYouMean(name, declared)))
+}
+
+// InvalidSet reports a --set override that matches no target or whose
+// value does not fit the attribute; it has no place in a file.
+func InvalidSet(flag, problem string) *hcl.Diagnostic {
+	return newDiag(hcl.DiagError, diagInfo(KindInvalidSet, flag), nil, "Invalid --set", "--set "+flag+": "+problem)
 }
 
 // MissingAttribute reports a required attribute that is absent.

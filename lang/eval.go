@@ -112,6 +112,7 @@ func (e *evaluator) run() hcl.Diagnostics {
 	e.refs["target"] = e.targetRefs()
 	diags = append(diags, e.checkReferences()...)
 	diags = append(diags, e.declareGroups(root)...)
+	diags = append(diags, e.checkSets()...)
 	diags = append(diags, e.linkTargets()...)
 	if e.opts.Lenient {
 		return diags

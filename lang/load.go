@@ -56,6 +56,9 @@ type Options struct {
 	// Vars set variables by name (--var, build args). Strings are parsed
 	// according to each variable's type.
 	Vars map[string]string
+	// Set overrides targets' attributes (--set); they win over the file,
+	// the environment's vars, Vars and HostEnv.
+	Set []Set
 	// HostEnv looks up host environment variables for variables and secrets
 	// that name one explicitly with `env`. Nil means no host environment
 	// (the frontend).

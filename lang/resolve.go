@@ -106,6 +106,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	if a := attrs["network"]; a != nil {
 		spec.Network = normalizeNetwork(d.enum(a, NetworkModes))
 	}
+	e.applySets(t, spec)
 	if len(td.steps) > 0 {
 		spec.Steps = nil
 		shell := spec.Image.Shell

@@ -16,7 +16,6 @@ import (
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/records"
-	"github.com/org/buildlang/stdlib"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -40,13 +39,14 @@ type buildCLIFlags struct {
 	contextDir             string
 	buildContexts          []string
 	allow                  []string
+	targets                []string
 }
 
 func buildCommand() *cobra.Command {
 	var bf buildFlags
 	var f buildCLIFlags
 	cmd := &cobra.Command{
-		Use:   "build [-f FILE]... [TARGET|GROUP]... [flags]",
+		Use:   "build [-f FILE]... [TARGET|GROUP]... [--target T]... [flags]",
 		Short: "Build targets with BuildKit: push, export, cache, in parallel",
 		Long: `Build compiles the named targets and groups (default: the "default" group,
 else every target) and builds them, and each of their platforms, concurrently
@@ -111,20 +111,16 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
+	registerTargets(cmd, &f.targets, "build")
 	fl.StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated)")
 	return cmd
 }
 
 // options turns the build command's flags into builder options.
 func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) (string, bool)) (*builder.Options, error) {
-	var ps []ocispecs.Platform
-	for _, s := range f.plats {
-		// The language's parser: it knows the architectures and suggests.
-		p, err := stdlib.ParsePlatform(s)
-		if err != nil {
-			return nil, fmt.Errorf("--platform %q: %w", s, err)
-		}
-		ps = append(ps, p)
+	ps, err := parsePlatforms(f.plats)
+	if err != nil {
+		return nil, err
 	}
 	if !slices.Contains(builder.ProgressModes, f.progress) {
 		return nil, fmt.Errorf("--progress %q: use one of %s", f.progress, strings.Join(builder.ProgressModes, ", "))
@@ -203,7 +199,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	// BuildKit's client libraries log warnings (e.g. about fsverity on a
 	// local cache directory) that are noise next to the progress display.
 	logrus.SetLevel(logrus.ErrorLevel)
-	opts, err := f.options(args, bf.filenames(), os.LookupEnv)
+	opts, err := f.options(append(args, f.targets...), bf.filenames(), os.LookupEnv)
 	if err != nil {
 		return err // bad flags: exit 2
 	}

@@ -23,7 +23,7 @@ func compileCommand() *cobra.Command {
 	var targets, plats []string
 	var format string
 	cmd := &cobra.Command{
-		Use:   "compile [-f FILE]... [--target T] [--platform P[,P]] [--env E] [--var K=V]... [--format llb|json|dot]",
+		Use:   "compile [-f FILE]... [TARGET|GROUP]... [--target T] [--platform P[,P]] [--env E] [--var K=V]... [--set T.ATTR=V]... [--format llb|json|dot]",
 		Short: "Compile build files to BuildKit LLB without building",
 		Long: "Compile evaluates the build files and prints the LLB of the requested targets.\n" +
 			"--format llb (the default) writes the marshaled definition of one target and\n" +
@@ -31,8 +31,7 @@ func compileCommand() *cobra.Command {
 			"dump of the op graph and image configs; dot prints the graph for Graphviz.\n" +
 			"Images are not resolved (no daemon is contacted): bases are unpinned and their\n" +
 			"configs are not read. Named contexts are read as locals of the same name.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ps, err := parsePlatforms(plats)
 			if err != nil {
 				return err
@@ -46,7 +45,7 @@ func compileCommand() *cobra.Command {
 				ctx = context.Background()
 			}
 			res, cdiags := compiler.Compile(ctx, b, compiler.Request{
-				Targets: targets, Platforms: ps, NamedContexts: localNamedContexts,
+				Targets: append(args, targets...), Platforms: ps, NamedContexts: localNamedContexts,
 			})
 			diags = append(diags, cdiags...)
 			if len(diags) > 0 {
@@ -59,22 +58,10 @@ func compileCommand() *cobra.Command {
 		},
 	}
 	bf.register(cmd)
-	cmd.Flags().StringArrayVar(&targets, "target", nil, "target or group to compile (repeatable; default: the default group)")
+	registerTargets(cmd, &targets, "compile (default: the default group)")
 	cmd.Flags().StringSliceVar(&plats, "platform", nil, "target platforms, e.g. linux/amd64,linux/arm64 (default: each target's)")
 	cmd.Flags().StringVar(&format, "format", "llb", "output format: llb, json or dot")
 	return cmd
-}
-
-func parsePlatforms(ss []string) ([]ocispecs.Platform, error) {
-	var out []ocispecs.Platform
-	for _, s := range ss {
-		p, err := platforms.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("--platform %q: %w", s, err)
-		}
-		out = append(out, platforms.Normalize(p))
-	}
-	return out, nil
 }
 
 // localNamedContexts provides contexts.NAME as the local NAME, which

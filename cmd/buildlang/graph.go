@@ -15,15 +15,16 @@ func init() { addCommand(graphCommand) }
 func graphCommand() *cobra.Command {
 	var bf buildFlags
 	var format string
+	var targets []string
 	cmd := &cobra.Command{
-		Use:   "graph [-f FILE]... [--env E] [--format dot|mermaid] [TARGET|GROUP]...",
+		Use:   "graph [-f FILE]... [--env E] [--format dot|mermaid] [TARGET|GROUP]... [--target T]...",
 		Short: "Print the target dependency graph as DOT or Mermaid",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, diags, err := bf.load(func(o *lang.Options) { o.Lenient = true })
 			if err != nil {
 				return err
 			}
-			names, ediags := b.Expand(args)
+			names, ediags := b.Expand(append(args, targets...))
 			diags = append(diags, ediags...)
 			if diags.HasErrors() {
 				writeDiagnostics(os.Stderr, b.Files, diags)
@@ -41,6 +42,7 @@ func graphCommand() *cobra.Command {
 		},
 	}
 	bf.register(cmd)
+	registerTargets(cmd, &targets, "show (default: every target)")
 	cmd.Flags().StringVar(&format, "format", "dot", "output format: dot or mermaid")
 	return cmd
 }

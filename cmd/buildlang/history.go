@@ -38,6 +38,10 @@ func historyList(bf *buildFlags) *cobra.Command {
 		Short: "List build records, oldest first",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			platform, err := parsePlatform(platform)
+			if err != nil {
+				return err
+			}
 			store := records.Open(stateDir(bf.filenames()))
 			all, err := store.List()
 			if err != nil {

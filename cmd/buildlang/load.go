@@ -15,12 +15,14 @@ type buildFlags struct {
 	files []string
 	env   string
 	vars  []string
+	sets  []string
 }
 
 func (f *buildFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVarP(&f.files, "file", "f", nil, "build file to read (repeatable; default build.hcl)")
 	cmd.Flags().StringVar(&f.env, "env", "", "environment to select (default: \"default\" if declared)")
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a variable, NAME=VALUE (repeatable)")
+	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "override a target attribute, TARGET.ATTR=VALUE, as docker buildx bake --set: e.g. app.platforms=linux/arm64, *.tags=REF, app.args.KEY=VALUE, += to add (repeatable)")
 }
 
 // options turns the flags into lang.Options. The host environment is read
@@ -33,6 +35,13 @@ func (f *buildFlags) options() (lang.Options, error) {
 			return opts, fmt.Errorf("--var %q: write it as NAME=VALUE", kv)
 		}
 		opts.Vars[k] = v
+	}
+	for _, s := range f.sets {
+		set, err := lang.ParseSet(s)
+		if err != nil {
+			return opts, err
+		}
+		opts.Set = append(opts.Set, set)
 	}
 	return opts, nil
 }

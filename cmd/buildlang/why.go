@@ -15,7 +15,6 @@ import (
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/records"
 	"github.com/org/buildlang/records/collect"
-	"github.com/org/buildlang/stdlib"
 	"github.com/spf13/cobra"
 )
 
@@ -54,12 +53,9 @@ build file; see buildlang history.`,
 			if format != "text" && format != "json" {
 				return fmt.Errorf("--format %q: use text or json", format)
 			}
-			if platform != "" {
-				p, err := stdlib.ParsePlatform(platform)
-				if err != nil {
-					return fmt.Errorf("--platform %q: %w", platform, err)
-				}
-				platform = platforms.FormatAll(platforms.Normalize(p))
+			platform, perr := parsePlatform(platform)
+			if perr != nil {
+				return perr
 			}
 			target := ""
 			if len(args) > 0 {
