@@ -50,7 +50,7 @@ func (t *targetBuild) copyStep(index int, s lang.Step, st llb.State) llb.State {
 	}
 	// Like the Dockerfile frontend, a chmod disables link: merging keeps
 	// the mode of existing parent directories, not the copied one.
-	if !cp.Link || cp.Chmod >= 0 {
+	if !cp.Link || cp.Chmod >= 0 || cp.ChmodSymbolic != "" {
 		return t.c.blank.WithOutput(st.File(action, append(opts, t.name(index, desc))...).Output())
 	}
 	return t.link(index, s, desc, st, action, opts)
@@ -99,9 +99,13 @@ func (t *targetBuild) copyInfo(cp *lang.CopyStep, src string) copySrc {
 		owner := llb.WithUser(cp.Chown).(llb.ChownOpt)
 		ci.ChownOpt = &owner
 	}
-	if cp.Chmod >= 0 {
+	switch {
+	case cp.Chmod >= 0:
 		ci.Mode = &llb.ChmodOpt{Mode: os.FileMode(cp.Chmod)}
+	case cp.ChmodSymbolic != "":
+		ci.Mode = &llb.ChmodOpt{ModeStr: cp.ChmodSymbolic}
 	}
+	ci.AttemptUnpack = cp.Unpack
 	return ci
 }
 

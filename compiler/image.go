@@ -138,13 +138,24 @@ func applyImageConfig(img *dockerspec.DockerOCIImage, ic *lang.ImageConfig, epoc
 	}
 	if h := ic.Healthcheck; h != nil {
 		cfg.Healthcheck = &dockerspec.HealthcheckConfig{
-			Test:        slices.Clone(h.Test),
-			Interval:    time.Duration(h.Interval),
-			Timeout:     time.Duration(h.Timeout),
-			StartPeriod: time.Duration(h.StartPeriod),
-			Retries:     h.Retries,
+			Test:          slices.Clone(h.Test),
+			Interval:      time.Duration(h.Interval),
+			Timeout:       time.Duration(h.Timeout),
+			StartPeriod:   time.Duration(h.StartPeriod),
+			StartInterval: time.Duration(h.StartInterval),
+			Retries:       h.Retries,
 		}
 		addHistory(img, "HEALTHCHECK "+jsonList(h.Test), false, epoch)
+	}
+	if ic.Author != "" {
+		img.Author = ic.Author
+		addHistory(img, "MAINTAINER "+ic.Author, false, epoch)
+	}
+	if ic.OnBuild != nil {
+		cfg.OnBuild = slices.Clone(ic.OnBuild)
+		for _, tr := range ic.OnBuild {
+			addHistory(img, "ONBUILD "+tr, false, epoch)
+		}
 	}
 }
 

@@ -90,7 +90,11 @@ func summarizeScript(s string) string {
 // name and the history entry.
 func copyDesc(c *lang.CopyStep) string {
 	var b strings.Builder
-	b.WriteString("COPY")
+	if c.Unpack {
+		b.WriteString("ADD") // ADD extracts local archives; COPY never does
+	} else {
+		b.WriteString("COPY")
+	}
 	if c.From.Kind != lang.SourceContext {
 		b.WriteString(" --from=" + describeSource(c.From))
 	}
@@ -105,6 +109,8 @@ func copyDesc(c *lang.CopyStep) string {
 	}
 	if c.Chmod >= 0 {
 		fmt.Fprintf(&b, " --chmod=%04o", c.Chmod)
+	} else if c.ChmodSymbolic != "" {
+		b.WriteString(" --chmod=" + c.ChmodSymbolic)
 	}
 	for _, s := range c.Src {
 		b.WriteString(" " + s)

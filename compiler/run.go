@@ -49,6 +49,14 @@ func (t *targetBuild) runStep(index int, s lang.Step, st llb.State) llb.State {
 	if t.ignoreCache(r.NoCache) {
 		opts = append(opts, llb.IgnoreCache)
 	}
+	if p := t.c.b.Proxy; p != nil {
+		// Not in the image, not in the cache key: BuildKit keeps ProxyEnv
+		// out of both, as for the Dockerfile frontend's proxy build args.
+		opts = append(opts, llb.WithProxy(llb.ProxyEnv{
+			HTTPProxy: p["HTTP_PROXY"], HTTPSProxy: p["HTTPS_PROXY"], FTPProxy: p["FTP_PROXY"],
+			NoProxy: p["NO_PROXY"], AllProxy: p["ALL_PROXY"],
+		}))
+	}
 	for _, m := range r.Mounts {
 		opts = append(opts, t.mount(index, s, m, cwd))
 	}
@@ -94,7 +102,13 @@ func runHistory(args []string, buildArgs map[string]string) string {
 func (t *targetBuild) mount(index int, s lang.Step, m lang.Mount, cwd string) llb.RunOption {
 	switch m.Kind {
 	case lang.MountCache:
-		return t.cacheMount(m)
+		return t.cacheMount(index, s, m)
+	case lang.MountDevice:
+		dopts := []llb.CDIDeviceOption{llb.CDIDeviceName(m.ID)}
+		if !m.Required {
+			dopts = append(dopts, llb.CDIDeviceOptional)
+		}
+		return llb.AddCDIDevice(dopts...)
 	case lang.MountSecret:
 		return secretMount(m)
 	case lang.MountSSH:
@@ -109,7 +123,7 @@ func (t *targetBuild) mount(index int, s lang.Step, m lang.Mount, cwd string) ll
 	return t.bindMount(index, s, m)
 }
 
-func (t *targetBuild) cacheMount(m lang.Mount) llb.RunOption {
+func (t *targetBuild) cacheMount(index int, s lang.Step, m lang.Mount) llb.RunOption {
 	sharing := llb.CacheMountShared
 	switch m.Sharing {
 	case "private":
@@ -118,8 +132,19 @@ func (t *targetBuild) cacheMount(m lang.Mount) llb.RunOption {
 		sharing = llb.CacheMountLocked
 	}
 	opts := []llb.MountOption{llb.AsPersistentCacheDir(m.CacheID, sharing)}
+	if m.ReadOnly {
+		opts = append(opts, llb.Readonly)
+	}
 	st := llb.Scratch()
-	if m.UID >= 0 || m.GID >= 0 || m.Mode >= 0 {
+	src := path.Join("/", m.Source)
+	if m.From != nil {
+		// A new cache starts as a copy of from's source path, as
+		// --mount=type=cache,from=...,source=... does.
+		st, _ = t.source(*m.From, use{index: index, desc: runDesc(s.Run), rng: m.Range, paths: []string{src}})
+	}
+	if src != "/" {
+		opts = append(opts, llb.SourcePath(src))
+	} else if m.UID >= 0 || m.GID >= 0 || m.Mode >= 0 {
 		// Ownership is set by mounting a directory made with it, as the
 		// Dockerfile frontend does for --mount=type=cache,uid=...
 		mode := os.FileMode(0o755)

@@ -43,6 +43,11 @@ func newTargetBuild(c *compiler, n *node) *targetBuild {
 func (t *targetBuild) compile() (llb.State, *dockerspec.DockerOCIImage) {
 	epoch := t.c.req.Epoch
 	st, base := t.from()
+	if base != nil && len(base.Config.OnBuild) > 0 {
+		t.c.errorf(t.spec.From.Range, "Base image has ONBUILD triggers",
+			"%s has %d ONBUILD trigger(s) (%s). The Dockerfile frontend runs them when building FROM it; buildlang does not run Dockerfile instructions, so it refuses rather than build something else. Write the triggers as steps of this target and build from an image without triggers.",
+			describeSource(t.spec.From), len(base.Config.OnBuild), strings.Join(base.Config.OnBuild, "; "))
+	}
 	t.img = newImage(base, t.n.platform, epoch)
 	if t.spec.From.Kind == lang.SourceScratch {
 		t.img.Config.WorkingDir = "/" // as the Dockerfile frontend's FROM scratch

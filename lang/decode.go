@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	chmodmode "github.com/tonistiigi/dchapes-mode"
 	"sort"
 	"strconv"
 	"time"
@@ -182,6 +183,25 @@ func (d *decoder) mode(a *hcl.Attribute) int {
 		return -1
 	}
 	return int(n)
+}
+
+// chmod decodes a copy's chmod: an octal mode (returned as a number, the
+// string "") or a symbolic one like "u+x,go-w" (returned as the string,
+// the number -1), which BuildKit applies to each file as chmod(1) does.
+func (d *decoder) chmod(a *hcl.Attribute) (int, string) {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() || v.Type() != cty.String {
+		return d.mode(a), ""
+	}
+	s := v.AsString()
+	if _, err := strconv.ParseUint(s, 8, 32); err == nil || s == "" || s[0] >= '0' && s[0] <= '9' {
+		return d.mode(a), ""
+	}
+	if _, err := chmodmode.Parse(s); err != nil {
+		d.add(InvalidValue("mode", fmt.Sprintf("%q is neither an octal mode like \"0755\" nor a symbolic one like \"u+x\" or \"go-w,a+r\": %s.", s, err), a.Expr.Range()))
+		return -1, ""
+	}
+	return -1, s
 }
 
 func (d *decoder) duration(a *hcl.Attribute) int64 {

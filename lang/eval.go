@@ -63,7 +63,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	for _, f := range filenames {
 		diags = append(diags, l.load(f, nil)...)
 	}
-	b := &Build{Files: l.files, FileOrder: l.order, BuildPlatform: opts.BuildPlatform}
+	b := &Build{Files: l.files, FileOrder: l.order, BuildPlatform: opts.BuildPlatform, Proxy: proxyVars(opts.Vars)}
 	if b.BuildPlatform.OS == "" {
 		b.BuildPlatform = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
 	}

@@ -72,7 +72,7 @@ func (s *TargetSpec) Sources() []*Source {
 			srcs = append(srcs, &st.Copy.From)
 		case st.Run != nil:
 			for j := range st.Run.Mounts {
-				if m := &st.Run.Mounts[j]; m.Kind == MountBind && m.From != nil {
+				if m := &st.Run.Mounts[j]; m.From != nil { // bind, or cache seeded from a source
 					srcs = append(srcs, m.From)
 				}
 			}

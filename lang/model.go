@@ -37,6 +37,12 @@ type Build struct {
 	// BuildPlatform is the platform the builder runs on (build_platform).
 	BuildPlatform ocispecs.Platform
 
+	// Proxy holds the proxy variables given as --var or build args
+	// (HTTP_PROXY, https_proxy, ...; see ProxyVars), by upper-case name.
+	// Run steps see them, but neither the image nor the cache key does, as
+	// with the Dockerfile frontend.
+	Proxy map[string]string
+
 	eval *evaluator
 }
 
@@ -252,6 +258,7 @@ const (
 	MountSSH    MountKind = "ssh"
 	MountTmpfs  MountKind = "tmpfs"
 	MountBind   MountKind = "bind"
+	MountDevice MountKind = "device" // a CDI device, like RUN --device
 )
 
 // Mount is one mount of a run step.
@@ -275,10 +282,13 @@ type Mount struct {
 	// tmpfs
 	Size int64
 
-	// bind
+	// device: ID is the CDI device name; Required as above
+
+	// bind, and cache with a source (ReadOnly)
 	From      *Source
 	Source    string
 	ReadWrite bool
+	ReadOnly  bool
 }
 
 // CopyStep copies files from a source.
@@ -289,8 +299,10 @@ type CopyStep struct {
 	Include        []string
 	Exclude        []string
 	Chown          string
-	Chmod          int // -1 when unset
+	Chmod          int    // -1 when unset or symbolic
+	ChmodSymbolic  string // a symbolic chmod like "u+x,go-w"; "" when octal or unset
 	Link           bool
+	Unpack         bool // extract local tar archives into dest, like ADD
 	Parents        bool
 	FollowSymlinks bool
 }
@@ -345,13 +357,16 @@ type ImageConfig struct {
 	Volumes     []string
 	StopSignal  string
 	Healthcheck *Healthcheck
+	Author      string   // the config's author, as MAINTAINER sets it
+	OnBuild     []string // triggers stored for images built from this one
 }
 
 // Healthcheck is the image's health check, durations in nanoseconds.
 type Healthcheck struct {
-	Test        []string
-	Interval    int64
-	Timeout     int64
-	StartPeriod int64
-	Retries     int
+	Test          []string
+	Interval      int64
+	Timeout       int64
+	StartPeriod   int64
+	StartInterval int64
+	Retries       int
 }

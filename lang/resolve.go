@@ -222,6 +222,12 @@ func mergeImage(dst, src *ImageConfig) {
 	if src.Healthcheck != nil {
 		dst.Healthcheck = src.Healthcheck
 	}
+	if src.Author != "" {
+		dst.Author = src.Author
+	}
+	if src.OnBuild != nil {
+		dst.OnBuild = src.OnBuild
+	}
 }
 
 func mergeMaps(dst, src map[string]string) map[string]string {
@@ -250,17 +256,20 @@ func (e *evaluator) imageConfig(d *decoder, attrs hcl.Attributes, td *targetDecl
 		Expose:      d.ports(attrs["expose"]),
 		Volumes:     d.strList(attrs["volumes"]),
 		StopSignal:  d.str(attrs["stop_signal"]),
+		Author:      d.str(attrs["author"]),
+		OnBuild:     d.strList(attrs["onbuild"]),
 	}
 	if health != nil {
 		hd := &decoder{what: "healthcheck"}
 		hd.required(HealthcheckSchema, health.Attributes, td.healthRange, td.healthBody)
 		d.add(hd.diags...)
 		own.Healthcheck = &Healthcheck{
-			Test:        d.strList(health.Attributes["test"]),
-			Interval:    d.duration(health.Attributes["interval"]),
-			Timeout:     d.duration(health.Attributes["timeout"]),
-			StartPeriod: d.duration(health.Attributes["start_period"]),
-			Retries:     d.integer(health.Attributes["retries"], 0),
+			Test:          d.strList(health.Attributes["test"]),
+			Interval:      d.duration(health.Attributes["interval"]),
+			Timeout:       d.duration(health.Attributes["timeout"]),
+			StartPeriod:   d.duration(health.Attributes["start_period"]),
+			StartInterval: d.duration(health.Attributes["start_interval"]),
+			Retries:       d.integer(health.Attributes["retries"], 0),
 		}
 	}
 	if a := attrs["shell"]; a != nil && own.Shell != nil && len(own.Shell) == 0 {

@@ -111,6 +111,9 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 	block("cache", []string{"path"}, "Mounts a persistent cache directory at the label's path, kept between builds.", []*AttrSpec{
 		attr("id", "string", "Cache id; steps with the same id share the cache. Defaults to the mount path."),
 		enum(attr("sharing", "string", "How concurrent builds share the cache: \"shared\" (default), \"private\" or \"locked\"."), SharingModes),
+		attr("from", "source", "Seeds a new cache with this source (target.NAME, image(...), ...), as --mount=type=cache,from= does."),
+		attr("source", "string", "Path inside from to seed the cache with; defaults to its root."),
+		attr("readonly", "bool", "Mount the cache read-only."),
 		attr("mode", "string", "File mode of the cache directory, in octal."),
 		attr("uid", "number", "Owner user id of the cache directory."),
 		attr("gid", "number", "Owner group id of the cache directory."),
@@ -127,6 +130,9 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 	block("tmpfs", []string{"path"}, "Mounts an empty in-memory filesystem at the label's path.", []*AttrSpec{
 		attr("size", "number", "Size limit in bytes; 0 means no limit."),
 	}),
+	block("device", []string{"name"}, "Gives the step a CDI device by name (like RUN --device), e.g. \"vendor.com/gpu=all\"; needs the device entitlement.", []*AttrSpec{
+		attr("required", "bool", "Fail when the builder does not have the device. Defaults to false, as in Dockerfiles."),
+	}),
 	block("bind", []string{"path"}, "Mounts another target, image or context read-only at the label's path.", []*AttrSpec{
 		required(attr("from", "source", "What to mount: target.NAME, image(\"ref\"), context, contexts.NAME, git(...), http(...) or local(...).")),
 		attr("source", "string", "Path inside the source to mount; defaults to its root."),
@@ -142,7 +148,8 @@ var CopySchema = block("copy", nil, "Copies files into the target from the build
 	attr("include", "list(string)", "Only copy files matching these patterns."),
 	attr("exclude", "list(string)", "Do not copy files matching these patterns."),
 	attr("chown", "string", "Owner of the copied files, user[:group]."),
-	attr("chmod", "string", "Mode of the copied files, in octal, e.g. \"0755\"."),
+	attr("chmod", "string", "Mode of the copied files: octal like \"0755\", or symbolic like \"u+x\" or \"go-w,a+r\"."),
+	attr("unpack", "bool", "Extract local tar archives (gzip, bzip2, xz, zstd too) into dest instead of copying them, as ADD does."),
 	attr("link", "bool", "Copy as an independent layer that does not depend on earlier steps (like COPY --link), so it stays cached when they change."),
 	attr("parents", "bool", "Keep the source's parent directories under dest (like COPY --parents)."),
 	attr("follow_symlinks", "bool", "Copy what symlinks in src point to instead of the links. Defaults to true."),
@@ -193,6 +200,7 @@ var HealthcheckSchema = block("healthcheck", nil, "How the runtime checks that a
 	attr("interval", "string", "Time between checks, e.g. \"30s\"."),
 	attr("timeout", "string", "Time a check may take, e.g. \"5s\"."),
 	attr("start_period", "string", "Grace period after start, e.g. \"10s\"."),
+	attr("start_interval", "string", "Time between checks during the start period, e.g. \"5s\"."),
 	attr("retries", "number", "Failures in a row before the container is unhealthy."),
 })
 
@@ -223,6 +231,8 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 		attr("expose", "list(any)", "Ports the image listens on: numbers or strings like \"53/udp\"."),
 		attr("volumes", "list(string)", "Image volumes."),
 		attr("stop_signal", "string", "Signal that stops a container of the image, e.g. \"SIGTERM\"."),
+		attr("author", "string", "The image config's author, as MAINTAINER sets it."),
+		attr("onbuild", "list(string)", "Dockerfile instructions stored as ONBUILD triggers, for Dockerfiles built FROM this image."),
 	},
 	append([]*BlockSpec{HealthcheckSchema}, StepSchemas...)...,
 )

@@ -34,11 +34,12 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []st
 			Include:        d.strList(a["include"]),
 			Exclude:        d.strList(a["exclude"]),
 			Chown:          d.str(a["chown"]),
-			Chmod:          d.mode(a["chmod"]),
 			Link:           d.boolean(a["link"], false),
+			Unpack:         d.boolean(a["unpack"], false),
 			Parents:        d.boolean(a["parents"], false),
 			FollowSymlinks: d.boolean(a["follow_symlinks"], true),
 		}
+		c.Chmod, c.ChmodSymbolic = d.chmod(a["chmod"])
 		if a["from"] != nil {
 			c.From = d.source(a["from"], false)
 		}
@@ -131,6 +132,18 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		if m.Sharing == "" {
 			m.Sharing = "shared"
 		}
+		if fa := a["from"]; fa != nil {
+			src := d.source(fa, false)
+			m.From = &src
+		}
+		m.Source = d.str(a["source"])
+		if m.Source != "" && m.From == nil {
+			d.add(InvalidValue("source", "source is a path inside the cache's from; set from too, like from = target.deps.", a["source"].Expr.Range()))
+		}
+		if m.From != nil && m.Source != "" {
+			d.confined(a["source"], []string{m.Source}, *m.From, false)
+		}
+		m.ReadOnly = d.boolean(a["readonly"], false)
 	case MountSecret:
 		sec := e.build.Secret(label)
 		if sec == nil {
@@ -164,6 +177,13 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		m.Required = d.boolean(a["required"], ssh.Required)
 	case MountTmpfs:
 		m.Size = int64(d.integer(a["size"], 0))
+	case MountDevice:
+		m.ID, m.Target = label, ""
+		m.Required = d.boolean(a["required"], false)
+		if label == "" {
+			d.add(InvalidValue("device", "A device needs a CDI name, like device \"vendor.com/gpu=all\" {}.", md.block.LabelRanges[0]))
+		}
+		return m
 	case MountBind:
 		if fa := a["from"]; fa != nil {
 			src := d.source(fa, false)

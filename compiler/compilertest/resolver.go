@@ -33,6 +33,12 @@ var Images = map[string]dockerspec.DockerOCIImageConfig{
 	"gcr.io/distroless/static-debian12": cfg([]string{"PATH=" + unixPath, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"},
 		"/home/nonroot", "65532", nil),
 	"example.com/tools/builder": cfg([]string{"PATH=/opt/tools/bin:" + unixPath, "TOOLS_HOME=/opt/tools"}, "/work", "builder", []string{"bash"}),
+	"example.com/onbuild":       onbuild(cfg([]string{"PATH=" + unixPath}, "", "", nil), "COPY . /app/src", "RUN make -C /app/src"),
+}
+
+func onbuild(c dockerspec.DockerOCIImageConfig, triggers ...string) dockerspec.DockerOCIImageConfig {
+	c.OnBuild = triggers
+	return c
 }
 
 // Empty lists repositories whose images have no layers (like a FROM

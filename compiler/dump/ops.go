@@ -22,6 +22,16 @@ func writeExec(w writer, o *Op, e *pb.ExecOp) {
 		if m.Hostname != "" {
 			w.line("hostname %s", m.Hostname)
 		}
+		if p := m.ProxyEnv; p != nil {
+			for _, kv := range [][2]string{{"HTTP_PROXY", p.HttpProxy}, {"HTTPS_PROXY", p.HttpsProxy}, {"FTP_PROXY", p.FtpProxy}, {"NO_PROXY", p.NoProxy}, {"ALL_PROXY", p.AllProxy}} {
+				if kv[1] != "" {
+					w.line("proxy %s=%s", kv[0], kv[1])
+				}
+			}
+		}
+	}
+	for _, d := range e.CdiDevices {
+		w.line("device %s%s", d.Name, optional(d.Optional))
 	}
 	if e.Network != pb.NetMode_UNSET {
 		w.line("network %s", strings.ToLower(e.Network.String()))
@@ -58,6 +68,9 @@ func mount(o *Op, m *pb.Mount) string {
 		}
 		if m.Selector != "" {
 			parts = append(parts, "source="+m.Selector)
+		}
+		if m.Readonly {
+			parts = append(parts, "readonly")
 		}
 	case pb.MountType_SECRET:
 		s := m.SecretOpt
@@ -128,7 +141,7 @@ func copyFlags(c *pb.FileActionCopy) string {
 			fl = append(fl, s)
 		}
 	}
-	if c.Mode >= 0 {
+	if c.Mode >= 0 && c.ModeStr == "" {
 		fl = append(fl, fmt.Sprintf("mode=%04o", c.Mode))
 	}
 	if c.ModeStr != "" {
