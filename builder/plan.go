@@ -63,7 +63,7 @@ type TargetPlan struct {
 }
 
 // Push reports whether any output pushes.
-func (t *TargetPlan) Push() bool { return slices.ContainsFunc(t.Outputs, Output.push) }
+func (t *TargetPlan) Push() bool { return slices.ContainsFunc(t.Outputs, Output.Push) }
 
 // SecretPlan is a secret the build mounts.
 type SecretPlan struct {
@@ -198,7 +198,7 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 	switch {
 	case len(opts.Outputs) > 0:
 		for _, o := range opts.Outputs {
-			t.Outputs = append(t.Outputs, o.clone())
+			t.Outputs = append(t.Outputs, o.Clone())
 		}
 	case len(spec.Outputs) > 0:
 		for _, s := range spec.Outputs {
@@ -235,7 +235,7 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 				o.Attrs["name"] = strings.Join(t.Tags, ",")
 			}
 			if o.Attrs["name"] == "" {
-				if o.push() {
+				if o.Push() {
 					return fmt.Errorf("target %q: cannot push: it has no tags; add tags = [...] to it or give --output type=image,name=REF,push=true", t.Name)
 				}
 				t.Notes = append(t.Notes, "image output without a name: the image stays in BuildKit's cache")

@@ -140,14 +140,16 @@ func TestOutputErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `target "plain": cannot push: it has no tags`) {
 		t.Errorf("push without a name: %v", err)
 	}
-	_, err = plan(t, `
+	// A bad output attribute is the build file's error: lang reports it
+	// at its line, with the rules ParseOutput applies to --output.
+	_, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: []byte(`
 target "x" {
   from   = "busybox"
   output = ["type=zip"]
 }
-`, Options{})
-	if err == nil || !strings.Contains(err.Error(), `target "x": output "type=zip"`) {
-		t.Errorf("bad output attribute: %v", err)
+`)}}), []string{"build.hcl"}, lang.Options{})
+	if !diags.HasErrors() || diags[0].Subject == nil || diags[0].Subject.Start.Line != 4 || !strings.Contains(diags[0].Detail, `output "type=zip"`) {
+		t.Errorf("bad output attribute: %v", diags)
 	}
 }
 

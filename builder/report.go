@@ -43,7 +43,7 @@ func (r *Report) PrintSummary(w io.Writer) {
 		}
 		for _, o := range tp.Outputs {
 			switch {
-			case o.push():
+			case o.Push():
 				fmt.Fprintf(w, "%spushed  %s\n", pad, strings.ReplaceAll(o.Attrs["name"], ",", ", "))
 			case o.Type == OutputImage:
 				fmt.Fprintf(w, "%simage   %s (not pushed; --push pushes it)\n", pad, strings.ReplaceAll(o.Attrs["name"], ",", ", "))

@@ -17,13 +17,8 @@ import (
 func (t *targetBuild) copyStep(index int, s lang.Step, st llb.State) llb.State {
 	cp := s.Copy
 	desc := copyDesc(cp)
-	if cp.Link && cp.Chown != "" && chownByName(cp.Chown) {
-		t.c.errorf(s.Range, "Chown by name with link",
-			"chown %q names a user or group, but a linked copy cannot look names up (it is made apart from the target's /etc/passwd). Use numeric ids, like \"1000:1000\".", cp.Chown)
-	}
-	if cp.Parents && len(cp.Include) > 0 {
-		t.c.errorf(s.Range, "Include with parents", "A copy with parents = true selects files by its src patterns; move the include patterns into src.")
-	}
+	// (lang refuses the options that cannot work together: link with a
+	// chown by name, parents with include.)
 	srcPaths := make([]string, len(cp.Src))
 	for i, p := range cp.Src {
 		srcPaths[i] = path.Join("/", p)
@@ -120,12 +115,6 @@ func (t *targetBuild) dest(p string) string {
 		return joinPath(t.wd, p)
 	}
 	return out
-}
-
-// chownByName says whether chown names a user or group rather than ids.
-func chownByName(chown string) bool {
-	co, ok := llb.WithUser(chown).(llb.ChownOpt)
-	return ok && (co.User != nil && co.User.Name != "" || co.Group != nil && co.Group.Name != "")
 }
 
 func containsWildcards(name string) bool {

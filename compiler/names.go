@@ -54,8 +54,12 @@ func describeSource(s lang.Source) string {
 	case lang.SourceNamedContext:
 		return "contexts." + s.Ref
 	case lang.SourceGit:
-		if s.GitRef != "" {
-			return fmt.Sprintf("git(%s#%s)", s.Ref, s.GitRef)
+		frag := s.GitRef
+		if s.Git != nil && s.Git.Subdir != "" {
+			frag += ":" + s.Git.Subdir
+		}
+		if frag != "" {
+			return fmt.Sprintf("git(%s#%s)", s.Ref, frag)
 		}
 		return fmt.Sprintf("git(%s)", s.Ref)
 	case lang.SourceHTTP:

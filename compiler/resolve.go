@@ -45,7 +45,7 @@ func (c *compiler) wantImage(src lang.Source, p ocispecs.Platform) *imageResult 
 	}
 	r := &imageResult{platform: p}
 	c.images[k] = r
-	named, err := reference.ParseNormalizedNamed(src.Ref)
+	named, err := lang.ParseImageRef(src.Ref)
 	if err != nil {
 		r.err, r.invalid = err, true
 		return r

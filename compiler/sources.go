@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
-	digest "github.com/opencontainers/go-digest"
 	"github.com/org/buildlang/lang"
 )
 
@@ -42,11 +41,7 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 		t.n.needs.namedContext(src.Ref)
 		return t.namedContext(src)
 	case lang.SourceGit:
-		opts := []llb.GitOption{name, c.location(u.rng)}
-		if src.GitRef != "" {
-			opts = append(opts, llb.GitRef(src.GitRef))
-		}
-		return llb.Git(src.Ref, "", opts...), nil
+		return t.git(src, name, u), nil
 	case lang.SourceHTTP:
 		return t.http(src, u), nil
 	case lang.SourceLocal:
@@ -67,8 +62,8 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 // resolver gave so the layers match the config read.
 func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
 	r := t.c.wantImage(src, t.run)
-	if r.invalid {
-		t.c.errorf(src.Range, "Invalid image reference", "%q is not an image reference: %s. Write one like \"alpine:3.20\" or \"ghcr.io/org/app@sha256:...\".", src.Ref, r.err)
+	if r.invalid { // lang reports it; a build with errors is not compiled
+		t.c.diag(lang.InvalidImageRef(src.Ref, r.err, src.Range))
 		return llb.Scratch(), nil
 	}
 	if r.err != nil {
@@ -82,12 +77,63 @@ func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.Dock
 	return st, r.img
 }
 
+// git fetches a repository with every option the build file gave.
+func (t *targetBuild) git(src lang.Source, name llb.ConstraintsOpt, u use) llb.State {
+	b := t.c.b
+	opts := []llb.GitOption{name, t.c.location(u.rng)}
+	if src.GitRef != "" {
+		opts = append(opts, llb.GitRef(src.GitRef))
+	}
+	if g := src.Git; g != nil {
+		if g.Subdir != "" {
+			opts = append(opts, llb.GitSubDir(g.Subdir))
+		}
+		if g.KeepGitDir {
+			opts = append(opts, llb.KeepGitDir())
+		}
+		if g.SkipSubmodules {
+			opts = append(opts, llb.GitSkipSubmodules())
+		}
+		if g.Checksum != "" {
+			opts = append(opts, llb.GitChecksum(g.Checksum))
+		}
+		// The secrets and agent are the client's to send, like a run
+		// step's mounts; BuildKit fetches without them when they are
+		// missing, and fails on a private repository.
+		ref := t.stepRef(u.index, u.desc, u.rng)
+		if s := b.Secret(g.AuthToken); s != nil {
+			opts = append(opts, llb.AuthTokenSecret(s.ID))
+			t.n.needs.secret(s.ID, s.Required, ref)
+		}
+		if s := b.Secret(g.AuthHeader); s != nil {
+			opts = append(opts, authHeaderSecret(s.ID))
+			t.n.needs.secret(s.ID, s.Required, ref)
+		}
+		for _, s := range b.SSH {
+			if s.Name == g.SSH && g.SSH != "" {
+				opts = append(opts, llb.MountSSHSock(s.ID))
+				t.n.needs.ssh(s.ID, s.Required, ref)
+			}
+		}
+		if g.KnownHosts != "" {
+			opts = append(opts, llb.KnownSSHHosts(g.KnownHosts))
+		}
+	}
+	return llb.Git(src.Ref, "", opts...)
+}
+
+// authHeaderSecret names the secret holding a git source's whole HTTP
+// Authorization header; llb has no option for it, only the field.
+type authHeaderSecret string
+
+func (s authHeaderSecret) SetGitOption(gi *llb.GitInfo) { gi.AuthHeaderSecret = string(s) }
+
 func (t *targetBuild) http(src lang.Source, u use) llb.State {
 	opts := []llb.HTTPOption{llb.Filename(httpFilename(src.Ref)), t.name(u.index, u.desc), t.c.location(u.rng)}
 	if src.Checksum != "" {
-		d, err := digest.Parse(src.Checksum)
-		if err != nil {
-			t.c.errorf(src.Range, "Invalid checksum", "%q is not a digest: %s. Write it like \"sha256:<64 hex digits>\".", src.Checksum, err)
+		d, err := lang.ParseChecksum(src.Checksum)
+		if err != nil { // lang reports it; a build with errors is not compiled
+			t.c.diag(lang.InvalidChecksum(src.Checksum, err, src.Range))
 		} else {
 			opts = append(opts, llb.Checksum(d))
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang/exports"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -57,19 +58,21 @@ func (e *evaluator) declareSSH(s *scope) hcl.Diagnostics {
 }
 
 // CacheTypes are the cache backends BuildKit knows.
-var CacheTypes = []string{"local", "registry", "inline", "gha", "s3", "azblob"}
+var CacheTypes = exports.CacheTypes
 
 func (e *evaluator) declareCaches(s *scope) hcl.Diagnostics {
 	return e.decodeBlocks(e.decls.caches, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
 		cp := &CachePolicy{Name: name, DeclRange: b.DefRange}
 		cp.Description = d.str(c.Attributes["description"])
-		cp.Import = d.cacheEntries(c.Attributes["import"])
-		cp.Export = d.cacheEntries(c.Attributes["export"])
+		cp.Import = d.cacheEntries(c.Attributes["import"], false)
+		cp.Export = d.cacheEntries(c.Attributes["export"], true)
 		e.build.Caches = append(e.build.Caches, cp)
 	})
 }
 
-func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
+// cacheEntries decodes a cache policy's import (export false) or export
+// list, with the rules of --cache-from and --cache-to.
+func (d *decoder) cacheEntries(a *hcl.Attribute, export bool) []map[string]string {
 	v := d.convert(a, d.value(a), cty.List(cty.Map(cty.String)), "a list of objects of strings, like [{ type = \"local\", src = \".cache\" }]")
 	if v == cty.NilVal {
 		return nil
@@ -91,6 +94,10 @@ func (d *decoder) cacheEntries(a *hcl.Attribute) []map[string]string {
 			d.add(MissingCacheType(rng))
 		case !contains(CacheTypes, typ):
 			d.add(NotAllowed("cache type", typ, CacheTypes, rng))
+		default:
+			if err := exports.CheckCache(typ, m, export); err != nil {
+				d.add(InvalidCacheEntry(export, err, rng))
+			}
 		}
 		out = append(out, m)
 	}

@@ -47,6 +47,8 @@ const (
 	KindInvalidText          DiagKind = "invalid-text"           // the file is not UTF-8
 	KindNotLocked            DiagKind = "not-locked"             // Names: [image reference]
 	KindStaleLock            DiagKind = "stale-lock"             // Names: [locked reference, platform]
+	KindInvalidImageRef      DiagKind = "invalid-image-ref"      // Names: [reference]; a fix when a close one is valid
+	KindOptionConflict       DiagKind = "option-conflict"        // Names: the options; What: what they configure
 	// KindHCL marks the errors of the HCL library itself (syntax errors,
 	// evaluation errors), which carry no names.
 	KindHCL DiagKind = "hcl"
@@ -597,4 +599,81 @@ func LockedForOtherPlatforms(img *lock.Image, platform, lockFile string, subject
 	return newDiag(hcl.DiagWarning, diagInfo(KindStaleLock, img.Ref, platform), subject.Ptr(), "Lock entry is stale",
 		fmt.Sprintf("%s:%d locks %q for %s, but this build pulls it for %s. Run `buildlang lock --update %s` to lock it for every platform the build uses.",
 			lockFile, img.Range.Start.Line, img.Ref, strings.Join(img.Platforms, ", "), platform, img.Ref))
+}
+
+// InvalidImageRef reports an image reference that does not parse as
+// BuildKit pulls it, suggesting a close one that does ("Alpine:3.20" →
+// "alpine:3.20").
+func InvalidImageRef(ref string, err error, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidImageRef, ref)
+	info.What = "image reference"
+	detail := fmt.Sprintf("%q is not an image reference: %s.", ref, strings.TrimSuffix(err.Error(), "."))
+	if s := suggestImageRef(ref); s != "" {
+		detail += " Did you mean " + quote(s) + "?"
+		info.Fixes = replaceFix(subject, ref, s)
+	} else {
+		detail += " Write one like \"alpine:3.20\" or \"ghcr.io/org/app@sha256:<64 hex digits>\"."
+	}
+	return errorf(info, subject, "Invalid image reference", "%s", detail)
+}
+
+// InvalidChecksum reports a checksum that is not a digest BuildKit verifies.
+func InvalidChecksum(value string, err error, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue, value)
+	info.What = "checksum"
+	return errorf(info, subject, "Invalid checksum",
+		"%q is not a digest: %s. Write it like \"sha256:<64 hex digits>\" (sha384 and sha512 work too).", value, strings.TrimSuffix(err.Error(), "."))
+}
+
+// OptionConflict reports settings of one block or call that cannot be
+// used together, named in names; detail says why and what to do instead.
+func OptionConflict(what, detail string, subject hcl.Range, names ...string) *hcl.Diagnostic {
+	info := diagInfo(KindOptionConflict, names...)
+	info.What = what
+	return errorf(info, subject, "Conflicting "+what, "%s", detail)
+}
+
+// InvalidCacheEntry reports a cache import or export that buildx's
+// --cache-from or --cache-to would refuse too.
+func InvalidCacheEntry(export bool, err error, subject hcl.Range) *hcl.Diagnostic {
+	kind, flag, key := "import", "--cache-from", "src"
+	if export {
+		kind, flag, key = "export", "--cache-to", "dest"
+	}
+	info := diagInfo(KindInvalidValue)
+	info.What = "cache " + kind
+	return errorf(info, subject, "Invalid cache "+kind,
+		"This cache %s is invalid: %s. Entries take the keys of %s, like { type = \"local\", %s = \".cache\" } or { type = \"registry\", ref = \"registry.example.com/app:cache\" }.",
+		kind, strings.TrimSuffix(err.Error(), "."), flag, key)
+}
+
+// InvalidOutput reports a target output that --output would refuse too.
+func InvalidOutput(err error, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue)
+	info.What = "output"
+	return errorf(info, subject, "Invalid output",
+		"%s. Outputs use the syntax of --output, like \"type=local,dest=out\", \"type=oci,dest=app.tar\" or \"type=registry\".", strings.TrimSuffix(err.Error(), "."))
+}
+
+// InvalidGitSource reports a git source BuildKit cannot fetch as written.
+func InvalidGitSource(detail string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue)
+	info.What = "git source"
+	return errorf(info, subject, "Invalid git source", "%s", detail)
+}
+
+// UnknownMatrixEntryKey reports an exclude or include entry naming a key
+// the matrix does not have: it would match nothing, or add a combination
+// the targets cannot tell apart.
+func UnknownMatrixEntryKey(entry, key string, keys []string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindUnknownReference, key)
+	info.What = "matrix key"
+	detail := fmt.Sprintf("This %s entry names %q, which is not a key of the matrix (keys: %s).", entry, key, quoteList(keys))
+	if s, fixes := didYouMeanFix(key, keys, subject); s != "" {
+		detail += s
+		info.Fixes = fixes
+	} else {
+		detail += " Remove it, or add it to the matrix with its values."
+	}
+	return errorf(info, subject, "Unknown matrix key", "%s", detail)
 }

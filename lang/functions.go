@@ -49,22 +49,7 @@ var sourceFunctions = map[string]function.Function{
 			return sourceVal(Source{Kind: SourceImage, Ref: args[0].AsString()}), nil
 		},
 	}),
-	"git": function.New(&function.Spec{
-		Description: "A git repository as a source, at an optional branch, tag or commit.",
-		Params:      []function.Parameter{{Name: "url", Type: cty.String, Description: "Repository URL."}},
-		VarParam:    &function.Parameter{Name: "ref", Type: cty.String, Description: "Branch, tag or commit (at most one)."},
-		Type:        function.StaticReturnType(SourceType),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, fmt.Errorf("git takes a URL and at most one ref")
-			}
-			s := Source{Kind: SourceGit, Ref: args[0].AsString()}
-			if len(args) == 2 {
-				s.GitRef = args[1].AsString()
-			}
-			return sourceVal(s), nil
-		},
-	}),
+	"git": gitFunction,
 	"http": function.New(&function.Spec{
 		Description: "A file downloaded over HTTP(S) as a source, checked against an optional digest.",
 		Params:      []function.Parameter{{Name: "url", Type: cty.String, Description: "The file's URL."}},

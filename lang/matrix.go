@@ -49,6 +49,9 @@ func (e *evaluator) matrixCombos(a *hcl.Attribute, ctx *hcl.EvalContext) ([]cty.
 		}
 	}
 	keys := matrixKeyOrder(a.Expr, dims)
+	if diags := append(unknownEntryKeys(a, "exclude", excludes, keys), unknownEntryKeys(a, "include", includes, keys)...); diags != nil {
+		return nil, nil, diags
+	}
 	total := big.NewInt(1)
 	for _, k := range keys {
 		total.Mul(total, big.NewInt(int64(len(dims[k]))))
@@ -95,6 +98,65 @@ func matrixItemRange(a *hcl.Attribute, key string) hcl.Range {
 		}
 	}
 	return a.Expr.Range()
+}
+
+// unknownEntryKeys reports the keys of exclude or include entries that are
+// not keys of the matrix: a misspelt exclude would exclude nothing.
+func unknownEntryKeys(a *hcl.Attribute, entry string, entries []cty.Value, keys []string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for i, ev := range entries {
+		if !ev.Type().IsObjectType() && !ev.Type().IsMapType() {
+			continue // reported as the entry's type
+		}
+		for _, k := range sortedKeys(ev.AsValueMap()) {
+			if !contains(keys, k) {
+				diags = append(diags, UnknownMatrixEntryKey(entry, k, keys, matrixEntryKeyRange(a, entry, i, k)))
+			}
+		}
+	}
+	return diags
+}
+
+// matrixEntryKeyRange is the range of key k in entry i of a matrix's
+// exclude or include list, when they are written as literals, else the
+// closest range that is.
+func matrixEntryKeyRange(a *hcl.Attribute, entry string, i int, k string) hcl.Range {
+	obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return a.Expr.Range()
+	}
+	for _, item := range obj.Items {
+		if hcl.ExprAsKeyword(item.KeyExpr) != entry {
+			continue
+		}
+		list, ok := item.ValueExpr.(*hclsyntax.TupleConsExpr)
+		if !ok || i >= len(list.Exprs) {
+			return item.ValueExpr.Range()
+		}
+		eobj, ok := list.Exprs[i].(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			return list.Exprs[i].Range()
+		}
+		for _, it := range eobj.Items {
+			if objectKey(it.KeyExpr) == k {
+				return it.KeyExpr.Range()
+			}
+		}
+		return eobj.Range()
+	}
+	return a.Expr.Range()
+}
+
+// objectKey is an object literal item's key when it is a name or a
+// literal string.
+func objectKey(x hcl.Expression) string {
+	if k := hcl.ExprAsKeyword(x); k != "" {
+		return k
+	}
+	if v, diags := x.Value(nil); !diags.HasErrors() && v.Type() == cty.String {
+		return v.AsString()
+	}
+	return ""
 }
 
 func product(keys []string, dims map[string][]cty.Value, cur map[string]cty.Value, emit func(map[string]cty.Value)) {

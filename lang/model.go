@@ -198,11 +198,26 @@ type Source struct {
 	// Digest is the digest build.lock pins an image Ref's tag to; "" when
 	// the build has no lock file, the lock has no entry, or Ref has its own.
 	Digest   string
-	GitRef   string // git: branch, tag or commit
-	Checksum string // http: expected digest
+	GitRef   string      // git: branch, tag or commit
+	Git      *GitOptions // git: the options; nil for other kinds
+	Checksum string      // http: expected digest
 	Include  []string
 	Exclude  []string
 	Range    hcl.Range
+}
+
+// GitOptions are a git source's options: those of BuildKit's llb.Git that
+// a build file can set. Secrets and ssh agents are named by their blocks'
+// names; Build.Secret and the SSH list give their ids.
+type GitOptions struct {
+	Subdir         string // the directory of the repository to use
+	KeepGitDir     bool   // keep the .git directory
+	SkipSubmodules bool   // submodules = false
+	Checksum       string // the commit expected, or a prefix of its SHA
+	AuthToken      string // secret block holding an HTTP auth token
+	AuthHeader     string // secret block holding a whole HTTP auth header
+	SSH            string // ssh block forwarded for ssh URLs
+	KnownHosts     string // known_hosts lines for ssh URLs
 }
 
 // StepKind names a step block.

@@ -88,9 +88,11 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	if a := attrs["tags"]; a != nil {
 		spec.Tags = d.strList(a)
+		d.checkTags(a, spec.Tags)
 	}
 	if a := attrs["output"]; a != nil {
 		spec.Outputs = d.strList(a)
+		d.checkOutputs(a, spec.Outputs)
 	}
 	env := t.state.scope.env
 	if spec.Cache == "" {
@@ -355,9 +357,18 @@ func (d *decoder) source(a *hcl.Attribute, allowString bool) Source {
 		return Source{Kind: SourceScratch, Range: a.Expr.Range()}
 	}
 	s.Range = a.Expr.Range()
-	if s.Kind == SourceLocal {
+	switch s.Kind {
+	case SourceLocal:
 		d.confined(a, s.Include, s, true)
 		d.confined(a, s.Exclude, s, true)
+	case SourceImage:
+		if s.Ref != "" {
+			d.checkImageRef(s.Ref, callArgRange(a.Expr, "image", 0))
+		}
+	case SourceGit:
+		d.checkGit(&s, a.Expr)
+	case SourceHTTP:
+		d.checkHTTP(s, a.Expr)
 	}
 	return s
 }

@@ -49,6 +49,7 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []st
 		d.confined(a["src"], c.Src, c.From, false)
 		d.confined(a["include"], c.Include, c.From, true)
 		d.confined(a["exclude"], c.Exclude, c.From, true)
+		checkCopyOptions(d, c, a)
 		st.Copy = c
 	case StepFile:
 		st.File = &FileStep{Path: d.str(a["path"]), Content: d.str(a["content"]), Mode: d.mode(a["mode"]), Chown: d.str(a["chown"])}
@@ -261,4 +262,15 @@ func climbsOut(p string) bool {
 		}
 	}
 	return false
+}
+
+// checkCopyOptions reports options of a copy that cannot work together.
+// The compiler relies on these checks: it has none of its own.
+func checkCopyOptions(d *decoder, c *CopyStep, a hcl.Attributes) {
+	if c.Link && ChownByName(c.Chown) {
+		d.add(OptionConflict("copy options", fmt.Sprintf("chown %q names a user or group, but a linked copy (link = true) cannot look names up: it is made apart from the target's /etc/passwd. Use numeric ids, like chown = \"65534:65534\", or remove link.", c.Chown), a["chown"].Expr.Range()))
+	}
+	if c.Parents && len(c.Include) > 0 {
+		d.add(OptionConflict("copy options", "A copy with parents = true selects files by its src patterns (\"src/./**/*.go\"), so it cannot take include patterns too; move the include patterns into src, or remove parents.", a["include"].Expr.Range()))
+	}
 }
