@@ -138,21 +138,25 @@ func validRefFast(s string) bool {
 			return false
 		}
 	}
-	parts := strings.Split(name, "/")
-	if len(parts) > 1 && (strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost") {
-		if !validHostPort(parts[0]) {
+	// (No strings.Split: a 20,000-tag target would allocate for each.)
+	if first, rest, ok := strings.Cut(name, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		if !validHostPort(first) {
 			return false
 		}
-		parts = parts[1:]
-	} else if len(parts) == 1 && len(name) == 64 && isHex(name) {
+		name = rest
+	} else if !ok && len(name) == 64 && isHex(name) {
 		return false // refused as a bare image ID
 	}
-	for _, p := range parts {
+	for {
+		p, rest, more := strings.Cut(name, "/")
 		if !validPathComponent(p) {
 			return false
 		}
+		if !more {
+			return true
+		}
+		name = rest
 	}
-	return true
 }
 
 func isAlnumLower(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
@@ -183,7 +187,8 @@ func validHostPort(h string) bool {
 			}
 		}
 	}
-	for _, c := range strings.Split(host, ".") {
+	for {
+		c, rest, more := strings.Cut(host, ".")
 		if c == "" || !isAlnumLower(c[0]) || !isAlnumLower(c[len(c)-1]) {
 			return false
 		}
@@ -192,8 +197,11 @@ func validHostPort(h string) bool {
 				return false
 			}
 		}
+		if !more {
+			return true
+		}
+		host = rest
 	}
-	return true
 }
 
 // validPathComponent is [a-z0-9]+ runs joined by ".", "_", "__" or "-"+.
