@@ -108,10 +108,7 @@ func buildOutline(b *lang.Build, si *sourceIndex, target string) *outline.Outlin
 // the build error.
 func lintResults(b *lang.Build, diags hcl.Diagnostics, si *sourceIndex) *lint.LintResults {
 	res := &lint.LintResults{Sources: si.infos()}
-	if !diags.HasErrors() {
-		diags = append(diags, langlint.Run(b)...)
-	}
-	for _, d := range diags {
+	for _, d := range langlint.Check(b, diags) {
 		if d.Severity == hcl.DiagError {
 			if res.Error == nil {
 				res.Error = &lint.BuildError{Message: formatDiagnostic(d)}

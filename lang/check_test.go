@@ -103,9 +103,7 @@ func readCase(t testing.TB, ar *txtar.Archive) checkCase {
 // no errors.
 func check(fsys fstest.MapFS, files []string, opts lang.Options) (*lang.Build, hcl.Diagnostics) {
 	b, diags := lang.Load(lang.FS(fsys), files, opts)
-	if !diags.HasErrors() {
-		diags = append(diags, lint.Run(b)...)
-	}
+	diags = lint.Check(b, diags)
 	return b, diags
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/lsp/internal/protocol"
 )
 
@@ -75,6 +76,19 @@ func quickFixes(f *fileInfo, uri protocol.DocumentURI, d *hcl.Diagnostic, pd pro
 			Title: fmt.Sprintf("Declare %s %q", info.What, name), Kind: protocol.QuickFix,
 			Diagnostics: []protocol.Diagnostic{pd},
 			Edit:        edit(declarationEdit(f, info.What, fmt.Sprintf(st.text, name))),
+		})
+	}
+	if r := lint.RuleOf(d); r != nil && r != lint.UnusedSuppression {
+		at := lineStart(f.m.content, d.Subject.Start.Byte)
+		indent := at
+		for indent < len(f.m.content) && (f.m.content[indent] == ' ' || f.m.content[indent] == '\t') {
+			indent++
+		}
+		actions = append(actions, protocol.CodeAction{
+			Title: fmt.Sprintf("Ignore %s on this line", r.ID), Kind: protocol.QuickFix,
+			Diagnostics: []protocol.Diagnostic{pd},
+			Edit: edit(protocol.TextEdit{Range: f.m.offsetRange(at, at),
+				NewText: string(f.m.content[at:indent]) + "# " + lint.IgnoreDirective + " " + r.ID + "\n"}),
 		})
 	}
 	return actions

@@ -197,9 +197,7 @@ func TestDiagnosticsMatchCheck(t *testing.T) {
 			abs, _ := filepath.Abs(root)
 			dir := filepath.Dir(abs)
 			b, diags := lang.Load(lang.FS(os.DirFS(dir)), []string{"build.hcl"}, lang.Options{})
-			if !diags.HasErrors() {
-				diags = append(diags, lint.Run(b)...)
-			}
+			diags = lint.Check(b, diags)
 			var want []string
 			for _, d := range diags {
 				want = append(want, diagKey(dir, d))

@@ -411,10 +411,7 @@ func (s *snapshot) diagnostics() *checked {
 		s.load()
 		c := &checked{builds: s.builds, byPath: s.byPath, diags: map[string][]*hcl.Diagnostic{}}
 		for _, b := range c.builds {
-			diags := s.check(b)
-			if !diags.HasErrors() {
-				diags = append(diags, s.lint(b)...)
-			}
+			diags := s.lint(b, s.check(b))
 			for _, p := range b.order {
 				if _, ok := c.diags[p]; !ok {
 					c.diags[p] = []*hcl.Diagnostic{}
@@ -473,14 +470,17 @@ func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics) {
 	return b.build.Check(b.diags)
 }
 
-func (s *snapshot) lint(b *buildInfo) (diags hcl.Diagnostics) {
+// lint adds the lint findings to a build's diagnostics as `buildlang
+// check` does (lint.Check), never letting a bug in a rule take the
+// server down.
+func (s *snapshot) lint(b *buildInfo, checked hcl.Diagnostics) (diags hcl.Diagnostics) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.cfg.logf("internal error in lint of %s: %v\n%s", b.root, r, debug.Stack())
-			diags = nil
+			diags = checked
 		}
 	}()
-	return lint.Run(b.build)
+	return lint.Check(b.build, checked)
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

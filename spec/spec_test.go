@@ -101,9 +101,7 @@ func checkSample(t *testing.T, s Sample, fsys fstest.MapFS, strict bool) {
 	}
 	files[s.File] = &fstest.MapFile{Data: []byte(s.Code)}
 	b, diags := lang.Load(lang.FS(files), []string{s.File}, lang.Options{Env: s.Env})
-	if !diags.HasErrors() {
-		diags = append(diags, lint.Run(b)...)
-	}
+	diags = lint.Check(b, diags)
 	var errs, warns int
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {
@@ -393,9 +391,7 @@ func TestExamples(t *testing.T) {
 				t.Errorf("%s does not start with # syntax=org/buildlang", file)
 			}
 			b, diags := lang.Load(lang.OSFiles{}, []string{file}, lang.Options{})
-			if !diags.HasErrors() {
-				diags = append(diags, lint.Run(b)...)
-			}
+			diags = lint.Check(b, diags)
 			for _, d := range diags {
 				if r, ok := hcl.DiagnosticExtra[interface{ RuleID() string }](d); ok && d.Severity == hcl.DiagWarning && allowed[name] == r.RuleID() {
 					continue

@@ -77,9 +77,7 @@ func mapFS(files map[string][]byte) fstest.MapFS {
 // check does what `buildlang check` does.
 func check(fsys fstest.MapFS, entry string, opts lang.Options) (*lang.Build, hcl.Diagnostics) {
 	b, diags := lang.Load(lang.FS(fsys), []string{entry}, opts)
-	if !diags.HasErrors() {
-		diags = append(diags, lint.Run(b)...)
-	}
+	diags = lint.Check(b, diags)
 	return b, diags
 }
 

@@ -24,9 +24,7 @@ func checkCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !diags.HasErrors() {
-				diags = append(diags, lint.Run(b)...)
-			}
+			diags = lint.Check(b, diags)
 			switch format {
 			case "text":
 				writeDiagnostics(os.Stderr, b.Files, diags)

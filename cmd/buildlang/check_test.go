@@ -147,7 +147,7 @@ func TestCheckCommand(t *testing.T) {
 		if r.code != 0 {
 			t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
 		}
-		if strings.Contains(r.stderr, "Error:") || !strings.Contains(r.stderr, "Warning: Base image without a tag") {
+		if strings.Contains(r.stderr, "Error:") || !strings.Contains(r.stderr, "Warning: Base image without a tag [untagged-base-image]") {
 			t.Errorf("want warnings and no errors:\n%s", r.stderr)
 		}
 

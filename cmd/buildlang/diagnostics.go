@@ -20,7 +20,7 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 		color = os.Getenv("NO_COLOR") == ""
 	}
 	wr := hcl.NewDiagnosticTextWriter(w, files, width, color)
-	_ = wr.WriteDiagnostics(diags)
+	_ = wr.WriteDiagnostics(withRuleIDs(diags))
 }
 
 // jsonDiagnostic is the --format json form of one diagnostic, stable for tools.
@@ -72,4 +72,20 @@ func severity(s hcl.DiagnosticSeverity) string {
 		return "warning"
 	}
 	return "error"
+}
+
+// withRuleIDs shows each lint finding's rule id after its summary, in
+// brackets, as spec/lint.md says: "Warning: Unused variable
+// [unused-variable]". The diagnostics themselves are not changed.
+func withRuleIDs(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		if r, ok := hcl.DiagnosticExtra[ruleOf](d); ok {
+			c := *d
+			c.Summary += " [" + r.RuleID() + "]"
+			d = &c
+		}
+		out[i] = d
+	}
+	return out
 }

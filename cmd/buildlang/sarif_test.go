@@ -128,9 +128,7 @@ func validateSARIF(t *testing.T, data []byte) map[string]any {
 func loadDir(t *testing.T, dir string, vars map[string]string) hcl.Diagnostics {
 	t.Helper()
 	b, diags := lang.Load(lang.FS(os.DirFS(dir)), []string{"build.hcl"}, lang.Options{Vars: vars})
-	if !diags.HasErrors() {
-		diags = append(diags, lint.Run(b)...)
-	}
+	diags = lint.Check(b, diags)
 	return diags
 }
 

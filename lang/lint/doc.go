@@ -13,7 +13,17 @@ func Markdown() []byte {
 	b.WriteString("# Lint rules\n\n")
 	b.WriteString("`buildlang check` runs these rules on a build that has no errors. Each finding is a warning: " +
 		"it is printed with its rule id in brackets and does not change the exit status. " +
-		"In `--format json` output the id is in the `rule` field.\n\n")
+		"In `--format json` output the id is in the `rule` field, in `--format sarif` the `ruleId`; the language server gives it as the diagnostic's code, " +
+		"and a frontend build (`--call check`) as the warning's rule name.\n\n")
+	b.WriteString("## Suppressing a finding\n\n")
+	b.WriteString("As `# check=skip=RULE` does in a Dockerfile, a comment suppresses findings where they are:\n\n" +
+		"- `# " + IgnoreDirective + " RULE` at the end of the line a finding is reported at, or alone on the line above it " +
+		"(several such comments may stack above one line), suppresses that rule's findings on that line;\n" +
+		"- `# " + FileIgnoreDirective + " RULE` anywhere in a file (by convention at its top) suppresses that rule's findings in the whole file.\n\n" +
+		"Several rules are separated by commas, without spaces; anything after them is a reason for the reader. `//` and `/* */` comments work the same. " +
+		"A suppression that suppresses nothing, or names a rule that does not exist, is itself reported, by [`unused-suppression`](#unused-suppression).\n\n")
+	b.WriteString("```hcl\n" + suppressionSample + "```\n\n")
+	b.WriteString("## Rules\n\n")
 	b.WriteString("| Rule | Warns when |\n| --- | --- |\n")
 	for _, r := range Rules {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s |\n", r.ID, r.ID, strings.TrimSuffix(r.Description, "."))
@@ -26,3 +36,17 @@ func Markdown() []byte {
 	}
 	return b.Bytes()
 }
+
+// suppressionSample shows both kinds of suppression; TestSuppressionSample
+// checks it lints clean.
+const suppressionSample = `# lint:file-ignore untagged-base-image the tools images are pinned by the registry
+
+target "tools" {
+  from = "registry.example.com/tools"
+}
+
+target "app" {
+  # lint:ignore latest-base-image nightly builds follow the latest alpine on purpose
+  from = "alpine:latest"
+}
+`

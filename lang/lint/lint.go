@@ -76,12 +76,27 @@ func Run(b *lang.Build) hcl.Diagnostics {
 	}
 	p := newPass(b)
 	for _, r := range Rules {
+		if r.check == nil {
+			continue
+		}
 		start := len(p.diags)
 		r.check(p, r)
 		found := p.diags[start:]
 		sort.SliceStable(found, func(i, j int) bool { return p.before(found[i].Subject, found[j].Subject) })
 	}
+	p.suppress(UnusedSuppression)
 	return p.diags
+}
+
+// Check returns what `buildlang check` reports for a build, and the
+// frontend's --call check and the language server with it: the
+// diagnostics of loading it, then, when they hold no error, the lint
+// findings.
+func Check(b *lang.Build, diags hcl.Diagnostics) hcl.Diagnostics {
+	if b == nil || diags.HasErrors() {
+		return diags
+	}
+	return append(diags, Run(b)...)
 }
 
 // pass is what the rules share for one Run: the syntax, every reference in

@@ -395,6 +395,25 @@ target "app" {
 			}
 		},
 	})
+
+	UnusedSuppression = rule(&Rule{
+		ID:          "unused-suppression",
+		Description: "A suppression comment suppresses no finding.",
+		Explanation: "A finding can be suppressed where it is: `# lint:ignore RULE` at the end of its line or on the line above it, or in the whole file with `# lint:file-ignore RULE` anywhere in the file (several rules separated by commas, a reason after them; `//` and `/* */` comments work too). " +
+			"A suppression that suppresses nothing (the finding went away, the comment is on the wrong line, or the rule id is misspelt) would silently hide the next real finding there, so it is reported. " +
+			"Remove it, move it to the line of the finding, or correct the rule id. This rule's own findings cannot be suppressed.",
+		Bad: `target "app" {
+  # lint:ignore latest-base-image
+  from = "alpine:3.20"
+}
+`,
+		Good: `target "app" {
+  # lint:ignore latest-base-image the nightly build follows alpine's latest on purpose
+  from = "alpine:latest"
+}
+`,
+		// Run applies suppressions after every other rule.
+	})
 )
 
 // baseImage returns a target's base image reference and its tag ("" when
