@@ -104,7 +104,7 @@ test('every example and fixture matches its scope snapshot', async () => {
       continue;
     }
     assert.ok(fs.existsSync(snap), `no snapshot ${snap}: run UPDATE_SNAPSHOTS=1 npm test`);
-    assert.strictEqual(got, fs.readFileSync(snap, 'utf8'), `${c.file}: scopes differ from ${snap}`);
+    assert.strictEqual(got, fs.readFileSync(snap, 'utf8'), `${c.file}: scopes differ from ${snap}; if the file changed on purpose, run cd editors/vscode && UPDATE_SNAPSHOTS=1 npm test and read the diff`);
   }
   for (const f of fs.readdirSync(snapshots)) {
     if (!wanted.has(f)) {
