@@ -88,7 +88,7 @@ var snippetWraps = map[string]string{
 var snippetPlace = map[string]string{
 	"validation": "validation", "run": "step", "runcache": "step", "runheredoc": "step", "copy": "step",
 	"copyfrom": "step", "file": "step", "set": "step", "mkdir": "step", "remove": "step", "symlink": "step",
-	"healthcheck": "step", "secretmount": "mount", "bind": "mount", "tmpfs": "mount", "group": "group",
+	"healthcheck": "step", "secretmount": "mount", "bind": "mount", "tmpfs": "mount", "device": "mount", "group": "group",
 }
 
 var (
