@@ -143,8 +143,8 @@ func TestSnippets(t *testing.T) {
 
 // matcherPattern is one line pattern of a VS Code problem matcher.
 type matcherPattern struct {
-	Regexp                        string
-	Severity, Message, File, Line int
+	Regexp                              string
+	Severity, Message, Code, File, Line int
 }
 
 // TestProblemMatcher runs `buildlang check` on a build with an error in an
@@ -208,13 +208,13 @@ func TestProblemMatcher(t *testing.T) {
 }
 
 // checkJSON is what `check --format json` reports, as
-// "severity|file|line|summary", sorted.
+// "severity|file|line|summary|rule", sorted.
 func checkJSON(t *testing.T, bin, root string) []string {
 	jsonOut, _ := exec.Command(bin, "check", "-f", root, "--format", "json").Output()
 	var report struct {
 		Diagnostics []struct {
-			Severity, Summary string
-			Range             *struct {
+			Severity, Summary, Rule string
+			Range                   *struct {
 				Filename string
 				Start    struct{ Line int }
 			}
@@ -226,7 +226,7 @@ func checkJSON(t *testing.T, bin, root string) []string {
 	var want []string
 	for _, d := range report.Diagnostics {
 		if d.Range != nil {
-			want = append(want, strings.Join([]string{d.Severity, d.Range.Filename, strconv.Itoa(d.Range.Start.Line), d.Summary}, "|"))
+			want = append(want, strings.Join([]string{d.Severity, d.Range.Filename, strconv.Itoa(d.Range.Start.Line), d.Summary, d.Rule}, "|"))
 		}
 	}
 	sort.Strings(want)
@@ -239,7 +239,7 @@ func matchProblems(pattern []matcherPattern, res []*regexp.Regexp, text string) 
 	lines := strings.Split(text, "\n")
 	var got []string
 	for i := 0; i+len(res) <= len(lines); i++ {
-		var sev, msg, file, line string
+		var sev, msg, code, file, line string
 		ok := true
 		for j, re := range res {
 			m := re.FindStringSubmatch(lines[i+j])
@@ -251,14 +251,14 @@ func matchProblems(pattern []matcherPattern, res []*regexp.Regexp, text string) 
 			for _, f := range []struct {
 				k    int
 				into *string
-			}{{p.Severity, &sev}, {p.Message, &msg}, {p.File, &file}, {p.Line, &line}} {
+			}{{p.Severity, &sev}, {p.Message, &msg}, {p.Code, &code}, {p.File, &file}, {p.Line, &line}} {
 				if f.k > 0 {
 					*f.into = m[f.k]
 				}
 			}
 		}
 		if ok {
-			got = append(got, strings.Join([]string{strings.ToLower(sev), file, line, msg}, "|"))
+			got = append(got, strings.Join([]string{strings.ToLower(sev), file, line, msg, code}, "|"))
 		}
 	}
 	sort.Strings(got)
