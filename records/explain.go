@@ -265,23 +265,29 @@ func showValue(v string) string {
 func matchSteps(prev, cur *Record) []*Step {
 	match := make([]*Step, len(cur.Steps))
 	used := make([]bool, len(prev.Steps))
-	pair := func(ok func(i int, s, p *Step) bool) {
+	pair := func(key func(s *Step) string) {
+		free := map[string][]int{} // key → unpaired prev steps, in order
+		for j, p := range prev.Steps {
+			if !used[j] {
+				k := key(p)
+				free[k] = append(free[k], j)
+			}
+		}
 		for i, s := range cur.Steps {
 			if match[i] != nil {
 				continue
 			}
-			for j, p := range prev.Steps {
-				if !used[j] && ok(i, s, p) {
-					match[i], used[j] = p, true
-					break
-				}
+			k := key(s)
+			if js := free[k]; len(js) > 0 {
+				match[i], used[js[0]] = prev.Steps[js[0]], true
+				free[k] = js[1:]
 			}
 		}
 	}
-	pair(func(_ int, s, p *Step) bool { return s.Key == p.Key && s.Position == p.Position })
-	pair(func(_ int, s, p *Step) bool { return s.Key == p.Key })
-	pair(func(_ int, s, p *Step) bool { return s.Self == p.Self && owner(s) == owner(p) })
-	pair(func(_ int, s, p *Step) bool { return s.Position == p.Position })
+	pair(func(s *Step) string { return s.Key + "\x00" + s.Position })
+	pair(func(s *Step) string { return s.Key })
+	pair(func(s *Step) string { return s.Self + "\x00" + owner(s) })
+	pair(func(s *Step) string { return s.Position })
 	return match
 }
 

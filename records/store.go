@@ -195,6 +195,23 @@ func Find(entries []Entry, ref string) []Entry {
 	return out
 }
 
+// LatestBuild returns the entries of the latest build: the records saved
+// together, whose ids share their time.
+func LatestBuild(entries []Entry) []Entry {
+	if len(entries) == 0 {
+		return nil
+	}
+	at := func(e Entry) string { return e.ID[:max(strings.LastIndexByte(e.ID, '-'), 0)] }
+	last := at(entries[len(entries)-1])
+	var out []Entry
+	for _, e := range entries {
+		if at(e) == last {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Filter keeps the entries of a target (all when "") and platform (all
 // when "").
 func Filter(entries []Entry, target, platform string) []Entry {

@@ -62,3 +62,12 @@ func TestStoreSaveListPrune(t *testing.T) {
 		t.Errorf("pruned %d, %v; want 4", len(removed), err)
 	}
 }
+
+func TestLatestBuild(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	es := []Entry{{ID: NewID(at.Add(-time.Second)), Target: "old"}, {ID: NewID(at), Target: "a"}, {ID: NewID(at), Target: "b"}}
+	got := LatestBuild(es)
+	if len(got) != 2 || got[0].Target != "a" || got[1].Target != "b" {
+		t.Errorf("LatestBuild = %+v, want a and b", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -34,6 +35,12 @@ func saveRecords(ctx context.Context, stderr io.Writer, store *records.Store, b 
 		return
 	}
 	now := time.Now()
+	saved, steps := 0, 0
+	if os.Getenv("BUILDLANG_DEBUG_RECORDS") != "" { // for hack/bench-why
+		defer func() {
+			fmt.Fprintf(stderr, "buildlang: records: %d saved, %d steps, in %s\n", saved, steps, time.Since(now))
+		}()
+	}
 	for _, t := range rep.Targets {
 		if t.Canceled {
 			continue
@@ -54,6 +61,9 @@ func saveRecords(ctx context.Context, stderr io.Writer, store *records.Store, b 
 			})
 			if err == nil {
 				err = store.Save(rec)
+			}
+			if err == nil {
+				saved, steps = saved+1, steps+len(rec.Steps)
 			}
 			if err != nil {
 				fmt.Fprintf(stderr, "buildlang: recording %s for %s: %v\n", t.Target.Name, platforms.FormatAll(out.Platform), err)

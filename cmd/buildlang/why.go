@@ -27,8 +27,8 @@ func whyCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "why [TARGET] [--platform P] [--since REF] [--plan] [--format text|json]",
 		Short: "Say which input made each step miss the cache, at its line",
-		Long: `Why compares the latest build record of a target (default: the target of
-the latest record) with the one before it, or with --since REF (a record id
+		Long: `Why compares the latest build record of a target (default: every target
+of the latest build) with the one before it, or with --since REF (a record id
 or its prefix, or latest~N for the N-th before the latest), and prints, for the first step
 that missed the cache and each miss after it that has a cause of its own,
 the step at file:line and the cause: a context file the step reads that
@@ -109,18 +109,42 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// explainRecords explains the latest record of each platform of a target.
+// explainRecords explains the latest record of each platform of a target,
+// or of every target of the latest build.
 func explainRecords(store *records.Store, target, platform, since string) ([]*records.Explanation, error) {
 	all, err := store.List()
 	if err != nil {
 		return nil, err
 	}
-	if target == "" {
-		if len(all) == 0 {
-			return nil, fmt.Errorf("no build records in %s: build with buildlang build first", store.Dir())
-		}
-		target = all[len(all)-1].Target
+	if target != "" {
+		return explainTarget(store, all, target, platform, since)
 	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("no build records in %s: build with buildlang build first", store.Dir())
+	}
+	var targets []string
+	for _, e := range records.LatestBuild(all) {
+		if !slices.Contains(targets, e.Target) && (platform == "" || e.Platform == platform) {
+			targets = append(targets, e.Target)
+		}
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("the latest build has no record for %s (buildlang history list shows what there is)", platform)
+	}
+	slices.Sort(targets)
+	var exs []*records.Explanation
+	for _, t := range targets {
+		ex, err := explainTarget(store, all, t, platform, since)
+		if err != nil {
+			return nil, err
+		}
+		exs = append(exs, ex...)
+	}
+	return exs, nil
+}
+
+// explainTarget explains the latest record of each platform of a target.
+func explainTarget(store *records.Store, all []records.Entry, target, platform, since string) ([]*records.Explanation, error) {
 	entries := records.Filter(all, target, platform)
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("no build records of %s in %s: build it with buildlang build first (buildlang history list shows what there is)", describe(target, platform), store.Dir())
