@@ -11,6 +11,7 @@ import (
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -157,4 +158,42 @@ func (p *Plan) Compile(ctx context.Context, t *TargetPlan, resolver compiler.Ima
 		out.add(o.Platform, def)
 	}
 	return out.list(), nil
+}
+
+// ResolveImages resolves the base images of a target's compile through a
+// running daemon (--addr, else $BUILDKIT_HOST; never a private one), in a
+// build that solves nothing: what `buildlang why --plan` needs to see
+// whether a base moved. It returns nil, nil when no daemon is configured.
+func (p *Plan) ResolveImages(ctx context.Context, t *TargetPlan) ([]ResolvedImage, error) {
+	co := p.opts.Connect
+	if co.Addr == "" {
+		getenv := co.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		co.Addr = getenv("BUILDKIT_HOST")
+	}
+	if co.Addr == "" {
+		return nil, nil
+	}
+	conn, err := Connect(ctx, co)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	as, err := p.attachables()
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{plan: p}
+	var rec recordingResolver
+	// Registry credentials only (attachables puts them first): nothing runs.
+	_, err = conn.Client.Build(ctx, client.SolveOpt{Session: as[:1]}, "buildlang", func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
+		rec.inner = sourceresolver.NewImageMetaResolver(gw)
+		if _, diags := compiler.Compile(ctx, p.Build, r.compileRequest(t, &rec)); diags.HasErrors() {
+			return nil, diagnosticsError(p.Build.Files, diags)
+		}
+		return gateway.NewResult(), nil
+	}, nil)
+	return rec.images(), err
 }

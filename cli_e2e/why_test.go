@@ -229,6 +229,7 @@ func TestWhyBaseMoved(t *testing.T) {
 	mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain")
 	before := baseDigest(t, env, dir)
 	pushBase(t, env, ref, "two "+runID)
+	plan := mustBuild(t, env, dir, nil, "why", "app", "--plan", "--format", "json")
 	mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain")
 	after := baseDigest(t, env, dir)
 	if before == after || before == "" {
@@ -238,6 +239,9 @@ func TestWhyBaseMoved(t *testing.T) {
 	want := []string{fmt.Sprintf("build.hcl:2: base %s moved from %s to %s", ref, before, after)}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("why (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(got, misses(t, plan.stdout)); diff != "" {
+		t.Errorf("why --plan predicted otherwise than the build reported (-build +plan):\n%s", diff)
 	}
 }
 
@@ -272,9 +276,7 @@ secret "tok" {
   var = var.TOKEN
 }
 
-secret "env" {
-  env = "E2E_SECRET"
-}
+secret "env" {}
 
 target "app" {
   from = "busybox"
@@ -287,7 +289,7 @@ target "app" {
   }
 }
 `})
-	mustBuild(t, env, dir, map[string]string{"E2E_SECRET": secret}, "build", "app", "--progress", "plain", "--var", "TOKEN="+sensitive)
+	mustBuild(t, env, dir, map[string]string{"E2E_SECRET": secret}, "build", "app", "--progress", "plain", "--var", "TOKEN="+sensitive, "--secret", "id=env,env=E2E_SECRET")
 	var r records.Record
 	if err := json.Unmarshal([]byte(mustBuild(t, env, dir, nil, "history", "show", "latest", "--format", "json").stdout), &r); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ func init() { addCommand(whyCommand) }
 
 func whyCommand() *cobra.Command {
 	var bf buildFlags
-	var platform, since, format, contextDir string
+	var platform, since, format, contextDir, addr string
 	var plan bool
 	cmd := &cobra.Command{
 		Use:   "why [TARGET] [--platform P] [--since REF] [--plan] [--format text|json]",
@@ -39,8 +39,9 @@ under it.
 
 With --plan, nothing is built: the build files are compiled and the context
 files hashed now, and the prediction is compared with the latest record.
-Base images are taken to be where the latest record found them (no registry
-is contacted).
+Base images are resolved through the daemon at --addr or $BUILDKIT_HOST (a
+build that solves nothing); without one, they are taken to be where the
+latest record found them.
 
 Records are kept by buildlang build in .buildlang/records next to the first
 build file; see buildlang history.`,
@@ -69,7 +70,7 @@ build file; see buildlang history.`,
 			var exs []*records.Explanation
 			var err error
 			if plan {
-				exs, err = predict(ctx, &bf, store, target, platform, contextDir)
+				exs, err = predict(ctx, &bf, store, target, platform, contextDir, addr)
 			} else {
 				exs, err = explainRecords(store, target, platform, since)
 			}
@@ -86,6 +87,7 @@ build file; see buildlang history.`,
 	fl.BoolVar(&plan, "plan", false, "predict which steps the next build will miss, without building")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	fl.StringVar(&contextDir, "context", "", "build context directory, as for build (with --plan)")
+	fl.StringVar(&addr, "addr", "", "BuildKit daemon to resolve base images through, with --plan (default $BUILDKIT_HOST; none: bases as last recorded)")
 	return cmd
 }
 
@@ -192,10 +194,10 @@ func describe(target, platform string) string {
 
 // predict compiles the targets as build would and compares each platform
 // with its latest record.
-func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, platform, contextDir string) ([]*records.Explanation, error) {
+func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, platform, contextDir, addr string) ([]*records.Explanation, error) {
 	var f buildCLIFlags
 	f.progress = "quiet"
-	f.contextDir = contextDir
+	f.contextDir, f.addr = contextDir, addr
 	if platform != "" {
 		f.plats = []string{platform}
 	}
@@ -240,7 +242,11 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 				prevs = append(prevs, prev)
 			}
 		}
-		outs, err := plan.Compile(ctx, t, recordedImages(prevs))
+		fresh, err := plan.ResolveImages(ctx, t)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "buildlang: resolving base images through BuildKit: %v; taking them to be where the latest record found them\n", firstLine(err.Error()))
+		}
+		outs, err := plan.Compile(ctx, t, knownImages{fresh, prevs})
 		if err != nil {
 			return nil, err
 		}
@@ -263,21 +269,28 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 	return exs, nil
 }
 
-// recordedImages answers the compiler's image lookups from records: each
-// base is where the latest build found it. A base no record has gets an
-// unpinned reference, so its step is predicted to miss.
-type recordedImages []*records.Record
+// knownImages answers the compiler's image lookups as the daemon just
+// did (fresh), else from records: where the latest build found each base.
+// A base neither has gets an unpinned reference, so its step is predicted
+// to miss.
+type knownImages struct {
+	fresh []builder.ResolvedImage
+	recs  []*records.Record
+}
 
-// unknownImage stands for a base no record has: one (empty) layer, so the
-// compiler pulls it rather than treating it as scratch.
 var unknownImage = []byte(`{"rootfs":{"type":"layers","diff_ids":["sha256:0000000000000000000000000000000000000000000000000000000000000000"]}}`)
 
-func (r recordedImages) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+func (k knownImages) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
 	p := ""
 	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
 		p = platforms.FormatAll(*opt.ImageOpt.Platform)
 	}
-	for _, rec := range r {
+	for _, im := range k.fresh {
+		if im.Name == ref && im.Platform == p {
+			return im.Ref, im.Digest, im.Config, nil
+		}
+	}
+	for _, rec := range k.recs {
 		if b := rec.Bases[ref+" "+p]; b != nil {
 			return b.Ref, digest.Digest(b.Digest), b.Config, nil
 		}
