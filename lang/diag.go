@@ -49,6 +49,7 @@ const (
 	KindStaleLock            DiagKind = "stale-lock"             // Names: [locked reference, platform]
 	KindInvalidImageRef      DiagKind = "invalid-image-ref"      // Names: [reference]; a fix when a close one is valid
 	KindOptionConflict       DiagKind = "option-conflict"        // Names: the options; What: what they configure
+	KindPolicyViolation      DiagKind = "policy-violation"       // Names: [policy, environment]; What: the summary
 	// KindHCL marks the errors of the HCL library itself (syntax errors,
 	// evaluation errors), which carry no names.
 	KindHCL DiagKind = "hcl"
@@ -282,7 +283,7 @@ func ReferenceNotAllowed(root string, inLocals bool, subject hcl.Range) *hcl.Dia
 			"Locals are evaluated before targets (a matrix may use them, so the targets are not known yet); refer to target.NAME where it is used, in a target or group, instead of in a local value.")
 	}
 	return errorf(diagInfo(KindReferenceNotAllowed, root), subject, "Reference not allowed here",
-		"Environments and includes are evaluated before variables, locals and targets, so they may use only functions and cache.NAME; %q is not available here.", root)
+		"Environments, policies and includes are evaluated before variables, locals and targets, so they may use only functions, cache.NAME and policy.NAME; %q is not available here.", root)
 }
 
 // NoMatrix reports matrix.KEY outside a target with a matrix.
@@ -676,4 +677,12 @@ func UnknownMatrixEntryKey(entry, key string, keys []string, subject hcl.Range) 
 		detail += " Remove it, or add it to the matrix with its values."
 	}
 	return errorf(info, subject, "Unknown matrix key", "%s", detail)
+}
+
+// PolicyViolation reports a source or step the selected environment's
+// policy refuses.
+func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindPolicyViolation, policy, env)
+	info.What = summary
+	return errorf(info, subject, summary, "%s Environment %q builds under policy %s.", detail, env, policy)
 }

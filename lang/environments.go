@@ -20,9 +20,13 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 	for _, n := range e.decls.caches.order {
 		caches[n] = refVal(CacheRefType, "cache", n, nil)
 	}
+	policies := map[string]cty.Value{}
+	for _, n := range e.decls.policies.order {
+		policies[n] = refVal(PolicyRefType, "policy", n, nil)
+	}
 	ctx := &hcl.EvalContext{
 		Functions: e.funcs,
-		Variables: map[string]cty.Value{"cache": objectOrEmpty(caches)},
+		Variables: map[string]cty.Value{"cache": objectOrEmpty(caches), "policy": objectOrEmpty(policies)},
 	}
 	spec := TopSchema.Block("environment")
 	var diags hcl.Diagnostics
@@ -40,6 +44,9 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		env.Vars = d.objectAttrs(content.Attributes["vars"])
 		env.Network = normalizeNetwork(d.enum(content.Attributes["network"], NetworkModes))
 		env.NoCache = d.boolean(content.Attributes["no_cache"], false)
+		if a := content.Attributes["policy"]; a != nil {
+			env.Policy = d.ref(a, PolicyRefType)
+		}
 		diags = append(diags, d.diags...)
 		// A value for a variable nobody declares would silently do nothing.
 		for _, k := range sortedKeys(env.Vars) {

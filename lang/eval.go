@@ -92,6 +92,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 func (e *evaluator) run() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	diags = append(diags, e.declareFunctions()...)
+	diags = append(diags, e.declarePolicies()...)
 	diags = append(diags, e.declareEnvironments()...)
 	sel, sdiags := e.selectEnvironment()
 	diags = append(diags, sdiags...)

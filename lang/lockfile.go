@@ -51,7 +51,9 @@ func (e *evaluator) pin(d *decoder, spec *TargetSpec) {
 		}
 		img := lk.Lookup(s.Ref)
 		if img == nil {
-			d.add(NotLocked(s.Ref, lk.Filename, s.Range))
+			if p := e.policy(); p == nil || !p.Pinned { // else the policy's error says it
+				d.add(NotLocked(s.Ref, lk.Filename, s.Range))
+			}
 			continue
 		}
 		if !img.HasPlatform(plat) {

@@ -23,6 +23,7 @@ type Build struct {
 	Secrets      []*Secret
 	SSH          []*SSH
 	Caches       []*CachePolicy
+	Policies     []*Policy
 	Targets      []*Target // matrix instances expanded, in source order
 	Groups       []*Group
 
@@ -93,6 +94,7 @@ type Environment struct {
 	Vars        map[string]cty.Value
 	Network     string // "" (default), "none" or "host"
 	NoCache     bool
+	Policy      string // policy name, "" for none
 	DeclRange   hcl.Range
 	// Implicit is true for the environment used when none is declared or selected.
 	Implicit bool

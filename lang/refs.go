@@ -10,13 +10,13 @@ import (
 var refKinds = map[string]string{
 	"var": "variable", "local": "local value", "target": "target", "group": "group",
 	"secret": "secret", "ssh": "ssh", "cache": "cache", "environment": "environment",
-	"matrix": "matrix key",
+	"matrix": "matrix key", "policy": "policy",
 }
 
 // Roots lists every name an expression may start with, for the language
 // server's completion and for suggestions.
 var Roots = []string{
-	"var", "local", "env", "environment", "target", "group", "secret", "ssh", "cache",
+	"var", "local", "env", "environment", "target", "group", "secret", "ssh", "cache", "policy",
 	"matrix", "scratch", "context", "contexts", "build_platform", "target_platform",
 }
 
@@ -51,7 +51,7 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 			switch b.Type {
 			case "function":
 				continue // parameters are checked when the function runs
-			case "environment":
+			case "environment", "policy":
 				sc.inEnv = true
 			case "variable":
 				sc.inVariable = true
@@ -98,7 +98,7 @@ func (e *evaluator) checkExpr(expr hclsyntax.Expression, sc refScope) hcl.Diagno
 func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 	root := t.RootName()
 	rootRange := t[0].SourceRange()
-	if sc.inEnv && root != "cache" {
+	if sc.inEnv && root != "cache" && root != "policy" {
 		return ReferenceNotAllowed(root, false, rootRange)
 	}
 	if sc.inLocals && root == "target" {
@@ -195,6 +195,8 @@ func (e *evaluator) namesOf(root string, sc refScope) []string {
 		return nonNil(e.decls.ssh.order)
 	case "cache":
 		return nonNil(e.decls.caches.order)
+	case "policy":
+		return nonNil(e.decls.policies.order)
 	case "environment":
 		return nonNil(e.decls.environments.order)
 	case "matrix":

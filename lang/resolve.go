@@ -122,6 +122,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 		}
 	}
 	e.pin(d, spec)
+	e.checkPolicy(d, spec)
 	return spec, d.diags
 }
 

@@ -237,6 +237,20 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 	append([]*BlockSpec{HealthcheckSchema}, StepSchemas...)...,
 )
 
+// PolicySchema is the schema of a policy block.
+var PolicySchema = block("policy", []string{"name"}, "What an environment refuses to build from or with. `check` reports every source and step it refuses at its line; at solve time BuildKit enforces the same rules as a source policy, also for sources the file does not spell (named contexts). Lists left unset allow everything of their kind; an empty list allows nothing.", []*AttrSpec{
+	attr("description", "string", "What the policy is for."),
+	attr("registries", "list(string)", "Registries images may come from, as host[:port] (\"docker.io\" for Docker Hub)."),
+	attr("repositories", "list(string)", "Repositories images may come from, as patterns where * matches any characters, e.g. \"localhost:5000/base/*\"."),
+	attr("pinned", "bool", "Every image must be pinned to a digest, in the build file or by build.lock."),
+	attr("deny_latest", "bool", "Refuse images tagged latest, or untagged (which means latest)."),
+	attr("git_hosts", "list(string)", "Hosts git sources may come from, e.g. [\"github.com\"]."),
+	attr("http", "list(string)", "URLs http sources may download, as patterns where * matches any characters."),
+	attr("http_checksum", "bool", "Every http source must give its checksum."),
+	attr("deny_network", "list(string)", "Network modes run steps may not use: \"host\", \"none\"."),
+	attr("deny_security", "list(string)", "Security modes run steps may not use: \"insecure\"."),
+})
+
 // FileSchema of the top level.
 var TopSchema = &BlockSpec{
 	Doc: "A build file.",
@@ -267,7 +281,9 @@ var TopSchema = &BlockSpec{
 			attr("vars", "map(any)", "Variable values for this environment, below --var and above defaults."),
 			enum(attr("network", "string", "Network policy of every run step: \"default\", \"none\" or \"host\"."), NetworkModes),
 			attr("no_cache", "bool", "Build without the cache."),
+			attr("policy", "policy", "The source policy builds in this environment obey, policy.NAME: checked by `buildlang check` and enforced by BuildKit at solve time."),
 		}),
+		PolicySchema,
 		block("secret", []string{"name"}, "A secret the client provides by id; only the id enters the build graph.", []*AttrSpec{
 			attr("id", "string", "The id clients pass, e.g. --secret id=ID; defaults to the block's name."),
 			attr("env", "string", "Host environment variable the CLI reads the value from."),

@@ -37,6 +37,7 @@ var (
 	SecretRefType = refCapsule("secret")
 	SSHRefType    = refCapsule("ssh")
 	CacheRefType  = refCapsule("cache")
+	PolicyRefType = refCapsule("policy")
 )
 
 // SourceType is the type of scratch, context, contexts.NAME and the values
