@@ -32,6 +32,7 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
 )
@@ -384,7 +385,10 @@ func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec
 		CacheExports:        cloneEntries(t.CacheExports),
 		Session:             r.attach,
 		AllowedEntitlements: r.plan.Entitlements,
-		Ref:                 ref,
+		// build.lock's pins and the environment's policy, enforced by
+		// BuildKit for every source of the solve, spelled or not.
+		SourcePolicy: policy.ForBuild(r.plan.Build),
+		Ref:          ref,
 		// The platforms asked for; exporters check the result against them.
 		FrontendAttrs: map[string]string{"platform": formatPlatforms(t.Platforms)},
 	}

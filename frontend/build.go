@@ -8,9 +8,11 @@ import (
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
+	spb "github.com/moby/buildkit/sourcepolicy/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/policy"
 )
 
 // build compiles the target once per platform and solves each, letting
@@ -37,8 +39,9 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 			return nil, err
 		}
 		solved, err := c.Solve(ctx, client.SolveRequest{
-			Definition:   def.ToPB(),
-			CacheImports: append(append([]client.CacheOptionsEntry{}, bc.CacheImports...), policyImports(b, out.Spec)...),
+			Definition:     def.ToPB(),
+			CacheImports:   append(append([]client.CacheOptionsEntry{}, bc.CacheImports...), policyImports(b, out.Spec)...),
+			SourcePolicies: sourcePolicies(b),
 		})
 		if err != nil {
 			return nil, err
@@ -95,6 +98,15 @@ func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t
 			return nil
 		},
 	}, nil
+}
+
+// sourcePolicies are build.lock's pins and the environment's policy, for
+// BuildKit to enforce on every source of the solve, spelled or not.
+func sourcePolicies(b *lang.Build) []*spb.Policy {
+	if p := policy.ForBuild(b); p != nil {
+		return []*spb.Policy{p}
+	}
+	return nil
 }
 
 // policyImports are the cache imports of the target's cache policy that a
