@@ -29,6 +29,7 @@ func stateDir(files []string) string {
 // saveRecords keeps a record of every target and platform the build
 // solved. A record that cannot be written is a warning, not a failure.
 func saveRecords(ctx context.Context, stderr io.Writer, store *records.Store, b *lang.Build, p *builder.Plan, rep *builder.Report, noCache bool) {
+	dir := filepath.Dir(store.Dir())
 	key, err := store.Key()
 	if err != nil {
 		fmt.Fprintf(stderr, "buildlang: not recording the build: %v\n", err)
@@ -57,7 +58,7 @@ func saveRecords(ctx context.Context, stderr io.Writer, store *records.Store, b 
 			rec, err := collect.Record(ctx, collect.Input{
 				Target: t.Target.Name, Platform: platforms.FormatAll(out.Platform), Def: out.Def,
 				Build: b, Locals: p.Locals, Vertices: vs, Images: collectImages(t.Images),
-				Key: key, Ref: t.Ref, NoCache: noCache, Error: errText, Time: now,
+				Dir: dir, Key: key, Ref: t.Ref, NoCache: noCache, Error: errText, Time: now,
 			})
 			if err == nil {
 				err = store.Save(rec)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -253,7 +254,7 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 		for _, out := range outs {
 			pl := platforms.FormatAll(out.Platform)
 			rec, err := collect.Record(ctx, collect.Input{Target: t.Name, Platform: pl, Def: out.Def, Build: b,
-				Locals: plan.Locals, Key: key, NoCache: opts.NoCache, Time: time.Now()})
+				Locals: plan.Locals, Dir: filepath.Dir(store.Dir()), Key: key, NoCache: opts.NoCache, Time: time.Now()})
 			if err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -33,6 +34,9 @@ type Input struct {
 	Vertices map[digest.Digest]Vertex
 	// Images are the resolver's answers during the compile.
 	Images []Image
+	// Dir is the project directory (the first build file's): records name
+	// build files relative to it, as the language server finds them.
+	Dir string
 	// Key hashes sensitive values (records.Store.Key).
 	Key     []byte
 	Ref     string
@@ -80,6 +84,7 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 	}
 	files := newFileTable(in.Locals)
 	vars := newVarIndex(in.Build, in.Key)
+	var loaded []string // each step's build file as the build names it
 	for _, o := range ops {
 		m := stepName.FindStringSubmatch(o.name)
 		if m == nil {
@@ -87,6 +92,8 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 		}
 		s := &records.Step{Name: o.name, Position: m[1], Digest: o.dgst.String(), Self: o.self}
 		s.File, s.Line = location(in.Def, o.dgst)
+		file := s.File // as the build loaded it, for its syntax
+		s.File = relativeTo(in.Dir, s.File)
 		if md := in.Def.Metadata[o.dgst.String()]; md != nil {
 			s.NoCache = md.IgnoreCache
 		}
@@ -102,6 +109,7 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 		}
 		o.step = len(rec.Steps)
 		rec.Steps = append(rec.Steps, s)
+		loaded = append(loaded, file)
 	}
 	// Keys in definition order: BuildKit marshals inputs before their users.
 	for _, o := range ops {
@@ -140,7 +148,7 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 		if src := o.pb.GetSource(); src != nil {
 			s.Base = base(src.Identifier)
 		}
-		s.Vars = vars.forStep(in.Target, s)
+		s.Vars = vars.forStep(in.Target, loaded[o.step], s)
 	}
 	rec.Files = files.list
 	rec.Vars = vars.used
@@ -275,6 +283,24 @@ func bases(imgs []Image) map[string]*records.Base {
 		out[im.Name+" "+im.Platform] = &records.Base{Ref: im.Ref, Digest: im.Digest.String(), Config: im.Config}
 	}
 	return out
+}
+
+// relativeTo names a build file relative to dir (unchanged when dir is ""
+// or the file lies outside it).
+func relativeTo(dir, name string) string {
+	if dir == "" || name == "" {
+		return name
+	}
+	ad, err1 := filepath.Abs(dir)
+	an, err2 := filepath.Abs(name)
+	if err1 != nil || err2 != nil {
+		return name
+	}
+	rel, err := filepath.Rel(ad, an)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return name
+	}
+	return filepath.ToSlash(rel)
 }
 
 // cleanSrc is a path within a local as file ops and mounts give it.

@@ -52,9 +52,10 @@ func newVarIndex(b *lang.Build, key []byte) *varIndex {
 	return x
 }
 
-// forStep returns the variables reaching a step and notes their values.
-func (x *varIndex) forStep(target string, s *records.Step) []string {
-	if x.b == nil || s.File == "" {
+// forStep returns the variables reaching a step, in the build file the
+// build names file, and notes their values.
+func (x *varIndex) forStep(target, file string, s *records.Step) []string {
+	if x.b == nil || file == "" {
 		return nil
 	}
 	names := map[string]bool{}
@@ -62,7 +63,7 @@ func (x *varIndex) forStep(target string, s *records.Step) []string {
 	if s.Kind() == "base" {
 		attrs = baseAttrs
 	}
-	if f := x.b.Files[s.File]; f != nil {
+	if f := x.b.Files[file]; f != nil {
 		if body, ok := f.Body.(*hclsyntax.Body); ok {
 			for _, tb := range body.Blocks {
 				if tb.Type != "target" || !within(tb.Range(), s.Line) {
