@@ -19,6 +19,11 @@
 //
 // What the tests prove:
 //
+//   - TestDockerfileParity: each case of testdata/parity builds a
+//     Dockerfile with BuildKit's Dockerfile frontend and its buildlang twin
+//     on the same buildkitd, concurrently, and internal/imgdiff finds their
+//     images equal (file tree and config). TestParityLineRatio counts the
+//     twins' lines against the Dockerfiles' (no BuildKit needed).
 //   - TestSyntaxAndGateway: a build file starting with
 //     "# syntax=org/buildlang" builds through dockerfile.v0 (the syntax
 //     forwarding path) and through gateway.v0 with source=org/buildlang;
