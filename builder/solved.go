@@ -3,11 +3,14 @@ package builder
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
+	controlapi "github.com/moby/buildkit/api/services/control"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -196,4 +199,55 @@ func (p *Plan) ResolveImages(ctx context.Context, t *TargetPlan) ([]ResolvedImag
 		return gateway.NewResult(), nil
 	}, nil)
 	return rec.images(), err
+}
+
+// HistoryEntry is what the daemon's build history keeps of a build.
+type HistoryEntry struct {
+	Ref                  string
+	Steps, Cached        int
+	CreatedAt, Completed time.Time
+}
+
+// BuildHistory looks a build reference up in the build history of the
+// daemon at --addr or $BUILDKIT_HOST (never a private one): the record
+// `buildlang history show` links to. It returns nil, nil when no daemon is
+// configured or it no longer has the build.
+func BuildHistory(ctx context.Context, co ConnectOptions, ref string) (*HistoryEntry, error) {
+	if co.Addr == "" {
+		getenv := co.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		co.Addr = getenv("BUILDKIT_HOST")
+	}
+	if co.Addr == "" || ref == "" {
+		return nil, nil
+	}
+	conn, err := Connect(ctx, co)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stream, err := conn.Client.ControlClient().ListenBuildHistory(ctx, &controlapi.BuildHistoryRequest{Ref: ref, EarlyExit: true})
+	if err != nil {
+		return nil, err
+	}
+	for {
+		ev, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if r := ev.Record; r != nil && r.Ref == ref {
+			h := &HistoryEntry{Ref: r.Ref, Steps: int(r.NumTotalSteps), Cached: int(r.NumCachedSteps)}
+			if r.CreatedAt != nil {
+				h.CreatedAt = r.CreatedAt.AsTime()
+			}
+			if r.CompletedAt != nil {
+				h.Completed = r.CompletedAt.AsTime()
+			}
+			return h, nil
+		}
+	}
 }

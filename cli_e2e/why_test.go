@@ -347,6 +347,9 @@ func TestWhySpecExample(t *testing.T) {
 	writeFile(t, dir, "src/main.go", "package main // "+runID+" v2\n")
 	writeFile(t, dir, "src/README.md", "changed\n")
 	mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain", "--var", "VERSION=1.2.4")
+	if show := mustBuild(t, env, dir, nil, "history", "show", "latest").stdout; !strings.Contains(show, "in BuildKit's history: ") {
+		t.Errorf("history show does not link the record to the daemon's history:\n%s", show)
+	}
 	got := mustBuild(t, env, dir, nil, "why").stdout
 	ids := regexp.MustCompile(`\d{8}-\d{6}\.\d{3}-[0-9a-f]{4}`)
 	if ids.ReplaceAllString(got, "ID") != ids.ReplaceAllString(want, "ID") {

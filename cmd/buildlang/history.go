@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"text/tabwriter"
+	"time"
 
+	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/records"
 	"github.com/spf13/cobra"
 )
@@ -26,8 +29,10 @@ explains the records; history lists, shows and prunes them.
 A record's ref is BuildKit's build reference: the daemon's own history of
 the build (buildctl debug histories, docker buildx history inspect REF).`,
 	}
-	bf.register(cmd)
-	cmd.AddCommand(historyList(&bf), historyShow(&bf), historyPrune(&bf))
+	for _, sub := range []*cobra.Command{historyList(&bf), historyShow(&bf), historyPrune(&bf)} {
+		bf.register(sub) // -f FILE finds the project's state directory
+		cmd.AddCommand(sub)
+	}
 	return cmd
 }
 
@@ -92,7 +97,7 @@ func historyList(bf *buildFlags) *cobra.Command {
 }
 
 func historyShow(bf *buildFlags) *cobra.Command {
-	var format string
+	var format, addr string
 	cmd := &cobra.Command{
 		Use:   "show REF [--format text|json]",
 		Short: "Show a record's steps (REF: a record id or its prefix, or latest~N for the N-th before the latest)",
@@ -117,7 +122,7 @@ func historyShow(bf *buildFlags) *cobra.Command {
 			steps, cached := r.Counts()
 			fmt.Printf("record   %s\ntarget   %s\nplatform %s\ntime     %s\nsteps    %d (%d cached)\n", r.ID, r.Target, r.Platform, r.Time.Local().Format("2006-01-02 15:04:05"), steps, cached)
 			if r.Ref != "" {
-				fmt.Printf("ref      %s (BuildKit's history: buildctl debug histories, docker buildx history inspect %s)\n", r.Ref, r.Ref)
+				fmt.Printf("ref      %s (%s)\n", r.Ref, daemonHistory(cmd.Context(), addr, r.Ref))
 			}
 			if r.Error != "" {
 				fmt.Printf("error    %s\n", r.Error)
@@ -135,7 +140,28 @@ func historyShow(bf *buildFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&addr, "addr", "", "BuildKit daemon whose build history to look the record's ref up in (default $BUILDKIT_HOST)")
 	return cmd
+}
+
+// daemonHistory says what the daemon's build history has of a ref.
+func daemonHistory(ctx context.Context, addr, ref string) string {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	h, err := builder.BuildHistory(ctx, builder.ConnectOptions{Addr: addr}, ref)
+	switch {
+	case err != nil:
+		return "BuildKit's history could not be read: " + firstLine(err.Error())
+	case h == nil && addr == "" && os.Getenv("BUILDKIT_HOST") == "":
+		return "BuildKit's history: buildctl debug histories, docker buildx history inspect " + ref
+	case h == nil:
+		return "no longer in BuildKit's history"
+	}
+	return fmt.Sprintf("in BuildKit's history: %d steps, %d cached, %s; docker buildx history inspect %s",
+		h.Steps, h.Cached, h.Completed.Sub(h.CreatedAt).Round(10*time.Millisecond), ref)
 }
 
 func historyPrune(bf *buildFlags) *cobra.Command {
