@@ -24,9 +24,13 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 		}
 		byBlock[name] = uniqueSorted(byBlock[name])
 	}
+	// A cycle is reported, and its targets are still evaluated (for their
+	// own platforms, else the environment's, else the build platform), so
+	// it does not hide their other errors.
+	var diags hcl.Diagnostics
 	if _, cycle := topoSort(e.decls.targets.order, byBlock); cycle != nil {
 		first := e.targetDecls[cycle[0]].block
-		return hcl.Diagnostics{Cycle("target", prefixAll("target.", cycle), first.LabelRanges[0])}
+		diags = hcl.Diagnostics{Cycle("target", prefixAll("target.", cycle), first.LabelRanges[0])}
 	}
 	instDeps := map[string][]string{}
 	var names []string
@@ -47,7 +51,7 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 	}
 	order, _ := topoSort(names, instDeps)
 	e.defaultPlatforms(order)
-	return nil
+	return diags
 }
 
 // staticTargetRefs lists the target names a target block mentions as
@@ -90,8 +94,23 @@ func (e *evaluator) blockOf(name string) string {
 
 // defaultPlatforms walks targets consumers-first: a target's platforms are
 // its own, else those it inherits, else the union of its consumers', else
-// the environment's, else the build platform.
+// the environment's, else the build platform. Targets in or behind a
+// cycle, which depsFirst lacks, get their own, else the environment's,
+// else the build platform.
 func (e *evaluator) defaultPlatforms(depsFirst []string) {
+	defer func() {
+		for _, t := range e.build.Targets {
+			if len(t.DefaultPlatforms) == 0 {
+				t.DefaultPlatforms = t.Platforms
+			}
+			if len(t.DefaultPlatforms) == 0 {
+				t.DefaultPlatforms = t.state.scope.env.Platforms
+			}
+			if len(t.DefaultPlatforms) == 0 {
+				t.DefaultPlatforms = []ocispecs.Platform{e.build.BuildPlatform}
+			}
+		}
+	}()
 	consumers := map[string][]*Target{}
 	for _, t := range e.build.Targets {
 		for _, d := range t.Deps {

@@ -157,7 +157,8 @@ func (e *evaluator) inherit(d *decoder, a *hcl.Attribute, spec *TargetSpec, plat
 			continue
 		}
 		if inheriting[r.Name] {
-			d.add(Cycle("target", []string{"target." + self, "target." + r.Name}, a.Expr.Range()))
+			// linkTargets reported the cycle (inherits names targets
+			// literally, so every cycle is in the source); this guards.
 			continue
 		}
 		parent, pdiags := e.resolveCached(e.instances[r.Name], platform, inheriting)
