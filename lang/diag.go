@@ -69,6 +69,10 @@ type DiagInfo struct {
 	Names []string
 	// Fixes are edits that would resolve the problem, best first.
 	Fixes []Fix
+	// Environments are the environments the problem occurs in, when
+	// Build.CheckEnvironments found it in some of those it evaluated but
+	// not all; "" stands for no environment selected. Nil means all.
+	Environments []string
 
 	// reference marks errors of the reference check, which explain HCL's
 	// own generic errors about the same expression.
@@ -685,4 +689,62 @@ func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hc
 	info := diagInfo(KindPolicyViolation, policy, env)
 	info.What = summary
 	return errorf(info, subject, summary, "%s Environment %q builds under policy %s.", detail, env, policy)
+}
+
+// EnvironmentsNotChecked warns that Build.CheckEnvironments ran out of
+// its evaluation budget before evaluating these environments.
+func EnvironmentsNotChecked(names []string) *hcl.Diagnostic {
+	info := diagInfo(KindLimitExceeded, names...)
+	info.What = "environments"
+	return newDiag(hcl.DiagWarning, info, nil, "Not every environment checked",
+		fmt.Sprintf("Evaluating the build under every environment took more than its evaluation budget, so %s %s not checked. Check each with --env NAME.",
+			orList(quoteAll(names)), map[bool]string{true: "was", false: "were"}[len(names) == 1]))
+}
+
+// inEnvironments marks a copy of d as occurring only in the given
+// environments, by name ("" for none selected), in its Detail and its
+// DiagInfo.
+func inEnvironments(d *hcl.Diagnostic, envs []string) *hcl.Diagnostic {
+	nd := *d
+	var parts []string
+	var named []string
+	none := false
+	for _, e := range envs {
+		if e == "" {
+			none = true
+		} else {
+			named = append(named, quote(e))
+		}
+	}
+	if none {
+		parts = append(parts, "with no environment selected")
+	}
+	switch len(named) {
+	case 0:
+	case 1:
+		parts = append(parts, "in environment "+named[0])
+	default:
+		parts = append(parts, "in environments "+andList(named))
+	}
+	how := "check it with --env " + strings.Trim(firstOr(named, `""`), `"`)
+	if len(named) == 0 {
+		how = "check it with no --env"
+	}
+	nd.Detail = strings.TrimRight(nd.Detail, " ") + " (This happens only " + strings.Join(parts, " and ") + "; " + how + ".)"
+	if info := DiagInfoOf(d); info != nil {
+		ni := *info
+		ni.Environments = envs
+		if _, direct := d.Extra.(*DiagInfo); direct {
+			nd.Extra = &ni
+		}
+	}
+	return &nd
+}
+
+// andList renders names as "a", "a and b", "a, b and c".
+func andList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }

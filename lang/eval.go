@@ -26,6 +26,8 @@ type evaluator struct {
 	instances   map[string]*Target     // by instance name
 
 	budget    *budget
+	loadDiags hcl.Diagnostics              // those of reading and collecting the files, before evaluation
+	checked   bool                         // Build.Check finished a lenient load
 	baseFuncs map[string]function.Function // metered stdlib and source helpers
 	userFuncs []*userFunc
 	tablesMu  sync.Mutex
@@ -75,6 +77,15 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	decls, ddiags := collect(l.bodies)
 	diags = append(diags, ddiags...)
 
+	e := newEvaluator(b, opts, limits, decls, bud)
+	e.loadDiags = diags[:len(diags):len(diags)]
+	diags = append(diags, e.run()...)
+	return b, sortDiagnostics(dedupe(limitDiagnostics(diags, limits)), l.order)
+}
+
+// newEvaluator makes the evaluator of b: declarations are evaluated into
+// b, charging bud.
+func newEvaluator(b *Build, opts Options, limits Limits, decls *declarations, bud *budget) *evaluator {
 	e := &evaluator{
 		opts: opts, limits: limits, decls: decls, build: b, budget: bud,
 		scopes:      map[string]*scope{},
@@ -83,8 +94,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 		resolved:    map[resolveKey]*resolveResult{},
 	}
 	b.eval = e
-	diags = append(diags, e.run()...)
-	return b, sortDiagnostics(dedupe(limitDiagnostics(diags, limits)), l.order)
+	return e
 }
 
 // run evaluates in the order the spec documents (spec/language.md,
@@ -174,6 +184,7 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 // reports. Targets already resolved (concurrently, say) are not evaluated
 // again.
 func (b *Build) Check(loadDiags hcl.Diagnostics) hcl.Diagnostics {
+	b.eval.checked = true
 	diags := append(loadDiags[:len(loadDiags):len(loadDiags)], b.eval.resolveAll()...)
 	return sortDiagnostics(dedupe(limitDiagnostics(diags, b.eval.limits)), b.FileOrder)
 }

@@ -130,17 +130,21 @@ target "app" {
 		}
 		return out
 	}
-	if got := messages(); len(got) != 0 {
-		t.Fatalf("default environment: got %q, want no diagnostics", got)
+	// With no environment selected, every environment is checked, so
+	// prod's failing validation is published, saying where it happens.
+	const only = `only in environment "prod"`
+	if got := strings.Join(messages(), "\n"); !strings.Contains(got, "MODE must be dev") || !strings.Contains(got, only) {
+		t.Fatalf("no environment selected: got %q, want prod's validation error, noted as %s", got, only)
 	}
 	count := func() int { c.mu.Lock(); defer c.mu.Unlock(); return c.count[uri] }
 	for _, step := range []struct {
 		settings string
 		wantErr  bool
+		wantNote bool // the error says it happens only in prod
 	}{
-		{`{"buildlang": {"env": "prod"}}`, true},
-		{`{"vars": {"MODE": "dev"}}`, false}, // bare settings; env stays prod, the var overrides it
-		{`{"buildlang": {"env": "", "vars": {}}}`, false},
+		{`{"buildlang": {"env": "prod"}}`, true, false},
+		{`{"vars": {"MODE": "dev"}}`, false, false}, // bare settings; env stays prod, the var overrides it
+		{`{"buildlang": {"env": "", "vars": {}}}`, true, true},
 	} {
 		before := count()
 		if err := c.conn.Notify(context.Background(), "workspace/didChangeConfiguration",
@@ -148,9 +152,12 @@ target "app" {
 			t.Fatal(err)
 		}
 		waitFor(t, func() bool { return count() > before })
-		got := messages()
-		if hasErr := len(got) > 0 && strings.Contains(strings.Join(got, "\n"), "MODE must be dev"); hasErr != step.wantErr {
+		got := strings.Join(messages(), "\n")
+		if hasErr := strings.Contains(got, "MODE must be dev"); hasErr != step.wantErr {
 			t.Errorf("after %s: diagnostics %q, want the validation error: %v", step.settings, got, step.wantErr)
+		}
+		if note := strings.Contains(got, only); step.wantErr && note != step.wantNote {
+			t.Errorf("after %s: diagnostics %q, want the note %s: %v", step.settings, got, only, step.wantNote)
 		}
 	}
 }

@@ -90,10 +90,15 @@ func Run(b *lang.Build) hcl.Diagnostics {
 
 // Check returns what `buildlang check` reports for a build, and the
 // frontend's --call check and the language server with it: the
-// diagnostics of loading it, then, when they hold no error, the lint
-// findings.
+// diagnostics of loading it, with those of every other environment when
+// none was selected (lang.Build.CheckEnvironments), then, when they hold
+// no error, the lint findings.
 func Check(b *lang.Build, diags hcl.Diagnostics) hcl.Diagnostics {
-	if b == nil || diags.HasErrors() {
+	if b == nil {
+		return diags
+	}
+	diags = b.CheckEnvironments(diags)
+	if diags.HasErrors() {
 		return diags
 	}
 	return append(diags, Run(b)...)
