@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -413,6 +414,7 @@ func (r *runner) compileRequest(t *TargetPlan, resolver compiler.ImageResolver) 
 		NamedContexts: r.namedContexts,
 		Context:       compiler.ContextOptions{LocalOpts: r.localOpts},
 		NoCache:       r.plan.opts.NoCache,
+		Epoch:         r.plan.opts.Epoch,
 	}
 }
 
@@ -532,6 +534,10 @@ func (r *runner) exports(t *TargetPlan) ([]client.ExportEntry, error) {
 			}
 		}
 		dest := o.Attrs["dest"]
+		if e := r.plan.opts.Epoch; e != nil && (o.Type == OutputImage || o.Type == OutputOCI || o.Type == OutputDocker) {
+			setDefault(attrs, "source-date-epoch", strconv.FormatInt(e.Unix(), 10))
+			setDefault(attrs, "rewrite-timestamp", "true")
+		}
 		e := client.ExportEntry{Type: o.Type, Attrs: attrs}
 		switch o.Type {
 		case OutputImage:
@@ -553,6 +559,13 @@ func (r *runner) exports(t *TargetPlan) ([]client.ExportEntry, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// setDefault sets m[k] unless the user set it.
+func setDefault(m map[string]string, k, v string) {
+	if _, ok := m[k]; !ok {
+		m[k] = v
+	}
 }
 
 func fileOutput(dest string, stdout io.Writer) func(map[string]string) (io.WriteCloser, error) {

@@ -29,6 +29,11 @@ type Options struct {
 	CacheFrom, CacheTo []client.CacheOptionsEntry
 	// NoCache ignores the cache for every step.
 	NoCache bool
+	// Epoch is SOURCE_DATE_EPOCH: the created time of image configs and
+	// their history, and, for image, oci and docker outputs, the time layer
+	// timestamps are rewritten to (rewrite-timestamp), so the same sources
+	// give the same image digest. Nil writes no times.
+	Epoch *time.Time
 	// Secrets and SSH provide secrets and agents by id, before the build
 	// file's own secret and ssh blocks.
 	Secrets []SecretSource

@@ -3,6 +3,8 @@ package frontend
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -24,6 +26,9 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	}
 	req, err := compileRequest(ctx, c, bc, t, sm)
 	if err != nil {
+		return nil, err
+	}
+	if req.Epoch, err = sourceDateEpoch(ctx, bc, b); err != nil {
 		return nil, err
 	}
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
@@ -50,7 +55,7 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 		if err != nil {
 			return nil, err
 		}
-		return &dockerui.BuildResult{Reference: ref, Image: out.Image}, nil
+		return &dockerui.BuildResult{Reference: ref, Image: out.Image, Epoch: req.Epoch}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -98,6 +103,38 @@ func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t
 			return nil
 		},
 	}, nil
+}
+
+// sourceDateEpoch is the build's SOURCE_DATE_EPOCH: the build arg (buildx
+// passes the host's), else the environment's source_date_epoch, where
+// "git" is the commit time of a git build context. The image exporter
+// takes it from the result (dockerui adds it) and, with
+// rewrite-timestamp=true, rewrites layer times to it.
+func sourceDateEpoch(ctx context.Context, bc *dockerui.Client, b *lang.Build) (*time.Time, error) {
+	v, from := bc.BuildArgs[epochBuildArg], "build arg "+epochBuildArg
+	if v == "" {
+		v, from = b.Env.SourceDateEpoch, "source_date_epoch"
+	}
+	switch v {
+	case "":
+		return nil, nil
+	case "git":
+		t, err := bc.ResolveMainContextSourceDateEpoch(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			return nil, fmt.Errorf("environment %q has source_date_epoch = \"git\", but the build context is not a git repository the frontend can read; build from a git context, or pass --build-arg SOURCE_DATE_EPOCH=$(git log -1 --format=%%ct)", b.Env.Name)
+		}
+		u := t.UTC()
+		return &u, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("%s %q: want unix seconds, like 1700000000", from, v)
+	}
+	t := time.Unix(n, 0).UTC()
+	return &t, nil
 }
 
 // sourcePolicies are build.lock's pins and the environment's policy, for

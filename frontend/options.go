@@ -13,10 +13,14 @@ const (
 	// envBuildArg selects the environment through docker buildx:
 	// --build-arg BUILDLANG_ENV=prod.
 	envBuildArg = "BUILDLANG_ENV"
+	// epochBuildArg is SOURCE_DATE_EPOCH, which buildx passes from the
+	// host environment, as for the Dockerfile frontend.
+	epochBuildArg = "SOURCE_DATE_EPOCH"
 )
 
 // langOptions maps the frontend's options onto lang's. Build args set
-// variables, except BUILDLANG_ENV and BuildKit's own BUILDKIT_* args.
+// variables, except BUILDLANG_ENV, SOURCE_DATE_EPOCH and BuildKit's own
+// BUILDKIT_* args.
 // The frontend has no host environment: variables' `env` attributes are
 // for the CLI only.
 func langOptions(bc *dockerui.Client) lang.Options {
@@ -25,7 +29,7 @@ func langOptions(bc *dockerui.Client) lang.Options {
 		switch {
 		case k == envBuildArg:
 			opts.Env = v
-		case strings.HasPrefix(k, "BUILDKIT_"):
+		case strings.HasPrefix(k, "BUILDKIT_"), k == epochBuildArg:
 		default:
 			opts.Vars[k] = v
 		}

@@ -2,13 +2,16 @@ package lang
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
+	"strconv"
 
 	"github.com/containerd/platforms"
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/stdlib"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // declareEnvironments evaluates every environment block. Environments are
@@ -44,6 +47,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		env.Vars = d.objectAttrs(content.Attributes["vars"])
 		env.Network = normalizeNetwork(d.enum(content.Attributes["network"], NetworkModes))
 		env.NoCache = d.boolean(content.Attributes["no_cache"], false)
+		env.SourceDateEpoch = d.sourceDateEpoch(content.Attributes["source_date_epoch"])
 		if a := content.Attributes["policy"]; a != nil {
 			env.Policy = d.ref(a, PolicyRefType)
 		}
@@ -134,6 +138,30 @@ func (d *decoder) platforms(a *hcl.Attribute, max int) []ocispecs.Platform {
 		out = append(out, p)
 	}
 	return out
+}
+
+// sourceDateEpoch decodes source_date_epoch: a non-negative whole number
+// of seconds, or "git".
+func (d *decoder) sourceDateEpoch(a *hcl.Attribute) string {
+	if a == nil {
+		return ""
+	}
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return ""
+	}
+	if v.Type() == cty.String && v.AsString() == "git" {
+		return "git"
+	}
+	if n, err := convert.Convert(v, cty.Number); err == nil && n.IsKnown() && !n.IsNull() {
+		if bf := n.AsBigFloat(); bf.IsInt() && bf.Sign() >= 0 {
+			if i, acc := bf.Int64(); acc == big.Exact {
+				return strconv.FormatInt(i, 10)
+			}
+		}
+	}
+	d.add(InvalidValue("source_date_epoch", "source_date_epoch must be unix seconds, like 1700000000, or \"git\" for the commit time of the checkout.", a.Expr.Range()))
+	return ""
 }
 
 // ref decodes a reference of the given capsule type and returns its name.

@@ -95,6 +95,10 @@ type Environment struct {
 	Network     string // "" (default), "none" or "host"
 	NoCache     bool
 	Policy      string // policy name, "" for none
+	// SourceDateEpoch is the environment's source_date_epoch: unix seconds
+	// as digits, "git" (the commit time of the build's git checkout, which
+	// the CLI reads), or "" for none.
+	SourceDateEpoch string
 	DeclRange   hcl.Range
 	// Implicit is true for the environment used when none is declared or selected.
 	Implicit bool

@@ -281,6 +281,7 @@ var TopSchema = &BlockSpec{
 			attr("vars", "map(any)", "Variable values for this environment, below --var and above defaults."),
 			enum(attr("network", "string", "Network policy of every run step: \"default\", \"none\" or \"host\"."), NetworkModes),
 			attr("no_cache", "bool", "Build without the cache."),
+			attr("source_date_epoch", "number or string", "SOURCE_DATE_EPOCH of builds in this environment: unix seconds, or \"git\" for the commit time of the checkout (CLI). Sets image creation times and rewrites layer timestamps, for reproducible images; --source-date-epoch and $SOURCE_DATE_EPOCH win."),
 			attr("policy", "policy", "The source policy builds in this environment obey, policy.NAME: checked by `buildlang check` and enforced by BuildKit at solve time."),
 		}),
 		PolicySchema,

@@ -40,6 +40,7 @@ type buildCLIFlags struct {
 	buildContexts          []string
 	allow                  []string
 	targets                []string
+	sourceDateEpoch        string
 }
 
 func buildCommand() *cobra.Command {
@@ -112,6 +113,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
 	registerTargets(cmd, &f.targets, "build")
+	fl.StringVar(&f.sourceDateEpoch, "source-date-epoch", "", "SOURCE_DATE_EPOCH for reproducible images: unix seconds, or git for HEAD's commit time (default $SOURCE_DATE_EPOCH, then the environment's source_date_epoch)")
 	fl.StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated)")
 	return cmd
 }
@@ -205,6 +207,9 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	}
 	b, _, err := bf.loadValid()
 	if err != nil {
+		return err
+	}
+	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
 		return err
 	}
 	ctx := cmd.Context()
