@@ -99,7 +99,7 @@ type Environment struct {
 	// as digits, "git" (the commit time of the build's git checkout, which
 	// the CLI reads), or "" for none.
 	SourceDateEpoch string
-	DeclRange   hcl.Range
+	DeclRange       hcl.Range
 	// Implicit is true for the environment used when none is declared or selected.
 	Implicit bool
 }
