@@ -356,3 +356,36 @@ func TestWhySpecExample(t *testing.T) {
 		t.Errorf("buildlang why printed:\n%s\nspec/records.md shows:\n%s", got, want)
 	}
 }
+
+// The state directory lies in the build context but is not sent: a copy
+// of the whole context stays cached although each build adds a record.
+func TestRecordsAreNotInTheContext(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	dir := writeFiles(t, map[string]string{"build.hcl": `target "app" {
+  from = "busybox"
+  copy {
+    src  = ["."]
+    dest = "/ctx/"
+  }
+}
+`, "run-id": runID})
+	for range 2 {
+		mustBuild(t, env, dir, nil, "build", "app", "--progress", "plain")
+	}
+	if got := misses(t, mustBuild(t, env, dir, nil, "why", "app", "--format", "json").stdout); len(got) != 0 {
+		t.Errorf("the second build missed: %q", got)
+	}
+	var r records.Record
+	if err := json.Unmarshal([]byte(mustBuild(t, env, dir, nil, "history", "show", "latest", "--format", "json").stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Files {
+		if strings.HasPrefix(f.Path, records.StateDir) {
+			t.Errorf("the copy read %s", f.Path)
+		}
+	}
+	if cp := r.Steps[len(r.Steps)-1]; cp.Kind() != "copy" || cp.Status != records.StatusCached {
+		t.Errorf("the copy of the context: %s %s, want a cached copy", cp.Name, cp.Status)
+	}
+}

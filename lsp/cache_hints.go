@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lsp/internal/protocol"
 	"github.com/org/buildlang/records"
 )
@@ -16,9 +17,13 @@ import (
 // the first cause buildlang why gives.
 func cacheHints(b *buildInfo, f *fileInfo, start, end int) []protocol.InlayHint {
 	states := lastBuild(filepath.Join(b.dir, records.StateDir))
+	if len(states[f.name]) == 0 {
+		return nil
+	}
+	steps := stepLines(f)
 	var hints []protocol.InlayHint
 	for line, label := range states[f.name] {
-		if line < 1 || line > len(f.m.lines) {
+		if !steps[line] { // edited since: no step starts there now
 			continue
 		}
 		at := f.m.lineEnd(line - 1)
@@ -30,6 +35,28 @@ func cacheHints(b *buildInfo, f *fileInfo, start, end int) []protocol.InlayHint 
 	}
 	slices.SortFunc(hints, func(a, b protocol.InlayHint) int { return int(a.Position.Line) - int(b.Position.Line) })
 	return hints
+}
+
+// stepLines are the lines where a step starts in the file as it is now:
+// a target's step blocks and its from attribute.
+func stepLines(f *fileInfo) map[int]bool {
+	lines := map[int]bool{}
+	body, _ := f.file.Body.(*hclsyntax.Body)
+	if body == nil {
+		return lines
+	}
+	for _, tb := range body.Blocks {
+		if tb.Type != "target" {
+			continue
+		}
+		if a := tb.Body.Attributes["from"]; a != nil {
+			lines[a.SrcRange.Start.Line] = true
+		}
+		for _, sb := range tb.Body.Blocks {
+			lines[sb.TypeRange.Start.Line] = true
+		}
+	}
+	return lines
 }
 
 // stepStates are hint labels by file name and line.
@@ -85,6 +112,8 @@ func lastBuild(dir string) stepStates {
 			switch {
 			case s.Status == records.StatusCached:
 				label = "cached"
+			case s.Status == records.StatusFailed:
+				label = "failed"
 			case s.Status != records.StatusRan:
 				continue
 			case causes[s.Name] != "":

@@ -71,7 +71,7 @@ func Explain(prev, cur *Record, predicted bool) *Explanation {
 	prevKeys := map[string]bool{}
 	if prev != nil {
 		for _, s := range prev.Steps {
-			if s.Status != "" {
+			if s.Status == StatusCached || s.Status == StatusRan {
 				prevKeys[s.Key] = true
 			}
 		}
@@ -82,7 +82,7 @@ func Explain(prev, cur *Record, predicted bool) *Explanation {
 		} else {
 			// A base BuildKit reports as run with the key it had was only
 			// loaded (its layers fetched for a later step), not rebuilt.
-			missed[i] = s.Status == StatusRan && (s.Base == nil || !prevKeys[s.Key])
+			missed[i] = s.Status == StatusFailed || s.Status == StatusRan && (s.Base == nil || !prevKeys[s.Key])
 		}
 		if missed[i] {
 			ex.Missed++

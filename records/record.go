@@ -54,8 +54,9 @@ type Step struct {
 	// Inputs are the indexes of the steps this one reads, directly or
 	// through unnamed ops.
 	Inputs []int `json:"inputs,omitempty"`
-	// Status is StatusCached, StatusRan, or "" when BuildKit did not
-	// report the step (it failed before, or this is a prediction).
+	// Status is StatusCached, StatusRan, StatusFailed, or "" when
+	// BuildKit did not report the step (the build stopped before it, or
+	// this is a prediction).
 	Status      string   `json:"status,omitempty"`
 	NoCache     bool     `json:"no_cache,omitempty"`
 	CacheMounts []string `json:"cache_mounts,omitempty"`
@@ -71,6 +72,7 @@ type Step struct {
 const (
 	StatusCached = "cached"
 	StatusRan    = "ran"
+	StatusFailed = "failed"
 )
 
 // Kind is the step's kind as messages say it: "copy", "run", "base", ...

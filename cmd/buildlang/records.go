@@ -48,7 +48,7 @@ func saveRecords(ctx context.Context, stderr io.Writer, store *records.Store, b 
 		}
 		vs := make(map[digest.Digest]collect.Vertex, len(t.Vertices))
 		for d, v := range t.Vertices {
-			vs[d] = collect.Vertex{Cached: v.Cached, Completed: v.Completed != nil}
+			vs[d] = collect.Vertex{Cached: v.Cached, Completed: v.Completed != nil, Failed: v.Error != ""}
 		}
 		errText := ""
 		if t.Err != nil {

@@ -49,6 +49,7 @@ type Input struct {
 type Vertex struct {
 	Cached    bool
 	Completed bool
+	Failed    bool
 }
 
 // Image is one answer of the image resolver.
@@ -100,6 +101,8 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 		if in.Vertices != nil {
 			if v, ok := in.Vertices[o.dgst]; ok {
 				switch {
+				case v.Failed:
+					s.Status = records.StatusFailed
 				case v.Cached:
 					s.Status = records.StatusCached
 				case v.Completed:
