@@ -38,6 +38,9 @@ func hoverAt(b *buildInfo, f *fileInfo, off int) (string, hcl.Range) {
 			return d.markdown(), call.NameRange
 		}
 	}
+	if text, rng, ok := imageLockHover(b, f, off); ok {
+		return text, rng
+	}
 	if t := traversalAt(f.file, off); t != nil {
 		root := t.RootName()
 		if contains(t[0].SourceRange(), off) {
