@@ -137,7 +137,7 @@ func render(b *lang.Build, diags hcl.Diagnostics) string {
 	if b != nil {
 		files = b.Files
 	}
-	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(diags)
+	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(lint.WithRuleIDs(diags))
 	return buf.String()
 }
 

@@ -86,6 +86,9 @@ type jsonOutput struct {
 		Summary  string `json:"summary"`
 		Detail   string `json:"detail"`
 		Rule     string `json:"rule"`
+		Kind     string `json:"kind"`
+		Names    []string
+		Fixes    []struct{ New string }
 		Range    *struct {
 			Filename string `json:"filename"`
 			Start    struct{ Line, Column int }
@@ -134,10 +137,17 @@ func TestCheckCommand(t *testing.T) {
 		if len(out.Diagnostics) != 4 {
 			t.Fatalf("%d diagnostics, want 4: %s", len(out.Diagnostics), r.stdout)
 		}
+		fixed := false
 		for _, d := range out.Diagnostics {
-			if d.Severity != "error" || d.Summary == "" || d.Range == nil || d.Range.Filename != "build.hcl" || d.Range.Start.Line == 0 {
+			if d.Severity != "error" || d.Summary == "" || d.Range == nil || d.Range.Filename != "build.hcl" || d.Range.Start.Line == 0 || d.Kind == "" {
 				t.Errorf("bad diagnostic: %+v", d)
 			}
+			if d.Kind == "unknown-reference" && len(d.Names) == 1 && d.Names[0] == "GO_VERSON" && len(d.Fixes) == 1 && d.Fixes[0].New == "GO_VERSION" {
+				fixed = true
+			}
+		}
+		if !fixed {
+			t.Errorf("no unknown-reference diagnostic about GO_VERSON with the fix GO_VERSION: %s", r.stdout)
 		}
 	})
 

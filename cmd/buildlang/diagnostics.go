@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/lint"
 	"golang.org/x/term"
 )
 
@@ -20,7 +22,7 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 		color = os.Getenv("NO_COLOR") == ""
 	}
 	wr := hcl.NewDiagnosticTextWriter(w, files, width, color)
-	_ = wr.WriteDiagnostics(withRuleIDs(diags))
+	_ = wr.WriteDiagnostics(lint.WithRuleIDs(diags))
 }
 
 // jsonDiagnostic is the --format json form of one diagnostic, stable for tools.
@@ -30,6 +32,16 @@ type jsonDiagnostic struct {
 	Detail   string     `json:"detail,omitempty"`
 	Rule     string     `json:"rule,omitempty"`
 	Range    *jsonRange `json:"range,omitempty"`
+	// Kind, Names and Fixes are the diagnostic's lang.DiagInfo.
+	Kind  string    `json:"kind,omitempty"`
+	Names []string  `json:"names,omitempty"`
+	Fixes []jsonFix `json:"fixes,omitempty"`
+}
+
+type jsonFix struct {
+	Range jsonRange `json:"range"`
+	Old   string    `json:"old,omitempty"`
+	New   string    `json:"new"`
 }
 
 type jsonRange struct {
@@ -55,10 +67,14 @@ func writeJSONDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 			jd.Rule = r.RuleID()
 		}
 		if d.Subject != nil {
-			s := d.Subject
-			jd.Range = &jsonRange{Filename: s.Filename,
-				Start: jsonPos{s.Start.Line, s.Start.Column, s.Start.Byte},
-				End:   jsonPos{s.End.Line, s.End.Column, s.End.Byte}}
+			r := toJSONRange(*d.Subject)
+			jd.Range = &r
+		}
+		if info := lang.DiagInfoOf(d); info != nil {
+			jd.Kind, jd.Names = string(info.Kind), info.Names
+			for _, f := range info.Fixes {
+				jd.Fixes = append(jd.Fixes, jsonFix{Range: toJSONRange(f.Range), Old: f.Old, New: f.New})
+			}
 		}
 		out = append(out, jd)
 	}
@@ -74,18 +90,8 @@ func severity(s hcl.DiagnosticSeverity) string {
 	return "error"
 }
 
-// withRuleIDs shows each lint finding's rule id after its summary, in
-// brackets, as spec/lint.md says: "Warning: Unused variable
-// [unused-variable]". The diagnostics themselves are not changed.
-func withRuleIDs(diags hcl.Diagnostics) hcl.Diagnostics {
-	out := make(hcl.Diagnostics, len(diags))
-	for i, d := range diags {
-		if r, ok := hcl.DiagnosticExtra[ruleOf](d); ok {
-			c := *d
-			c.Summary += " [" + r.RuleID() + "]"
-			d = &c
-		}
-		out[i] = d
-	}
-	return out
+func toJSONRange(s hcl.Range) jsonRange {
+	return jsonRange{Filename: s.Filename,
+		Start: jsonPos{s.Start.Line, s.Start.Column, s.Start.Byte},
+		End:   jsonPos{s.End.Line, s.End.Column, s.End.Byte}}
 }

@@ -124,6 +124,7 @@ type pass struct {
 	// locals are every local's attribute, by name.
 	locals map[string]*hclsyntax.Attribute
 	specs  []*lang.TargetSpec
+	envs   []envItem // made by envItems when a rule asks
 }
 
 type seenKey struct {
@@ -313,4 +314,20 @@ func (p *pass) attrRange(blockRange hcl.Range, attr string) hcl.Range {
 		return a.Expr.Range()
 	}
 	return blk.DefRange()
+}
+
+// WithRuleIDs is diags as text output shows them: each lint finding's rule
+// id after its summary, in brackets ("Warning: Unused variable
+// [unused-variable]"), as spec/lint.md says. diags are not changed.
+func WithRuleIDs(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		if r := RuleOf(d); r != nil {
+			c := *d
+			c.Summary += " [" + r.ID + "]"
+			d = &c
+		}
+		out[i] = d
+	}
+	return out
 }

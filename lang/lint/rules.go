@@ -240,7 +240,8 @@ target "app" {
 		Explanation: "Steps are cached in order: when a step's input changes, it and every step after it run again. " +
 			"Copying the whole context (`src = [\".\"]`) before installing dependencies means that editing any file, even a README, re-runs the install. " +
 			"Copy only the dependency manifests first (package.json and package-lock.json, go.mod and go.sum, requirements.txt...), install, then copy the rest; install system packages (apt-get, apk) before copying anything. " +
-			"The installs recognized, in string commands (split at ;, &&, || and |) and argv commands alike: npm ci and npm install without package names, yarn and yarn install, pnpm install, pip install -r FILE (also as python -m pip), go mod download, cargo fetch, bundle install, apt-get install, apt install and apk add.",
+			"A system install that reads files of the context (apt-get install ./app.deb, xargs apt-get install < packages.txt, mk-build-deps -i debian/control) cannot move above the copy: the warning says to copy those files first instead. " +
+			"The installs recognized, in string commands (split at ;, &&, || and |) and argv commands alike: npm ci and npm install without package names, yarn and yarn install, pnpm install, pip install -r FILE (also as python -m pip), go mod download, cargo fetch, bundle install, mk-build-deps -i, apt-get and apt install, upgrade and dist-upgrade, apk add and apk upgrade.",
 		Bad: `target "app" {
   from    = "node:22"
   workdir = "/app"
@@ -281,12 +282,12 @@ target "app" {
 					if st.Run == nil || len(copies) == 0 {
 						continue
 					}
-					for _, in := range installs(st.Run) {
+					for _, in := range installs(s, st.Run) {
 						if !in.deps && !in.system {
 							continue
 						}
 						fix := fmt.Sprintf("Copy only %s first, run %s, then copy the rest.", andList(in.manifest), in.tool)
-						if in.system {
+						if !in.deps {
 							fix = fmt.Sprintf("Move the %s step above the copy.", in.tool)
 						}
 						for _, c := range copies {
@@ -306,8 +307,8 @@ target "app" {
 		Description: "A run step installs packages or downloads modules without a cache mount.",
 		Explanation: "Package managers download the same packages on every build unless their download cache survives between builds. " +
 			"A `cache \"/path\"` mount on the run step keeps it, outside the image, so a re-run after a change fetches only what is new. " +
-			"Commands that already opt out of a cache (`apk add --no-cache`, `pip install --no-cache-dir`) are not reported. " +
-			"The commands recognized, with the cache mounts the warning suggests: apt-get install and apt install (/var/cache/apt and /var/lib/apt, sharing = \"locked\"), apk add (/etc/apk/cache), npm ci and npm install (/root/.npm), yarn (/usr/local/share/.cache/yarn), pnpm install (/root/.local/share/pnpm/store), pip install (/root/.cache/pip), go mod download (/go/pkg/mod), go build and go install (/go/pkg/mod and /root/.cache/go-build), cargo fetch and cargo build (/usr/local/cargo/registry). Any cache mount on the step silences the rule.",
+			"Commands that already opt out of a cache are not reported: `apk add --no-cache`, `pip install --no-cache-dir` or PIP_NO_CACHE_DIR set, and a script that removes the cache after installing, the Dockerfile idiom `apt-get install ... && rm -rf /var/lib/apt/lists/*` (or `apt-get clean`, `rm -rf /var/cache/apk/*`, `npm cache clean --force`, `yarn cache clean`, `pip cache purge`). " +
+			"The commands recognized, with the cache mounts the warning suggests: apt-get and apt install, upgrade, dist-upgrade and build-dep, and mk-build-deps -i (/var/cache/apt and /var/lib/apt, sharing = \"locked\"), apk add and apk upgrade (/etc/apk/cache, sharing = \"locked\"), npm ci and npm install (/root/.npm), yarn (/usr/local/share/.cache/yarn), pnpm install (/root/.local/share/pnpm/store), pip install (/root/.cache/pip), go mod download (/go/pkg/mod), go build and go install (/go/pkg/mod and /root/.cache/go-build), cargo fetch and cargo build (/usr/local/cargo/registry). Any cache mount on the step silences the rule.",
 		Bad: `target "app" {
   from = "golang:1.22"
   run {
@@ -329,20 +330,20 @@ target "app" {
 					if st.Run == nil || hasCacheMount(st.Run) {
 						continue
 					}
-					for _, in := range installs(st.Run) {
+					for _, in := range installs(s, st.Run) {
 						if in.optOut || in.cacheDirs == nil {
 							continue
 						}
 						var mounts []string
 						for _, dir := range in.cacheDirs {
 							m := fmt.Sprintf("cache %q {}", dir)
-							if in.system {
+							if in.locked {
 								m = fmt.Sprintf("cache %q { sharing = \"locked\" }", dir)
 							}
 							mounts = append(mounts, m)
 						}
 						fix := "Add " + andList(mounts) + " to the run step"
-						if in.tool == "apk add" {
+						if in.family == "apk" {
 							fix += ", or use apk add --no-cache"
 						}
 						p.warn(r, p.attrRange(st.Range, "command"), "Package install without a cache mount",
@@ -350,6 +351,85 @@ target "app" {
 						break
 					}
 				}
+			}
+		},
+	})
+
+	LiteralVariableInEnv = rule(&Rule{
+		ID:          "literal-variable-in-env",
+		Description: "An env or args value holds $NAME, which is stored as written, not expanded.",
+		Explanation: "A Dockerfile's `ENV PATH=/opt/bin:$PATH` expands $PATH to the base image's value; a build file's env and args values are not expanded: `env = { PATH = \"/opt/bin:$PATH\" }` makes PATH the literal text /opt/bin:$PATH, and a Go, Node or Python base image loses its toolchain from the PATH. " +
+			"The rule warns about $NAME and ${NAME} (written $${NAME} in a build file) in the literal text of the env and args of targets and of run and set steps. " +
+			EnvVariableAdvice + " If the dollar sign is meant literally, as in a password or a template the program expands itself, suppress the finding with `# lint:ignore literal-variable-in-env`.",
+		Bad: `target "app" {
+  from = "golang:1.22"
+  env = {
+    PATH = "/opt/tools/bin:$PATH"
+  }
+}
+`,
+		Good: `target "app" {
+  from = "golang:1.22"
+  env = {
+    PATH = "/opt/tools/bin:/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, it := range p.envItems() {
+				literalVariables(it.value, func(text, variable string, rng hcl.Range) {
+					p.warn(r, rng, "Shell variable in "+it.attr+" value",
+						fmt.Sprintf("%s holds %s, which is stored as written: %s values are not expanded as a shell or a Dockerfile's ENV expands them, so %s becomes the literal text %q. %s",
+							it.key, variable, it.attr, it.key, text, EnvVariableAdvice), it.key, variable)
+				})
+			}
+		},
+	})
+
+	SecretInArgsOrEnv = rule(&Rule{
+		ID:          "secret-in-args-or-env",
+		Description: "A variable whose name looks like a secret is passed through args or env.",
+		Explanation: "Values passed through args or env are stored in the build graph, its cache and provenance, and a target's env in the image's config too: anyone who can pull the image or read the build cache can read them. " +
+			"As BuildKit's SecretsUsedInArgOrEnv rule for Dockerfiles does, the rule warns about names whose whole, first or last _-separated word is apikey, auth, credential(s), key, password, pword, passwd, secret or token (GITHUB_TOKEN, DB_PASSWORD, API_KEY), unless a word is public, file or version (PUBLIC_KEY, TOKEN_FILE). " +
+			"Declare a secret block and mount it, as a file or an environment variable, in the run step that needs it: its value never reaches the image or the build graph. " +
+			"A name that only looks like a secret (a GPG key's fingerprint, say) can be kept with `# lint:ignore secret-in-args-or-env`.",
+		Bad: `target "app" {
+  from = "node:22"
+  args = {
+    NPM_TOKEN = "npm_0123456789"
+  }
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+  }
+}
+`,
+		Good: `secret "npm_token" {}
+
+target "app" {
+  from = "node:22"
+  run {
+    command = "npm ci"
+    cache "/root/.npm" {}
+    secret "npm_token" {
+      env = "NPM_TOKEN"
+    }
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, it := range p.envItems() {
+				if !looksSecret(it.key) {
+					continue
+				}
+				where := "the " + it.attr + " of a " + it.block + " step"
+				if it.block == "target" {
+					where = "a target's " + it.attr
+				}
+				id := strings.ToLower(it.key)
+				p.warn(r, it.keyRange, "Secret passed through "+it.attr,
+					fmt.Sprintf("%s looks like a secret, and a value passed through %s is stored in the build graph and its cache (a target's env in the image too), where anyone with the image or the cache can read it. Declare secret %q {} and mount it in the run step that needs it with secret %q { env = %q }.",
+						it.key, where, id, id, it.key), it.key, it.attr)
 			}
 		},
 	})

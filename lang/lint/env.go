@@ -1,0 +1,113 @@
+package lint
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// EnvVariableAdvice ends the literal-variable-in-env warning: what to
+// write instead of $NAME in an env value. It is one constant so that the
+// way to extend the base image's variables, when the language has one,
+// changes the advice in one place.
+const EnvVariableAdvice = "Write the full value instead: for PATH, the base image's PATH with your directory added, like \"/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\" (docker image inspect shows the base image's env)."
+
+// envItem is one item of an env or args map literal in a target, run or
+// set block.
+type envItem struct {
+	attr     string // "env" or "args"
+	block    string // "target", "run" or "set"
+	key      string
+	keyRange hcl.Range
+	value    hclsyntax.Expression
+}
+
+// envItems lists, in source order, the items of every env and args map
+// literal of the build's targets and their run and set steps.
+func (p *pass) envItems() []envItem {
+	if p.envs != nil {
+		return p.envs
+	}
+	p.envs = []envItem{}
+	for _, name := range p.b.FileOrder {
+		f := p.b.Files[name]
+		if f == nil {
+			continue
+		}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		for _, t := range body.Blocks {
+			if t.Type != "target" {
+				continue
+			}
+			p.mapItems("target", t.Body, "args", "env")
+			for _, st := range t.Body.Blocks {
+				if st.Type == "run" || st.Type == "set" {
+					p.mapItems(st.Type, st.Body, "env")
+				}
+			}
+		}
+	}
+	return p.envs
+}
+
+func (p *pass) mapItems(block string, body *hclsyntax.Body, attrs ...string) {
+	for _, attr := range attrs {
+		a := body.Attributes[attr]
+		if a == nil {
+			continue
+		}
+		obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			continue
+		}
+		for _, item := range obj.Items {
+			key := hcl.ExprAsKeyword(item.KeyExpr)
+			if key == "" {
+				if v, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+					key = v.AsString()
+				}
+			}
+			if key != "" {
+				p.envs = append(p.envs, envItem{attr: attr, block: block, key: key, keyRange: item.KeyExpr.Range(), value: item.ValueExpr})
+			}
+		}
+	}
+}
+
+// shellVariable matches $NAME and ${NAME} as a shell or a Dockerfile's ENV
+// would expand them.
+var shellVariable = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+
+// literalVariables calls fn for each literal text of expr that holds a
+// shell variable, with its range and the first variable.
+func literalVariables(expr hclsyntax.Expression, fn func(text, variable string, r hcl.Range)) {
+	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		lit, ok := n.(*hclsyntax.LiteralValueExpr)
+		if !ok || lit.Val.Type() != cty.String || !lit.Val.IsKnown() || lit.Val.IsNull() {
+			return nil
+		}
+		if m := shellVariable.FindString(lit.Val.AsString()); m != "" {
+			fn(lit.Val.AsString(), m, lit.SrcRange)
+		}
+		return nil
+	})
+}
+
+// Secret-looking names, as BuildKit's SecretsUsedInArgOrEnv finds them: a
+// secret word as the whole name or its first or last _-separated word,
+// unless an allowed word is one of them (PUBLIC_KEY, TOKEN_FILE).
+var (
+	secretName   = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)`)
+	allowSecrets = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
+)
+
+func looksSecret(name string) bool {
+	name = strings.ReplaceAll(name, "-", "_")
+	return secretName.MatchString(name) && !allowSecrets.MatchString(name)
+}
