@@ -123,6 +123,7 @@ type nvimResult struct {
 	} `json:"symbols"`
 	Selection       [][4]int `json:"selection"`
 	RangeFormatting []string `json:"range_formatting"`
+	LensRun         []string `json:"lens_run"`
 }
 
 // checkNeovimWorkspace checks what Neovim got from code lens, document
@@ -139,6 +140,9 @@ func checkNeovimWorkspace(t *testing.T, dir string, res *nvimResult) {
 	}
 	if !slices.Equal(lenses, wantLenses) {
 		t.Errorf("code lenses:\n got %q\nwant %q", lenses, wantLenses)
+	}
+	if got, want := res.LensRun, []string{"build", "-f", "build.hcl", "app"}; !slices.Equal(got, want) {
+		t.Errorf("running the Build lens with vim.lsp.codelens.run: command args %q, want %q", got, want)
 	}
 	if len(res.Links) != 1 || res.Links[0].Line != 14 || uriPath(protocol.DocumentURI(res.Links[0].Target)) != filepath.Join(dir, "main.go") {
 		t.Errorf("document links: got %+v, want main.go on line 15", res.Links)
