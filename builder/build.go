@@ -197,9 +197,7 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 	}
 	wg.Wait()
 	r.progress.close()
-	for _, w := range r.progress.warnings {
-		fmt.Fprintf(opts.Stderr, "WARNING: %s\n", w.Short)
-	}
+	printWarnings(opts.Stderr, r.progress.warnings)
 	return buildError(ctx, rep)
 }
 
@@ -426,6 +424,7 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 		if diags.HasErrors() {
 			return nil, diagnosticsError(p.Build.Files, diags)
 		}
+		warn(ctx, gw, p.Build.Files, diags)
 		imports, err := gatewayCacheImports(gw.BuildOpts().Opts)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"regexp"
@@ -9,9 +10,13 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/progress/progressui"
 	digest "github.com/opencontainers/go-digest"
+	"github.com/org/buildlang/compiler"
 )
 
 // progress shows the status of every target's solves in one display: each
@@ -130,4 +135,45 @@ func (s *stepStats) counts() (total, cached int) {
 		}
 	}
 	return total, cached
+}
+
+// warn sends the compiler's warnings (a base image without the platform
+// asked for, ...) to the build's progress, as a frontend does, so they are
+// printed with BuildKit's own at the end.
+func warn(ctx context.Context, gw gateway.Client, files map[string]*hcl.File, diags hcl.Diagnostics) {
+	for _, d := range diags {
+		if d.Severity != hcl.DiagWarning {
+			continue
+		}
+		opts := gateway.WarnOpts{Level: 1, Detail: [][]byte{[]byte(d.Detail)}}
+		if d.Subject != nil {
+			if f := files[d.Subject.Filename]; f != nil {
+				opts.SourceInfo = &pb.SourceInfo{Filename: d.Subject.Filename, Data: f.Bytes, Language: "buildlang"}
+				opts.Range = []*pb.Range{{
+					Start: &pb.Position{Line: int32(d.Subject.Start.Line), Character: int32(d.Subject.Start.Column)},
+					End:   &pb.Position{Line: int32(d.Subject.End.Line), Character: int32(d.Subject.End.Column)},
+				}}
+			}
+		}
+		msg := compiler.WarningLine(d)
+		_ = gw.Warn(ctx, digest.FromString(msg), msg, opts) // a warning that cannot be shown is no reason to fail
+	}
+}
+
+// printWarnings prints the build's warnings once each, with their detail.
+func printWarnings(w io.Writer, warnings []client.VertexWarning) {
+	seen := map[string]bool{}
+	for _, vw := range warnings {
+		short := string(vw.Short)
+		if seen[short] {
+			continue
+		}
+		seen[short] = true
+		fmt.Fprintf(w, "WARNING: %s\n", short)
+		for _, d := range vw.Detail {
+			if len(d) > 0 {
+				fmt.Fprintf(w, "         %s\n", d)
+			}
+		}
+	}
 }

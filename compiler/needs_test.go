@@ -10,6 +10,7 @@ import (
 	"github.com/containerd/platforms"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/compilertest"
 )
 
 const needsBuild = `
@@ -112,4 +113,34 @@ func describeNeeds(n *compiler.Needs) string {
 	line("entitlement", n.Entitlements)
 	fmt.Fprintf(&b, "locals: %s\nnamed contexts: %s", strings.Join(slices.Sorted(slices.Values(n.Locals)), " "), strings.Join(n.NamedContexts, " "))
 	return strings.TrimSpace(b.String())
+}
+
+// A base image without the platform asked for is a warning at its from
+// line, as the Dockerfile frontend's InvalidBaseImagePlatform.
+func TestBaseImagePlatformMismatch(t *testing.T) {
+	b := load(t, []byte(`
+target "app" {
+  from = "example.com/amd64-only:1"
+}
+`))
+	for plat, want := range map[string]bool{"linux/amd64": false, "linux/arm64": true} {
+		_, diags := compiler.Compile(context.Background(), b, compiler.Request{
+			Platforms: []ocispecs.Platform{platforms.MustParse(plat)}, Resolver: &compilertest.Resolver{}})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if !want {
+			if len(diags) > 0 {
+				t.Errorf("%s: %v", plat, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || compiler.WarningKind(diags[0]) != compiler.WarnBaseImagePlatform || diags[0].Subject.Start.Line != 3 ||
+			!strings.Contains(diags[0].Detail, `pulled with platform "linux/amd64", expected "linux/arm64"`) {
+			t.Errorf("%s: %v", plat, diags)
+		}
+		if got := compiler.WarningLine(diags[0]); got != "base-image-platform: Base image platform mismatch (build.hcl:3)" {
+			t.Errorf("WarningLine = %q", got)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -33,6 +34,9 @@ type imageResult struct {
 	scratch   bool // the image has no layers
 	invalid   bool // the reference does not parse
 	err       error
+	// actual is the platform the image's config says, when it is not
+	// the one asked for (the registry has no image for it).
+	actual *ocispecs.Platform
 }
 
 // wantImage records an image to resolve before building. An image
@@ -132,6 +136,12 @@ func (c *compiler) resolveImage(r *imageResult) {
 	}
 	r.img = &img
 	r.scratch = isScratch(&img)
+	// As the Dockerfile frontend's InvalidBaseImagePlatform: OS and
+	// architecture must match; a config without them says nothing.
+	if got := img.Platform; got.OS != "" && got.Architecture != "" && (got.OS != p.OS || got.Architecture != p.Architecture) {
+		actual := platforms.Normalize(got)
+		r.actual = &actual
+	}
 }
 
 // isScratch says whether an image has no layers, so pulling it would be

@@ -70,6 +70,11 @@ func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.Dock
 		t.c.errorf(src.Range, "Cannot resolve image", "Resolving image %q for %s failed: %s.", src.Ref, platformKey(t.run), r.err)
 		return llb.Scratch(), nil
 	}
+	if r.actual != nil {
+		t.c.warnf(WarnBaseImagePlatform, src.Range, "Base image platform mismatch",
+			"Base image %s was pulled with platform %q, expected %q for this build: the registry has no %s image, so the result would hold %s binaries labelled %s. Use an image published for %s, or set platforms to what the image has.",
+			r.name, platformKey(*r.actual), platformKey(t.run), platformKey(t.run), r.actual.Architecture, t.run.Architecture, platformKey(t.run))
+	}
 	if r.scratch {
 		return llb.Scratch(), r.img
 	}

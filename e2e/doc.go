@@ -56,6 +56,11 @@
 //     buildx itself (built by hack/e2e-env from hack/buildx): `buildx build
 //     --call targets|outline|check`, and a build with --build-arg
 //     BUILDLANG_ENV and --build-context.
+//   - TestFrontendHonoursOrWarns: through buildx, annotations reach the
+//     manifest; a cache policy's export and local import are warnings
+//     under --call check and in the build naming --cache-to/--cache-from;
+//     lint findings are printed during the build; a linux/amd64-only base
+//     built for linux/arm64 is a base-image-platform warning.
 //   - TestExamples: every example that builds offline (below).
 //
 // # Which examples are built

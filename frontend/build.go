@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	spb "github.com/moby/buildkit/sourcepolicy/pb"
@@ -19,7 +22,7 @@ import (
 
 // build compiles the target once per platform and solves each, letting
 // dockerui assemble a single or multi-platform result with image configs.
-func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Build, t *lang.Target, sm sourceMaps) (*client.Result, error) {
+func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Build, t *lang.Target, sm sourceMaps, w *warner) (*client.Result, error) {
 	if len(bc.TargetPlatforms) == 0 {
 		bc.TargetPlatforms = t.DefaultPlatforms
 		bc.MultiPlatformRequested = len(t.DefaultPlatforms) > 1
@@ -31,6 +34,8 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	if req.Epoch, err = sourceDateEpoch(ctx, bc, b); err != nil {
 		return nil, err
 	}
+	var mu sync.Mutex
+	annotations := map[string]map[string]string{} // by platform
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
 		r := req
 		r.Platforms = []ocispecs.Platform{*platform}
@@ -39,6 +44,11 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 			return nil, diagnosticsError(diags, sm)
 		}
 		out := res.Outputs[0]
+		w.diagnostics(ctx, diags)
+		w.diagnostics(ctx, cacheWarnings(b, []*lang.TargetSpec{out.Spec}))
+		mu.Lock()
+		annotations[platforms.FormatAll(*platform)] = out.Spec.Image.Annotations
+		mu.Unlock()
 		def, err := out.Marshal(ctx)
 		if err != nil {
 			return nil, err
@@ -60,7 +70,32 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	if err != nil {
 		return nil, err
 	}
-	return rb.Finalize()
+	res, err := rb.Finalize()
+	if err != nil {
+		return nil, err
+	}
+	addAnnotations(res, annotations)
+	return res, nil
+}
+
+// addAnnotations gives the image exporters each platform's annotations
+// for its manifest, as buildlang build's annotation.KEY output
+// attributes do: result metadata the exporters read.
+func addAnnotations(res *client.Result, byPlatform map[string]map[string]string) {
+	for plat, as := range byPlatform {
+		// A single-platform result's manifest takes the platform-less key.
+		var pp *ocispecs.Platform
+		if len(byPlatform) > 1 {
+			p, err := platforms.Parse(plat)
+			if err != nil {
+				continue
+			}
+			pp = &p
+		}
+		for k, v := range as {
+			res.AddMeta(exptypes.AnnotationManifestKey(pp, k), []byte(v))
+		}
+	}
 }
 
 // compileRequest connects the compiler to the gateway: images resolve

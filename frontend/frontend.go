@@ -13,6 +13,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/org/buildlang/lang"
+	langlint "github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/lock"
 )
 
@@ -71,7 +72,9 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(ctx, c, bc, b, target, sm)
+	w := newWarner(src.Warn, sm)
+	w.diagnostics(ctx, langlint.Check(b, diags)) // load warnings and lint findings
+	return build(ctx, c, bc, b, target, sm, w)
 }
 
 // selectTarget picks the one target to build: the target option, else the

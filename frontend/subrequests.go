@@ -10,6 +10,7 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 	langlint "github.com/org/buildlang/lang/lint"
 	"github.com/zclconf/go-cty/cty"
@@ -108,7 +109,11 @@ func buildOutline(b *lang.Build, si *sourceIndex, target string) *outline.Outlin
 // the build error.
 func lintResults(b *lang.Build, diags hcl.Diagnostics, si *sourceIndex) *lint.LintResults {
 	res := &lint.LintResults{Sources: si.infos()}
-	for _, d := range langlint.Check(b, diags) {
+	diags = langlint.Check(b, diags)
+	if !diags.HasErrors() {
+		diags = append(diags, cacheWarnings(b, targetSpecs(b))...)
+	}
+	for _, d := range diags {
 		if d.Severity == hcl.DiagError {
 			if res.Error == nil {
 				res.Error = &lint.BuildError{Message: formatDiagnostic(d)}
@@ -120,9 +125,9 @@ func lintResults(b *lang.Build, diags hcl.Diagnostics, si *sourceIndex) *lint.Li
 			}
 			continue
 		}
-		w := lint.Warning{RuleName: "buildlang", Description: d.Summary, Detail: d.Detail}
+		w := lint.Warning{RuleName: compiler.WarningKind(d), Description: d.Summary, Detail: d.Detail}
 		if r := langlint.RuleOf(d); r != nil {
-			w.RuleName, w.Description, w.URL = r.ID, r.Description, r.URL
+			w.Description, w.URL = r.Description, r.URL
 		}
 		if d.Subject != nil {
 			w.Location = si.location(*d.Subject)

@@ -41,6 +41,11 @@ func onbuild(c dockerspec.DockerOCIImageConfig, triggers ...string) dockerspec.D
 	return c
 }
 
+// SinglePlatform lists repositories published for one platform only: the
+// resolver answers every platform with that platform's image, as a
+// registry does for an image without a manifest list.
+var SinglePlatform = map[string]ocispecs.Platform{"example.com/amd64-only": {OS: "linux", Architecture: "amd64"}}
+
 // Empty lists repositories whose images have no layers (like a FROM
 // scratch image), which the compiler turns into llb.Scratch.
 var Empty = map[string]bool{"example.com/empty": true}
@@ -71,6 +76,9 @@ func (r *Resolver) ResolveImageConfig(_ context.Context, ref string, opt sourcer
 	}
 	repo := named.Name()
 	c, ok := Images[repo]
+	if only, single := SinglePlatform[repo]; single {
+		p, ok, c = only, true, Images["docker.io/library/busybox"]
+	}
 	if !ok && !Empty[repo] {
 		return "", "", nil, fmt.Errorf("%s: not found", ref)
 	}

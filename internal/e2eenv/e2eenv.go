@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/moby/buildkit/client"
 )
 
@@ -223,5 +226,31 @@ func RepoRoot() (string, error) {
 			return "", errors.New("hack/e2e-env not found in any parent of the working directory")
 		}
 		dir = parent
+	}
+}
+
+// PushSinglePlatform copies the e2e registry's busybox for one platform to
+// dst as a plain manifest, not an index: an image published for that
+// platform only, which a registry serves whatever platform is asked.
+func (e *Env) PushSinglePlatform(t testing.TB, dst, platform string) {
+	t.Helper()
+	src, err := name.ParseReference(e.Registry + "/library/busybox:1.35")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v1.ParsePlatform(platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(src, remote.WithPlatform(*p), remote.WithContext(t.Context()))
+	if err != nil {
+		t.Fatalf("reading %s for %s: %v", src, platform, err)
+	}
+	ref, err := name.ParseReference(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img, remote.WithContext(t.Context())); err != nil {
+		t.Fatalf("pushing %s: %v", dst, err)
 	}
 }
