@@ -72,8 +72,13 @@ func (t *targetBuild) runStep(index int, s lang.Step, st llb.State) llb.State {
 // wins over args, as ENV wins over ARG), then the step's own env.
 func (t *targetBuild) runEnv(r *lang.RunStep) []string {
 	var env []string
+	for _, k := range sortedKeys(r.PlatformArgs) {
+		if _, set := t.spec.Args[k]; !set {
+			env = append(env, k+"="+r.PlatformArgs[k])
+		}
+	}
 	for _, k := range sortedKeys(t.spec.Args) {
-		env = append(env, k+"="+t.spec.Args[k])
+		env = addEnv(env, k, t.spec.Args[k])
 	}
 	for _, kv := range t.img.Config.Env {
 		k, v, _ := strings.Cut(kv, "=")

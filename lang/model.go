@@ -267,6 +267,11 @@ type RunStep struct {
 	Security string            // "" (sandbox) or "insecure"
 	NoCache  bool
 	Mounts   []Mount
+	// PlatformArgs are the predefined platform args (TARGETARCH, ...; see
+	// PlatformArgNames) the command mentions as $NAME or ${NAME}, with
+	// their values, so Dockerfile RUN lines work as written. Steps see
+	// them below the target's args.
+	PlatformArgs map[string]string
 }
 
 // MountKind names a run step mount.

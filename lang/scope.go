@@ -124,6 +124,20 @@ func stepName(s hcl.Traverser) string {
 	return ""
 }
 
+// varRefs lists the declared variables an expression reads as var.NAME.
+func varRefs(expr hcl.Expression, vars *declTable) []string {
+	var out []string
+	for _, tr := range expr.Variables() {
+		if tr.RootName() != "var" || len(tr) < 2 {
+			continue
+		}
+		if ga, ok := tr[1].(hcl.TraverseAttr); ok && vars.has(ga.Name) {
+			out = append(out, ga.Name)
+		}
+	}
+	return out
+}
+
 // resolveVariables applies the precedence order: --var/build-arg, then the
 // variable's explicit host env, then the environment's vars, then default.
 func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
@@ -135,15 +149,35 @@ func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
 		validations []*hcl.Block
 	}
 	var all []pending
+	// A default may read other variables (ARG B=${A}-x), so variables
+	// are resolved after the ones their defaults name.
+	contents := map[string]*hcl.BodyContent{}
+	deps := map[string][]string{}
 	for _, name := range e.decls.variables.order {
-		b := e.decls.variables.blocks[name]
-		content, cdiags := bodyContent(b.Body, spec)
+		content, cdiags := bodyContent(e.decls.variables.blocks[name].Body, spec)
 		diags = append(diags, cdiags...)
-		v, vdiags := e.variable(name, b, content, s.env)
+		contents[name] = content
+		if a := content.Attributes["default"]; a != nil {
+			deps[name] = varRefs(a.Expr, e.decls.variables)
+		}
+		values[name] = cty.DynamicVal
+	}
+	order, cycle := topoSort(e.decls.variables.order, deps)
+	if cycle != nil {
+		diags = append(diags, Cycle("variable", prefixAll("var.", cycle), e.decls.variables.blocks[cycle[0]].LabelRanges[0]))
+	}
+	byName := map[string]*Variable{}
+	for _, name := range order {
+		v, vdiags := e.variable(name, e.decls.variables.blocks[name], contents[name], s.env, values)
 		diags = append(diags, vdiags...)
 		values[name] = v.Value
-		all = append(all, pending{v, content.Blocks})
-		s.variables = append(s.variables, v)
+		byName[name] = v
+		all = append(all, pending{v, contents[name].Blocks})
+	}
+	for _, name := range e.decls.variables.order {
+		if v := byName[name]; v != nil {
+			s.variables = append(s.variables, v)
+		}
 	}
 	s.ctx.Variables["var"] = objectOrEmpty(values)
 	for _, p := range all {
@@ -154,8 +188,11 @@ func (e *evaluator) resolveVariables(s *scope) hcl.Diagnostics {
 	return diags
 }
 
-func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env *Environment) (*Variable, hcl.Diagnostics) {
-	d := &decoder{ctx: &hcl.EvalContext{Functions: e.funcs}, what: `variable "` + name + `"`}
+// variable resolves one variable; values holds the variables resolved so
+// far, which its default may read.
+func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env *Environment, values map[string]cty.Value) (*Variable, hcl.Diagnostics) {
+	ctx := &hcl.EvalContext{Functions: e.funcs, Variables: map[string]cty.Value{"var": objectOrEmpty(values)}}
+	d := &decoder{ctx: ctx, what: `variable "` + name + `"`}
 	v := &Variable{Name: name, Type: cty.String, DeclRange: b.DefRange, Value: cty.DynamicVal}
 	if a := c.Attributes["type"]; a != nil {
 		t, tdiags := typeexpr.TypeConstraint(a.Expr)

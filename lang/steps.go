@@ -106,6 +106,7 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 			}
 		}
 	}
+	r.PlatformArgs = platformArgs(r.Args, spec.Platform, e.build.BuildPlatform)
 	ssh := 0
 	for _, md := range sd.mounts {
 		if m := e.mount(d, md, &ssh); m != nil {

@@ -47,6 +47,24 @@ var SourceType = cty.CapsuleWithOps("source", reflect.TypeOf(Source{}), &cty.Cap
 	TypeGoString: func(reflect.Type) string { return "source" },
 	RawEquals:    func(a, b any) bool { return reflect.DeepEqual(a, b) },
 	HashKey:      func(v any) string { s := v.(*Source); return string(s.Kind) + ":" + s.Ref + "@" + s.GitRef },
+	// A target is a source too, so `cond ? target.a : image(var.BASE)`
+	// unifies (HCL's conditional converts both results to one type), as
+	// Dockerfile's FROM ${BASE} names a stage or an image.
+	ConversionTo: func(src cty.Type) func(cty.Value, cty.Path) (any, error) {
+		if !src.Equals(TargetRefType) {
+			return nil
+		}
+		return func(v cty.Value, path cty.Path) (any, error) {
+			r := refOf(v)
+			if r == nil {
+				return nil, path.NewErrorf("a target reference is needed")
+			}
+			if r.Instances != nil {
+				return nil, path.NewErrorf("target.%s is a matrix target with %d instances; name one, like target[%q]", r.Name, len(r.Instances), firstOr(r.Instances, r.Name))
+			}
+			return &Source{Kind: SourceTarget, Ref: r.Name}, nil
+		}
+	},
 })
 
 func refVal(t cty.Type, kind, name string, instances []string) cty.Value {
