@@ -185,13 +185,23 @@ func fileCauses(prev, cur *Record, s, p *Step) []Cause {
 		if i < 0 {
 			continue // it reads another path: the command changed
 		}
-		before := fileSums(prev, p.Reads[i])
-		after := fileSums(cur, r)
-		var changes []Cause
 		what := "copy"
 		if r.Mount {
 			what = "bind mount"
 		}
+		pr := p.Reads[i]
+		if (r.Files == nil || pr.Files == nil) && r.Sum != pr.Sum {
+			src := r.Src
+			if src == "" {
+				src = "the whole context"
+			}
+			causes = append(causes, Cause{Kind: CauseFile, Path: r.Src,
+				Message: fmt.Sprintf("%s at %s reads %s (%d files), which changed (the record lists no files: more than %d were read)", what, s.At(), src, r.Count, MaxFiles)})
+			continue
+		}
+		before := fileSums(prev, pr)
+		after := fileSums(cur, r)
+		var changes []Cause
 		add := func(path, how string) {
 			changes = append(changes, Cause{Kind: CauseFile, Path: path,
 				Message: fmt.Sprintf("%s at %s reads %s, which %s", what, s.At(), path, how)})

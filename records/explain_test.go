@@ -156,3 +156,18 @@ func TestExplainFilesAndVariables(t *testing.T) {
 		t.Errorf("sensitive change not reported as such:\n%s", msgs)
 	}
 }
+
+// A record of a build reading more than MaxFiles files keeps each read's
+// digest only: a change is still found, without naming the file.
+func TestExplainWithoutFileLists(t *testing.T) {
+	mk := func(sum string) *Record {
+		cp := step("COPY . /src", "copy", StatusRan, 5)
+		cp.Reads = []Read{{Local: "context", Src: "", Count: 30000, Sum: sum}}
+		cp.Key = "copy" + sum
+		return rec(step("FROM scratch", "scratch", StatusCached, 1), cp)
+	}
+	want := []string{"build.hcl:5 copy at build.hcl:5 reads the whole context (30000 files), which changed (the record lists no files: more than 20000 were read)"}
+	if diff := cmp.Diff(want, messages(Explain(mk("a"), mk("b"), false))); diff != "" {
+		t.Errorf("causes (-want +got):\n%s", diff)
+	}
+}

@@ -108,11 +108,20 @@ type Read struct {
 	Local string `json:"local"`
 	// Src is the path read within the local, as the op gives it.
 	Src string `json:"src"`
-	// Files are indexes into Record.Files.
+	// Files are indexes into Record.Files; nil when the record keeps no
+	// file list (more than MaxFiles files were read).
 	Files []int `json:"files"`
+	// Count is the number of files read; Sum a digest of their paths and
+	// checksums.
+	Count int    `json:"count"`
+	Sum   string `json:"sum"`
 	// Mount is true for a bind mount, false for a copy.
 	Mount bool `json:"mount,omitempty"`
 }
+
+// MaxFiles bounds the context files a record lists; a build reading more
+// keeps only each read's count and digest, so its record stays small.
+const MaxFiles = 20000
 
 // File is a context file some step reads.
 type File struct {

@@ -135,10 +135,7 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 			}
 		}
 		for _, r := range reads {
-			fmt.Fprintf(h, "\x00read:%s:%s:%v", r.Local, r.Src, r.Mount)
-			for _, f := range r.Files {
-				fmt.Fprintf(h, "\x00%s=%s", files.list[f].Path, files.list[f].Sum)
-			}
+			fmt.Fprintf(h, "\x00read:%s:%s:%v:%s", r.Local, r.Src, r.Mount, r.Sum)
 		}
 		o.key = "sha256:" + hex.EncodeToString(h.Sum(nil))
 		if s == nil {
@@ -154,6 +151,14 @@ func Record(ctx context.Context, in Input) (*records.Record, error) {
 		s.Vars = vars.forStep(in.Target, loaded[o.step], s)
 	}
 	rec.Files = files.list
+	if len(rec.Files) > records.MaxFiles {
+		rec.Files = nil
+		for _, s := range rec.Steps {
+			for i := range s.Reads {
+				s.Reads[i].Files = nil
+			}
+		}
+	}
 	rec.Vars = vars.used
 	rec.Bases = bases(in.Images)
 	return rec, nil

@@ -175,14 +175,17 @@ func readsOf(ctx context.Context, ops []*op, o *op, t *fileTable) ([]records.Rea
 		if err != nil {
 			return nil, err
 		}
-		r := records.Read{Local: in.local, Src: cleanSrc(sel.src), Mount: sel.mount, Files: []int{}}
+		r := records.Read{Local: in.local, Src: cleanSrc(sel.src), Mount: sel.mount, Files: []int{}, Count: len(paths)}
+		h := sha256.New()
 		for _, p := range paths {
 			i, err := t.add(in.local, dir, p)
 			if err != nil {
 				return nil, err
 			}
 			r.Files = append(r.Files, i)
+			fmt.Fprintf(h, "%s=%s\x00", p, t.list[i].Sum)
 		}
+		r.Sum = "sha256:" + hex.EncodeToString(h.Sum(nil))
 		reads = append(reads, r)
 	}
 	return reads, nil
