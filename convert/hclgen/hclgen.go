@@ -1,0 +1,259 @@
+// Package hclgen writes buildlang source for the converters: values whose
+// strings may hold references to variables or platforms (a Value is a
+// list of literal and expression parts), and a File that collects
+// declarations, targets and groups and prints them formatted.
+package hclgen
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/org/buildlang/lang/format"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Part is a piece of a string value: literal text, or (Expr != "") an
+// expression like var.VERSION or target_platform.arch.
+type Part struct {
+	Lit  string
+	Expr string
+}
+
+// Str is a string value made of parts. A Str of one expression part is
+// written as the bare expression; anything else as a quoted template.
+type Str []Part
+
+// Lit is a literal string.
+func Lit(s string) Str { return Str{{Lit: s}} }
+
+// Expr is a string expression.
+func Expr(e string) Str { return Str{{Expr: e}} }
+
+// IsLit reports whether s holds no expression, and its text.
+func (s Str) IsLit() (string, bool) {
+	var b strings.Builder
+	for _, p := range s {
+		if p.Expr != "" {
+			return "", false
+		}
+		b.WriteString(p.Lit)
+	}
+	return b.String(), true
+}
+
+// String is s as a Dockerfile-ish text, expressions as ${...}: for
+// messages and comments.
+func (s Str) String() string {
+	var b strings.Builder
+	for _, p := range s {
+		if p.Expr != "" {
+			b.WriteString("${" + p.Expr + "}")
+		} else {
+			b.WriteString(p.Lit)
+		}
+	}
+	return b.String()
+}
+
+// Tokens writes s as an expression.
+func (s Str) Tokens() hclwrite.Tokens {
+	var parts Str
+	for _, p := range s { // merge adjacent literals, drop empty ones
+		if p.Expr == "" && p.Lit == "" {
+			continue
+		}
+		if p.Expr == "" && len(parts) > 0 && parts[len(parts)-1].Expr == "" {
+			parts[len(parts)-1].Lit += p.Lit
+			continue
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 1 && parts[0].Expr != "" {
+		return exprTokens(parts[0].Expr)
+	}
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOQuote, Bytes: []byte(`"`)}}
+	for _, p := range parts {
+		if p.Expr != "" {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenTemplateInterp, Bytes: []byte("${")})
+			toks = append(toks, exprTokens(p.Expr)...)
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenTemplateSeqEnd, Bytes: []byte("}")})
+			continue
+		}
+		lit := hclwrite.TokensForValue(cty.StringVal(p.Lit))
+		// TokensForValue gives OQuote, QuotedLit (escaped), CQuote.
+		toks = append(toks, lit[1:len(lit)-1]...)
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCQuote, Bytes: []byte(`"`)})
+}
+
+func exprTokens(e string) hclwrite.Tokens {
+	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(e)}}
+}
+
+// Raw is an expression written as it is, e.g. target.build or scratch.
+func Raw(e string) hclwrite.Tokens { return exprTokens(e) }
+
+// List writes a list of strings.
+func List(items []Str) hclwrite.Tokens {
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")}}
+	for i, it := range items {
+		if i > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+		}
+		toks = append(toks, it.Tokens()...)
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+}
+
+// Lits is a list of literal strings.
+func Lits(ss []string) hclwrite.Tokens {
+	items := make([]Str, len(ss))
+	for i, s := range ss {
+		items[i] = Lit(s)
+	}
+	return List(items)
+}
+
+// RawList writes a list of expressions, e.g. [target.a, target.b].
+func RawList(es []string) hclwrite.Tokens {
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")}}
+	for i, e := range es {
+		if i > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+		}
+		toks = append(toks, exprTokens(e)...)
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+}
+
+// KV is one entry of a map.
+type KV struct {
+	Key   string
+	Value hclwrite.Tokens
+}
+
+// Map writes a map in the entries' order, one per line when there are
+// more than two; keys that are not identifiers are quoted.
+func Map(kvs []KV) hclwrite.Tokens {
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")}}
+	multi := len(kvs) > 2
+	for i, kv := range kvs {
+		if multi {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
+		} else if i > 0 {
+			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComma, Bytes: []byte(",")})
+		}
+		if hclsyntax.ValidIdentifier(kv.Key) {
+			toks = append(toks, exprTokens(kv.Key)...)
+		} else {
+			toks = append(toks, hclwrite.TokensForValue(cty.StringVal(kv.Key))...)
+		}
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte("=")})
+		toks = append(toks, kv.Value...)
+	}
+	if multi {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte("}")})
+}
+
+// StrMap writes a map of strings, sorted by key.
+func StrMap(m map[string]Str) hclwrite.Tokens {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	kvs := make([]KV, len(keys))
+	for i, k := range keys {
+		kvs[i] = KV{k, m[k].Tokens()}
+	}
+	return Map(kvs)
+}
+
+// Comment appends comment lines ("# ...") to a body.
+func Comment(b *hclwrite.Body, lines ...string) {
+	for _, l := range lines {
+		for _, l := range strings.Split(l, "\n") {
+			b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(strings.TrimRight("# "+l, " ") + "\n")}})
+		}
+	}
+}
+
+// Ident turns a name into one usable as target.NAME: characters HCL
+// identifiers do not allow become "_", and a leading digit gets a "_".
+func Ident(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		ok := r == '_' || r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+		if !ok {
+			r = '_'
+		}
+		if i == 0 && (r == '-' || (r >= '0' && r <= '9')) {
+			b.WriteRune('_')
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		return "_"
+	}
+	return b.String()
+}
+
+var emptyBlock = regexp.MustCompile(`\{\n[ \t]*\}`)
+
+// File collects the blocks of a build file in the order buildlang files
+// are usually read: header comments, variables, secrets and ssh, targets,
+// groups.
+type File struct {
+	Header  []string
+	Decls   []*hclwrite.Block
+	Targets []*hclwrite.Block
+	Groups  []*hclwrite.Block
+
+	declared map[string]bool
+}
+
+// Declare records a declaration by key (e.g. "secret npm"); it reports
+// whether the key is new, so each block is written once per file.
+func (f *File) Declare(key string) bool {
+	if f.declared == nil {
+		f.declared = map[string]bool{}
+	}
+	if f.declared[key] {
+		return false
+	}
+	f.declared[key] = true
+	return true
+}
+
+// Bytes prints the file, formatted as `buildlang fmt` formats it.
+func (f *File) Bytes() ([]byte, error) {
+	out := hclwrite.NewEmptyFile()
+	body := out.Body()
+	// The syntax line lets `docker buildx build -f build.hcl` find the
+	// frontend, as in every example.
+	Comment(body, "syntax=org/buildlang")
+	body.AppendNewline()
+	if len(f.Header) > 0 {
+		Comment(body, f.Header...)
+		body.AppendNewline()
+	}
+	for _, section := range [][]*hclwrite.Block{f.Decls, f.Targets, f.Groups} {
+		for _, b := range section {
+			body.AppendBlock(b)
+			body.AppendNewline()
+		}
+	}
+	// Blocks with nothing in them are written {} as people write them.
+	src := emptyBlock.ReplaceAll(hclwrite.Format(out.Bytes()), []byte("{}"))
+	formatted, diags := format.Source(src, "build.hcl")
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("convert: internal error, the generated file does not parse: %s\n%s", diags.Error(), src)
+	}
+	return formatted, nil
+}
