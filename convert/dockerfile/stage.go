@@ -21,18 +21,18 @@ type stageConv struct {
 	steps *hclwrite.Body // steps, appended to body at the end
 	image *hclwrite.Body // image config attributes, last
 
-	env, args  *vals
-	runArgs    *vals // the target's args: those in scope at the first run step
-	shell      []string
-	pending    *setStep
-	stepped    bool // a step was written
-	fromImage  bool
-	labels     []hclgen.KV
-	expose     []hclwrite.Tokens
-	volumes    []hclgen.Str
-	onbuild    []string
-	helpers    int
-	hoisted    bool
+	env, args *vals
+	runArgs   *vals // the target's args: those in scope at the first run step
+	shell     []string
+	pending   *setStep
+	stepped   bool // a step was written
+	fromImage bool
+	labels    []hclgen.KV
+	expose    []hclwrite.Tokens
+	volumes   []hclgen.Str
+	onbuild   []string
+	helpers   int
+	hoisted   bool
 }
 
 type setStep struct {
