@@ -22,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the diagnostics sections of tes
 
 // A check case is a txtar archive in testdata/check: build files, an
 // optional options section and the expected diagnostics, one per line, as
-// file:line:col-line:col: severity: Summary: Detail [rule-id].
+// file:line:col-line:col: severity: Summary: Detail [rule-id], then the
+// fixes it carries (lang.DiagInfo.Fixes), one "fix:" line each.
 //
 // Options, one per line:
 //
@@ -126,6 +127,16 @@ func renderDiagnostics(diags hcl.Diagnostics) string {
 		}
 		if r, ok := hcl.DiagnosticExtra[interface{ RuleID() string }](d); ok {
 			line += " [" + r.RuleID() + "]"
+		}
+		// The fixes the diagnostic carries, as an editor would apply them.
+		for _, f := range lang.DiagInfoOf(d).Fixes {
+			r := f.Range
+			at := fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Column, r.End.Line, r.End.Column)
+			if f.Old != "" {
+				line += fmt.Sprintf("\nfix: replace %q in %s with %q", f.Old, at, f.New)
+			} else {
+				line += fmt.Sprintf("\nfix: replace %s with %q", at, f.New)
+			}
 		}
 		b.WriteString(strings.ReplaceAll(strings.TrimRight(line, "\n"), "\n", "\n    "))
 		b.WriteString("\n")
