@@ -184,3 +184,18 @@ test('tasks.json entries of type buildlang resolve to a task', async (t) => {
   assert.deepStrictEqual(task.execution.options, { cwd: '/ws/sub' });
   assert.strictEqual(provider.resolveTask({ definition: { type: 'shell' } }), undefined);
 });
+
+test('the language configuration is what VS Code reads', () => {
+  const lc = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'language-configuration.json'), 'utf8'));
+  const word = new RegExp(lc.wordPattern);
+  assert.strictEqual('target_platform-x'.match(word)[0], 'target_platform-x');
+  const inc = new RegExp(lc.indentationRules.increaseIndentPattern);
+  const dec = new RegExp(lc.indentationRules.decreaseIndentPattern);
+  for (const line of ['target "app" {', '  tags = [', '  env = { # a comment']) {
+    assert.ok(inc.test(line), `indent after ${line}`);
+  }
+  assert.ok(!inc.test('  from = "alpine:3.20"'));
+  assert.ok(dec.test('  }') && dec.test(']'));
+  assert.deepStrictEqual(lc.comments, { lineComment: '#', blockComment: ['/*', '*/'] });
+  assert.strictEqual(pkg.contributes.languages[0].configuration, './language-configuration.json');
+});
