@@ -251,3 +251,23 @@ func BuildHistory(ctx context.Context, co ConnectOptions, ref string) (*HistoryE
 		}
 	}
 }
+
+// ForDaemon plans again for the platform of the daemon at --addr or
+// $BUILDKIT_HOST, as Run does before building (Options.Reload), so that
+// why --plan compiles what the build would. Without a configured daemon
+// the plan is returned as it is.
+func (p *Plan) ForDaemon(ctx context.Context) (*Plan, error) {
+	co := p.opts.Connect
+	if co.Addr == "" {
+		co.Addr = os.Getenv("BUILDKIT_HOST")
+	}
+	if co.Addr == "" || p.opts.Reload == nil {
+		return p, nil
+	}
+	conn, err := Connect(ctx, co)
+	if err != nil {
+		return p, err
+	}
+	defer conn.Close()
+	return p.forDaemon(ctx, conn.Client)
+}

@@ -11,10 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/hashicorp/hcl/v2"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/builder"
-	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/records"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -216,10 +213,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	opts.Reload = func(p ocispecs.Platform) (*lang.Build, hcl.Diagnostics) {
-		b, diags, _ := bf.load(func(o *lang.Options) { o.BuildPlatform = p })
-		return b, diags
-	}
+	opts.Reload = bf.reload
 	plan, pdiags, err := builder.NewPlan(ctx, b, opts)
 	if len(pdiags) > 0 {
 		writeDiagnostics(os.Stderr, b.Files, pdiags)
