@@ -197,7 +197,7 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 	}
 	wg.Wait()
 	r.progress.close()
-	printWarnings(opts.Stderr, r.progress.warnings)
+	printWarnings(opts.Stderr, append(diagnosticWarnings(opts.Warnings), r.progress.warnings...))
 	return buildError(ctx, rep)
 }
 

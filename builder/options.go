@@ -70,6 +70,10 @@ type Options struct {
 	// without platforms are built for the daemon's own platform.
 	Reload func(buildPlatform ocispecs.Platform) (*lang.Build, hcl.Diagnostics)
 
+	// Warnings (the build files' load warnings and lint findings) are
+	// printed after the build, with the build's own warnings.
+	Warnings hcl.Diagnostics
+
 	// Stdout receives tar outputs with dest=-; Stderr progress, notes and
 	// the summary. LookupEnv reads the host environment (secrets' env).
 	Stdout, Stderr io.Writer

@@ -177,3 +177,15 @@ func printWarnings(w io.Writer, warnings []client.VertexWarning) {
 		}
 	}
 }
+
+// diagnosticWarnings are warning diagnostics as the progress display
+// holds warnings.
+func diagnosticWarnings(diags hcl.Diagnostics) []client.VertexWarning {
+	var out []client.VertexWarning
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			out = append(out, client.VertexWarning{Short: []byte(compiler.WarningLine(d)), Detail: [][]byte{[]byte(d.Detail)}})
+		}
+	}
+	return out
+}

@@ -45,7 +45,12 @@ target "app" {
 		t.Error("without --allow, an output was written")
 	}
 
-	mustBuild(t, env, dir, denv, "build", "--allow", "network.host", "--progress", "plain")
+	r = mustBuild(t, env, dir, denv, "build", "--allow", "network.host", "--progress", "plain")
+	// Lint findings are printed with the build's warnings, as the
+	// Dockerfile frontend prints its own.
+	if want := "WARNING: needs-entitlement: Step needs the network.host entitlement (build.hcl:6)"; !strings.Contains(r.stderr, want) {
+		t.Errorf("the build's output lacks %q:\n%s", want, tail(r.stderr))
+	}
 	if dt, err := os.ReadFile(filepath.Join(dir, "out", "netdev")); err != nil || !strings.Contains(string(dt), "lo:") {
 		t.Errorf("with --allow network.host: out/netdev = %q, %v", dt, err)
 	}

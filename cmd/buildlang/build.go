@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/org/buildlang/builder"
+	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/records"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -202,10 +203,13 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	if err != nil {
 		return err // bad flags: exit 2
 	}
-	b, _, err := bf.loadValid()
+	b, warnings, err := bf.loadValid()
 	if err != nil {
 		return err
 	}
+	// Load warnings and lint findings are printed with the build's own
+	// warnings, as the Dockerfile frontend prints its lint warnings.
+	opts.Warnings = lint.Check(b, warnings)
 	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
 		return err
 	}
