@@ -36,6 +36,10 @@ type jsonDiagnostic struct {
 	Kind  string    `json:"kind,omitempty"`
 	Names []string  `json:"names,omitempty"`
 	Fixes []jsonFix `json:"fixes,omitempty"`
+	// Environments are those the problem occurs in when check found it
+	// under some of the environments it evaluated but not all ("" is
+	// none selected); absent when it occurs under all.
+	Environments []string `json:"environments,omitempty"`
 }
 
 type jsonFix struct {
@@ -71,7 +75,7 @@ func writeJSONDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 			jd.Range = &r
 		}
 		if info := lang.DiagInfoOf(d); info != nil {
-			jd.Kind, jd.Names = string(info.Kind), info.Names
+			jd.Kind, jd.Names, jd.Environments = string(info.Kind), info.Names, info.Environments
 			for _, f := range info.Fixes {
 				jd.Fixes = append(jd.Fixes, jsonFix{Range: toJSONRange(f.Range), Old: f.Old, New: f.New})
 			}
