@@ -105,6 +105,11 @@ target "app" {
 		o, e := run("compile", "--var", "TOKEN="+fromVar, "--format", format)
 		outputs = append(outputs, o, e)
 	}
+	// Build records (.buildlang, walked below) and what reads them.
+	for _, args := range [][]string{{"why", "--format", "json"}, {"why", "--plan", "--allow", "env=TRUST_SECRET", "--var", "TOKEN=" + fromVar}, {"history", "show", "latest", "--format", "json"}} {
+		o, e := run(args...)
+		outputs = append(outputs, o, e)
+	}
 
 	sum := sha256.Sum256([]byte(fromEnv + fromVar))
 	got, err := os.ReadFile(filepath.Join(dir, "out", "digest"))
@@ -131,5 +136,5 @@ target "app" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("no secret in 2 builds' stdout and stderr, their metadata, the LLB, or %d files", files)
+	t.Logf("no secret in 2 builds' stdout and stderr, their metadata, the LLB, why, history, or %d files (records included)", files)
 }
