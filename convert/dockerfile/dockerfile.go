@@ -122,7 +122,7 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 		}
 		c.f.Decls = append(c.f.Decls, c.vars[v].block)
 	}
-	if len(c.res.Targets) > 1 && opts.Prefix == "" {
+	if len(c.f.Targets) > 1 && opts.Prefix == "" {
 		g := hclwrite.NewBlock("group", []string{"default"})
 		g.Body().SetAttributeRaw("targets", hclgen.RawList([]string{"target." + c.res.Default}))
 		c.f.Groups = append(c.f.Groups, g)
