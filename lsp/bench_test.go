@@ -176,3 +176,31 @@ func BenchmarkHover(b *testing.B) {
 	}
 	lat.report(b)
 }
+
+// BenchmarkEditorRequests measures what an editor asks for a whole
+// 5,000-line file after it is loaded: code lenses, document links,
+// selection ranges at the middle and range formatting of the middle lines,
+// one request of each per op.
+func BenchmarkEditorRequests(b *testing.B) {
+	c, uri, src := benchServer(b, Options{})
+	doc := protocol.TextDocumentIdentifier{URI: uri}
+	pos := middle(src, "${var.")
+	rng := protocol.Range{Start: protocol.Position{Line: pos.Line - 20}, End: protocol.Position{Line: pos.Line + 20}}
+	var lat latencies
+	for b.Loop() {
+		start := time.Now()
+		var lenses []protocol.CodeLens
+		c.call("textDocument/codeLens", protocol.CodeLensParams{TextDocument: doc}, &lenses)
+		var links []protocol.DocumentLink
+		c.call("textDocument/documentLink", protocol.DocumentLinkParams{TextDocument: doc}, &links)
+		var sel []protocol.SelectionRange
+		c.call("textDocument/selectionRange", protocol.SelectionRangeParams{TextDocument: doc, Positions: []protocol.Position{pos}}, &sel)
+		var edits []protocol.TextEdit
+		c.call("textDocument/rangeFormatting", protocol.DocumentRangeFormattingParams{TextDocument: doc, Range: rng}, &edits)
+		lat = append(lat, time.Since(start))
+		if len(lenses) == 0 || len(sel) != 1 {
+			b.Fatalf("lenses %d, selection ranges %d", len(lenses), len(sel))
+		}
+	}
+	lat.report(b)
+}
