@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/lang"
 	"golang.org/x/tools/txtar"
@@ -144,4 +146,35 @@ func TestFixesResolve(t *testing.T) {
 func checkSource(src string) hcl.Diagnostics {
 	_, diags := check(fstest.MapFS{"build.hcl": {Data: []byte(src)}}, []string{"build.hcl"}, lang.Options{})
 	return diags
+}
+
+// Expected diagnostics are built by the constructors the code uses, so a
+// test states what is reported, not how it is worded.
+func TestConstructorsBuildExpected(t *testing.T) {
+	src := "target \"a\" {\n  from  = \"alpine:3.20\"\n  bogus = target.a\n  run {\n    command = \"echo ${GIT_SHA}\"\n  }\n}\n"
+	want := hcl.Diagnostics{
+		lang.UnsupportedArgument("bogus", nil, false, rangeOf(src, "bogus")),
+		lang.ShellVariableInTemplate("GIT_SHA", nil, rangeOf(src, "${GIT_SHA}"), rangeOf(src, "GIT_SHA")),
+	}
+	got := checkSource(src)
+	opts := cmp.Options{
+		cmp.Comparer(func(a, b *lang.DiagInfo) bool {
+			return cmp.Equal(*a, *b, cmpopts.IgnoreUnexported(lang.DiagInfo{}))
+		}),
+		cmpopts.IgnoreFields(hcl.Diagnostic{}, "Context", "Expression", "EvalContext"),
+	}
+	if diff := cmp.Diff(want, got, opts); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+}
+
+// rangeOf is the range of the first occurrence of text in src, an ASCII
+// build.hcl.
+func rangeOf(src, text string) hcl.Range {
+	pos := func(off int) hcl.Pos {
+		line := 1 + strings.Count(src[:off], "\n")
+		return hcl.Pos{Line: line, Column: off - strings.LastIndex(src[:off], "\n"), Byte: off}
+	}
+	i := strings.Index(src, text)
+	return hcl.Range{Filename: "build.hcl", Start: pos(i), End: pos(i + len(text))}
 }
