@@ -73,7 +73,7 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 		return nil, err
 	}
 	w := newWarner(src.Warn, sm)
-	w.diagnostics(ctx, langlint.Check(b, diags)) // load warnings and lint findings
+	w.diagnostics(ctx, langlint.Findings(b, diags)) // load warnings and lint findings
 	return build(ctx, c, bc, b, target, sm, w)
 }
 

@@ -209,7 +209,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	}
 	// Load warnings and lint findings are printed with the build's own
 	// warnings, as the Dockerfile frontend prints its lint warnings.
-	opts.Warnings = lint.Check(b, warnings)
+	opts.Warnings = lint.Findings(b, warnings)
 	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
 		return err
 	}

@@ -97,8 +97,14 @@ func Check(b *lang.Build, diags hcl.Diagnostics) hcl.Diagnostics {
 	if b == nil {
 		return diags
 	}
-	diags = b.CheckEnvironments(diags)
-	if diags.HasErrors() {
+	return Findings(b, b.CheckEnvironments(diags))
+}
+
+// Findings is Check for the selected environment only: what a build
+// prints as warnings (a build of one environment does not report another's
+// problems).
+func Findings(b *lang.Build, diags hcl.Diagnostics) hcl.Diagnostics {
+	if b == nil || diags.HasErrors() {
 		return diags
 	}
 	return append(diags, Run(b)...)

@@ -97,3 +97,31 @@ func TestRunNil(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// Check reports another environment's problem (check evaluates every
+// environment); Findings, what a build of the selected one prints, does not.
+func TestCheckEveryEnvironmentFindingsSelectedOnly(t *testing.T) {
+	b := load(t, `
+variable "N" {
+  type    = number
+  default = 1
+  validation {
+    condition     = var.N > 0
+    error_message = "N must be positive."
+  }
+}
+environment "prod" {
+  vars = { N = 0 }
+}
+target "app" {
+  from = "alpine:3.20"
+  args = { N = "${var.N}" }
+}
+`)
+	if diags := lint.Check(b, nil); !diags.HasErrors() || !strings.Contains(diags.Error(), `only in environment "prod"`) {
+		t.Errorf("Check: %v, want prod's validation error", diags)
+	}
+	if diags := lint.Findings(b, nil); diags.HasErrors() {
+		t.Errorf("Findings: %v, want no error", diags)
+	}
+}
