@@ -240,7 +240,7 @@ target "app" {
 		Explanation: "Steps are cached in order: when a step's input changes, it and every step after it run again. " +
 			"Copying the whole context (`src = [\".\"]`) before installing dependencies means that editing any file, even a README, re-runs the install. " +
 			"Copy only the dependency manifests first (package.json and package-lock.json, go.mod and go.sum, requirements.txt...), install, then copy the rest; install system packages (apt-get, apk) before copying anything. " +
-			"A system install that reads files of the context (apt-get install ./app.deb, xargs apt-get install < packages.txt, mk-build-deps -i debian/control) cannot move above the copy: the warning says to copy those files first instead. " +
+			"A system install that reads files of the context (apt-get install ./app.deb, xargs apt-get install < packages.txt, mk-build-deps -i debian/control) cannot move above the copy: the warning says to copy those files first instead, as it does for a step that installs system packages and then what a manifest lists (apt-get install -y libpq-dev && pip install -r requirements.txt). " +
 			"The installs recognized, in string commands (split at ;, &&, || and |) and argv commands alike: npm ci and npm install without package names, yarn and yarn install, pnpm install, pip install -r FILE (also as python -m pip), go mod download, cargo fetch, bundle install, mk-build-deps -i, apt-get and apt install, upgrade and dist-upgrade, apk add and apk upgrade.",
 		Bad: `target "app" {
   from    = "node:22"
@@ -282,20 +282,18 @@ target "app" {
 					if st.Run == nil || len(copies) == 0 {
 						continue
 					}
-					for _, in := range installs(s, st.Run) {
-						if !in.deps && !in.system {
-							continue
-						}
-						fix := fmt.Sprintf("Copy only %s first, run %s, then copy the rest.", andList(in.manifest), in.tool)
-						if !in.deps {
-							fix = fmt.Sprintf("Move the %s step above the copy.", in.tool)
-						}
-						for _, c := range copies {
-							p.warn(r, p.attrRange(c.Range, "src"), "Copy of the whole context before an install",
-								fmt.Sprintf("This step copies the whole build context before the run step at %s installs dependencies with %s, so a change to any file re-runs the install. %s",
-									shortPos(st.Range), in.tool, fix), in.tool)
-						}
-						break
+					in, ok := stepInstall(installs(s, st.Run))
+					if !ok {
+						continue
+					}
+					fix := fmt.Sprintf("Copy only %s first, run %s, then copy the rest.", andList(in.manifest), in.tool)
+					if !in.deps {
+						fix = fmt.Sprintf("Move the %s step above the copy.", in.tool)
+					}
+					for _, c := range copies {
+						p.warn(r, p.attrRange(c.Range, "src"), "Copy of the whole context before an install",
+							fmt.Sprintf("This step copies the whole build context before the run step at %s installs dependencies with %s, so a change to any file re-runs the install. %s",
+								shortPos(st.Range), in.tool, fix), in.tool)
 					}
 				}
 			}
@@ -545,4 +543,39 @@ func andList(xs []string) string {
 
 func shortPos(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
+
+// stepInstall is what copy-before-install says of a run step's installs:
+// when any of them reads manifests of the context, the step cannot move
+// above the copy (apt-get install python3-pip && pip install -r
+// requirements.txt), so it is the first such install, with every
+// manifest the step reads; otherwise the first system install.
+func stepInstall(ins []install) (install, bool) {
+	var first *install
+	var manifest []string
+	for i := range ins {
+		in := &ins[i]
+		if in.deps {
+			// The package manager's own manifest install names the step
+			// better than an OS install that reads a file.
+			if first == nil || !first.deps || first.system && !in.system {
+				first = in
+			}
+			for _, m := range in.manifest {
+				if !contains(manifest, m) {
+					manifest = append(manifest, m)
+				}
+			}
+		} else if in.system && first == nil {
+			first = in
+		}
+	}
+	if first == nil {
+		return install{}, false
+	}
+	out := *first
+	if out.deps {
+		out.manifest = manifest
+	}
+	return out, true
 }
