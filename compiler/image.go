@@ -179,6 +179,15 @@ func addEnv(env []string, k, v string) []string {
 	return append(env, k+"="+v)
 }
 
+// expandBaseEnv replaces base.env.NAME in an env value with NAME's value
+// in env, the image's env at that point ("" when unset).
+func expandBaseEnv(v string, env []string) string {
+	return lang.ExpandBaseEnv(v, func(name string) string {
+		s, _ := lookupEnv(env, name)
+		return s
+	})
+}
+
 func lookupEnv(env []string, k string) (string, bool) {
 	for _, kv := range env {
 		if key, v, _ := strings.Cut(kv, "="); key == k {

@@ -85,7 +85,7 @@ func (t *targetBuild) runEnv(r *lang.RunStep) []string {
 		env = addEnv(env, k, v)
 	}
 	for _, k := range sortedKeys(r.Env) {
-		env = addEnv(env, k, r.Env[k])
+		env = addEnv(env, k, expandBaseEnv(r.Env[k], t.img.Config.Env))
 	}
 	return env
 }

@@ -92,9 +92,11 @@ func (t *targetBuild) config(index int, c *lang.SetStep, st llb.State, rng hcl.R
 	cfg := &img.Config
 	if len(c.Env) > 0 {
 		var pairs []string
+		before := slices.Clone(cfg.Env) // base.env reads the env before this change, as ENV does
 		for _, k := range sortedKeys(c.Env) {
-			cfg.Env = addEnv(cfg.Env, k, c.Env[k])
-			pairs = append(pairs, k+"="+c.Env[k])
+			v := expandBaseEnv(c.Env[k], before)
+			cfg.Env = addEnv(cfg.Env, k, v)
+			pairs = append(pairs, k+"="+v)
 		}
 		addHistory(img, "ENV "+strings.Join(pairs, " "), false, epoch)
 	}

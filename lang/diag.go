@@ -295,6 +295,14 @@ func NoMatrix(subject hcl.Range) *hcl.Diagnostic {
 	return errorf(diagInfo(KindReferenceNotAllowed, "matrix"), subject, "No matrix here", "matrix.KEY is only available inside a target with a matrix attribute.")
 }
 
+// BaseEnvMisused reports base used other than as base.env.NAME in a
+// target's env value: the base image's env is known only when the
+// compiler resolves the base.
+func BaseEnvMisused(subject hcl.Range) *hcl.Diagnostic {
+	return errorf(diagInfo(KindReferenceNotAllowed, "base"), subject, "base.env only in env values",
+		"base.env.NAME is the base image's value of NAME, known only when the base is resolved; write it in env values of a target, a set step or a run step, like PATH = \"${base.env.PATH}:/opt/bin\".")
+}
+
 // NoPlatform reports build_platform or target_platform outside targets.
 func NoPlatform(root string, subject hcl.Range) *hcl.Diagnostic {
 	return errorf(diagInfo(KindReferenceNotAllowed, root), subject, "No platform here", "%s is only available inside target blocks, where each target is evaluated per platform.", root)

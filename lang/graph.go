@@ -60,28 +60,15 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 // dependency.
 func (e *evaluator) staticTargetRefs(td *targetDecl) []string {
 	var refs []string
-	add := func(c *hcl.BodyContent) {
-		if c == nil {
-			return
-		}
-		for _, a := range c.Attributes {
-			for _, t := range a.Expr.Variables() {
-				if t.RootName() == "target" && len(t) > 1 {
-					if name := stepName(t[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
-						refs = append(refs, name)
-					}
+	visitAttrs(td, func(a *hcl.Attribute) {
+		for _, t := range a.Expr.Variables() {
+			if t.RootName() == "target" && len(t) > 1 {
+				if name := stepName(t[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
+					refs = append(refs, name)
 				}
 			}
 		}
-	}
-	add(td.content)
-	add(td.health)
-	for _, sd := range td.steps {
-		add(sd.content)
-		for _, md := range sd.mounts {
-			add(md.content)
-		}
-	}
+	})
 	return uniqueSorted(refs)
 }
 

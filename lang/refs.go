@@ -17,7 +17,7 @@ var refKinds = map[string]string{
 // server's completion and for suggestions.
 var Roots = []string{
 	"var", "local", "env", "environment", "target", "group", "secret", "ssh", "cache", "policy",
-	"matrix", "scratch", "context", "contexts", "build_platform", "target_platform",
+	"matrix", "scratch", "context", "contexts", "build_platform", "target_platform", "base",
 }
 
 // EnvAttributes are the attributes of env and environment.NAME.
@@ -112,6 +112,11 @@ func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic
 	case "build_platform", "target_platform":
 		if !sc.inTarget {
 			return NoPlatform(root, rootRange)
+		}
+		return nil
+	case "base":
+		if !sc.inTarget || len(t) != 3 || stepName(t[1]) != "env" || stepName(t[2]) == "" {
+			return BaseEnvMisused(t.SourceRange())
 		}
 		return nil
 	case "env", "scratch", "context", "contexts":

@@ -61,6 +61,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	ctx.Variables = map[string]cty.Value{
 		"target_platform": e.platformValue(platform),
 		"build_platform":  e.platformValue(e.build.BuildPlatform),
+		"base":            baseValue(td),
 	}
 	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`}
 	attrs := td.content.Attributes
@@ -123,6 +124,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	e.pin(d, spec)
 	e.checkPolicy(d, spec)
+	d.checkBaseEnv(spec, t.DeclRange)
 	return spec, d.diags
 }
 

@@ -13,7 +13,7 @@ import (
 // write instead of $NAME in an env value. It is one constant so that the
 // way to extend the base image's variables, when the language has one,
 // changes the advice in one place.
-const EnvVariableAdvice = "Write the full value instead: for PATH, the base image's PATH with your directory added, like \"/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\" (docker image inspect shows the base image's env)."
+const EnvVariableAdvice = "In an env value, base.env.NAME reads the value the image has so far (the base image's, for a target's env): PATH = \"/opt/bin:${base.env.PATH}\"."
 
 // envItem is one item of an env or args map literal in a target, run or
 // set block.

@@ -369,7 +369,7 @@ target "app" {
 		Good: `target "app" {
   from = "golang:1.22"
   env = {
-    PATH = "/opt/tools/bin:/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    PATH = "/opt/tools/bin:${base.env.PATH}"
   }
 }
 `,
