@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/moby/buildkit/util/entitlements"
 	"github.com/org/buildlang/lang"
 )
 
@@ -43,10 +42,10 @@ type StepRef struct {
 	Range  hcl.Range // the step in the build file
 }
 
-// Entitlement names, as BuildKit and `--allow` spell them.
-var (
-	EntitlementNetworkHost      = entitlements.EntitlementNetworkHost.String()
-	EntitlementSecurityInsecure = entitlements.EntitlementSecurityInsecure.String()
+// Entitlement names, as BuildKit and `--allow` spell them (lang's).
+const (
+	EntitlementNetworkHost      = lang.EntitlementNetworkHost
+	EntitlementSecurityInsecure = lang.EntitlementSecurityInsecure
 )
 
 func (n *Needs) secret(id string, required bool, s StepRef) {
@@ -121,11 +120,8 @@ func (t *targetBuild) stepRef(index int, desc string, rng hcl.Range) StepRef {
 func (t *targetBuild) runNeeds(index int, s lang.Step) {
 	r := s.Run
 	ref := t.stepRef(index, runDesc(r), s.Range)
-	if r.Network == "host" {
-		t.n.needs.entitlement(EntitlementNetworkHost, ref)
-	}
-	if r.Security == "insecure" {
-		t.n.needs.entitlement(EntitlementSecurityInsecure, ref)
+	for _, e := range r.Entitlements() {
+		t.n.needs.entitlement(e, ref)
 	}
 	for _, m := range r.Mounts {
 		switch m.Kind {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/util/entitlements"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/compilertest"
@@ -142,5 +143,13 @@ target "app" {
 		if got := compiler.WarningLine(diags[0]); got != "base-image-platform: Base image platform mismatch (build.hcl:3)" {
 			t.Errorf("WarningLine = %q", got)
 		}
+	}
+}
+
+// lang spells the entitlements as BuildKit does.
+func TestEntitlementNames(t *testing.T) {
+	if compiler.EntitlementNetworkHost != entitlements.EntitlementNetworkHost.String() ||
+		compiler.EntitlementSecurityInsecure != entitlements.EntitlementSecurityInsecure.String() {
+		t.Errorf("entitlement names %q, %q differ from BuildKit's", compiler.EntitlementNetworkHost, compiler.EntitlementSecurityInsecure)
 	}
 }

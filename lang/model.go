@@ -274,6 +274,26 @@ type RunStep struct {
 	PlatformArgs map[string]string
 }
 
+// BuildKit entitlements a run step can need, as --allow spells them.
+const (
+	EntitlementNetworkHost      = "network.host"
+	EntitlementSecurityInsecure = "security.insecure"
+)
+
+// Entitlements are the BuildKit entitlements the step needs: the one
+// place that says so, for the needs-entitlement lint rule and for what
+// the compiler reports a build needs.
+func (r *RunStep) Entitlements() []string {
+	var out []string
+	if r.Network == "host" {
+		out = append(out, EntitlementNetworkHost)
+	}
+	if r.Security == "insecure" {
+		out = append(out, EntitlementSecurityInsecure)
+	}
+	return out
+}
+
 // MountKind names a run step mount.
 type MountKind string
 

@@ -461,13 +461,13 @@ target "app" {
 					if st.Run == nil {
 						continue
 					}
-					if st.Run.Network == "host" {
-						p.warn(r, p.attrRange(st.Range, "network"), "Step needs the network.host entitlement",
-							"This step runs on the host's network, which BuildKit allows only when the build is granted the network.host entitlement: pass --allow network.host to buildctl, docker buildx or buildlang build, and start buildkitd with --allow-insecure-entitlement network.host.")
-					}
-					if st.Run.Security == "insecure" {
-						p.warn(r, p.attrRange(st.Range, "security"), "Step needs the security.insecure entitlement",
-							"This step runs without the sandbox, with the host's privileges, which BuildKit allows only when the build is granted the security.insecure entitlement: pass --allow security.insecure to buildctl, docker buildx or buildlang build, and start buildkitd with --allow-insecure-entitlement security.insecure.")
+					for _, e := range st.Run.Entitlements() {
+						attr, what := "network", "runs on the host's network"
+						if e == lang.EntitlementSecurityInsecure {
+							attr, what = "security", "runs without the sandbox, with the host's privileges"
+						}
+						p.warn(r, p.attrRange(st.Range, attr), "Step needs the "+e+" entitlement",
+							fmt.Sprintf("This step %s, which BuildKit allows only when the build is granted the %s entitlement: pass --allow %s to buildctl, docker buildx or buildlang build, and start buildkitd with --allow-insecure-entitlement %s.", what, e, e, e))
 					}
 				}
 			}
