@@ -33,14 +33,14 @@ func whyCommand() *cobra.Command {
 		Use:   "why [TARGET] [--platform P] [--since REF] [--plan] [--format text|json]",
 		Short: "Say which input made each step miss the cache, at its line",
 		Long: `Why compares the latest build record of a target (default: every target
-of the latest build) with the one before it, or with --since REF (a record id
-or its prefix, or latest~N for the N-th before the latest), and prints, for the first step
-that missed the cache and each miss after it that has a cause of its own,
-the step at file:line and the cause: a context file the step reads that
-changed, a variable, a base image that moved, the command text, no_cache,
-a step the previous record does not have, or a change of step order.
-Steps that re-ran only because they build on an earlier miss are counted
-under it.
+of the latest build) with the one before it, or with --since REF (a record
+id or its prefix, latest, or latest~N: the N-th before the latest), and
+prints, for the first step that missed the cache and each miss after it
+that has a cause of its own, the step at file:line and the cause: a context
+file the step reads that changed, a variable, a base image that moved, the
+command text, no_cache, a step the previous record does not have, or a
+change of step order. Steps that re-ran only because they build on an
+earlier miss are counted under it.
 
 With --plan, nothing is built: the build files are compiled and the context
 files hashed now, and the prediction is compared with the latest record.
