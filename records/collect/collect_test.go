@@ -182,3 +182,52 @@ func TestRecordReadsWhatBuildKitSends(t *testing.T) {
 		t.Errorf("prediction: %d missed (-want +got):\n%s", ex.Missed, diff)
 	}
 }
+
+// A variable reaches a step through an inherited target's args, and a
+// matrix instance's steps record its environment's values.
+func TestRecordVariablesThroughInherits(t *testing.T) {
+	src := `variable "GO" {
+  default = "1.22"
+}
+
+environment "ci" {
+  vars = { GO = "1.23" }
+}
+
+target "common" {
+  args = { GO_VERSION = var.GO }
+}
+
+target "app" {
+  inherits = [target.common]
+  from     = "busybox"
+  run {
+    command = "echo $GO_VERSION"
+  }
+}
+`
+	b, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: []byte(src)}}), []string{"build.hcl"}, lang.Options{Env: "ci"})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	res, diags := compiler.Compile(context.Background(), b, compiler.Request{Targets: []string{"app"},
+		Platforms: []ocispecs.Platform{{OS: "linux", Architecture: "amd64"}}})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	def, err := res.Outputs[0].Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := collect.Record(context.Background(), collect.Input{Target: "app", Platform: "linux/amd64", Def: def.ToPB(), Build: b, Time: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := r.Steps[len(r.Steps)-1]
+	if run.Kind() != "run" || !slices.Equal(run.Vars, []string{"GO"}) {
+		t.Errorf("%s: vars %v, want GO", run.Name, run.Vars)
+	}
+	if v := r.Vars["GO"]; v == nil || v.Value != "1.23" || v.Source != "environment ci" {
+		t.Errorf("GO = %+v, want 1.23 from environment ci", v)
+	}
+}
