@@ -245,12 +245,14 @@ func UnknownRoot(root string, inScope, candidates []string, subject hcl.Range) *
 		for _, s := range inScope {
 			info.Fixes = append(info.Fixes, replaceFix(subject, root, s)...)
 		}
-	case len(root) > 2:
+	case len(root) > 2 && suggest(root, candidates) != "":
 		// A short name is close to every short root ("a" to "var"),
 		// which would suggest a namespace, not a reference.
 		s, fixes := didYouMeanFix(root, candidates, subject)
 		detail += s
 		info.Fixes = fixes
+	default:
+		detail += " A reference starts with what it names: var.NAME for a variable, local.NAME for a local value, target.NAME for a target; a string is written in quotes."
 	}
 	return errorf(info, subject, "Unknown reference", "%s", detail)
 }
