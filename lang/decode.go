@@ -112,7 +112,9 @@ func (d *decoder) strList(a *hcl.Attribute) []string {
 }
 
 func (d *decoder) strListValue(a *hcl.Attribute, v cty.Value) []string {
-	v = d.convert(a, v, cty.List(cty.String), "a list of strings")
+	if !allStrings(v, true) {
+		v = d.convert(a, v, cty.List(cty.String), "a list of strings")
+	}
 	if v == cty.NilVal {
 		return nil
 	}
@@ -129,7 +131,10 @@ func (d *decoder) strListValue(a *hcl.Attribute, v cty.Value) []string {
 }
 
 func (d *decoder) strMap(a *hcl.Attribute) map[string]string {
-	v := d.convert(a, d.value(a), cty.Map(cty.String), "an object of strings")
+	v := d.value(a)
+	if !allStrings(v, false) {
+		v = d.convert(a, v, cty.Map(cty.String), "an object of strings")
+	}
 	if v == cty.NilVal {
 		return nil
 	}
@@ -266,4 +271,35 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// allStrings says whether v is a known, unmarked tuple (list true) or
+// object (list false) whose elements are all strings: what the literals of
+// most attributes are, which need no conversion (cty's builds a new value,
+// a cost each target pays for each attribute).
+func allStrings(v cty.Value, list bool) bool {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || v.IsMarked() {
+		return false
+	}
+	t := v.Type()
+	var elems []cty.Type
+	switch {
+	case list && t.IsTupleType():
+		elems = t.TupleElementTypes()
+	case !list && t.IsObjectType():
+		for _, at := range t.AttributeTypes() {
+			if at != cty.String {
+				return false
+			}
+		}
+		return true
+	default:
+		return false
+	}
+	for _, e := range elems {
+		if e != cty.String {
+			return false
+		}
+	}
+	return true
 }
