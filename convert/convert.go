@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/org/buildlang/convert/bake"
 	"github.com/org/buildlang/convert/dockerfile"
 	"github.com/org/buildlang/convert/hclgen"
 )
@@ -73,4 +74,25 @@ func nameOf(path string) string {
 		return dir
 	}
 	return fmt.Sprint("app")
+}
+
+// Bake converts a bake file, and the Dockerfiles its targets build (read
+// by read, relative to the bake file's directory), into one build file.
+func Bake(name string, data []byte, read func(string) ([]byte, error)) (*Output, error) {
+	if strings.HasSuffix(name, ".json") {
+		return nil, fmt.Errorf("%s: JSON bake files are not supported; convert its HCL form", name)
+	}
+	f := &hclgen.File{}
+	warns, err := bake.Convert(f, data, name, read)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{}
+	for _, w := range warns {
+		out.Warnings = append(out.Warnings, w.String())
+	}
+	if out.BuildFile, err = f.Bytes(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -43,6 +43,17 @@ type Options struct {
 	// Args are build arguments set by the caller (a bake target's args):
 	// an ARG of that name takes this value instead of becoming a variable.
 	Args map[string]hclgen.Str
+	// FinalArgs are like Args, for the stage built only (bake's args that
+	// use a matrix key: the stages it builds on are not matrix targets).
+	FinalArgs map[string]hclgen.Str
+	// Labels are added to the built stage's, over them (bake's labels).
+	Labels []hclgen.KV
+	// Contexts are named build contexts (bake's contexts): a FROM,
+	// COPY --from or --mount from= of that name reads this source.
+	Contexts map[string]hclwrite.Tokens
+	// Context is the source of the files COPY, ADD and bind mounts read
+	// from the build context; nil is buildlang's context.
+	Context hclwrite.Tokens
 	// Config is called with the target of the stage built, to add
 	// attributes (a bake target's tags, platforms, ...).
 	Config func(body *hclwrite.Body)
@@ -110,9 +121,15 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 	c.directives(src)
 	c.nameStages(stages)
 	c.metaArgs(metaArgs)
+	built := c.stageIndex(c.res.Default)
 	for i := range stages {
+		if i > built {
+			// after the stage built: never part of this build
+			break
+		}
 		c.stage(i, &stages[i])
 	}
+	c.res.Targets = c.res.Targets[:built+1]
 	for _, v := range c.varOrder {
 		if !c.vars[v].used {
 			if c.vars[v].global {
@@ -120,7 +137,9 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 			}
 			continue
 		}
-		c.f.Decls = append(c.f.Decls, c.vars[v].block)
+		if got := c.f.DeclareBlock("variable "+v, c.vars[v].block); got != c.vars[v].block {
+			c.warn(c.vars[v].line, "ARG %s is also a variable of another file of this build; they are one variable here", v)
+		}
 	}
 	if len(c.f.Targets) > 1 && opts.Prefix == "" {
 		g := hclwrite.NewBlock("group", []string{"default"})
@@ -142,6 +161,7 @@ type converter struct {
 	shells  [][]string     // each stage's SHELL at its end
 	globals *vals          // ARGs before the first FROM
 
+	building bool     // converting the stage built
 	exprs    []string // expressions placeholders stand for
 	vars     map[string]*variable
 	varOrder []string
@@ -425,6 +445,9 @@ func (c *converter) globalScope() *vals {
 // value, the global one it redeclares, or a variable.
 func (c *converter) argValue(kv instructions.KeyValuePairOptional, sc *scope, outer *vals, global bool) hclgen.Str {
 	if v, ok := c.opts.Args[kv.Key]; ok {
+		return v
+	}
+	if v, ok := c.opts.FinalArgs[kv.Key]; ok && c.building {
 		return v
 	}
 	if e, ok := platformArgs[kv.Key]; ok {

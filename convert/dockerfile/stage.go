@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,16 @@ func (c *converter) stage(i int, st *instructions.Stage) {
 		image: hclwrite.NewEmptyFile().Body(),
 		env:   newVals(), args: newVals(),
 		shell: []string{"/bin/sh", "-c"},
+	}
+	c.building = i == c.stageIndex(c.res.Default)
+	if !c.building {
+		for k := range c.opts.FinalArgs {
+			for _, cmd := range st.Commands {
+				if a, ok := cmd.(*instructions.ArgCommand); ok && slices.ContainsFunc(a.Args, func(kv instructions.KeyValuePairOptional) bool { return kv.Key == k }) {
+					c.warn(line(a), "ARG %s is set by a matrix only in the stage built; this stage, which it builds on, takes its default", k)
+				}
+			}
+		}
 	}
 	blk := hclwrite.NewBlock("target", []string{s.name})
 	if st.DocComment != "" {
@@ -120,6 +131,9 @@ func (s *stageConv) from(st *instructions.Stage) {
 	switch {
 	case isLit && strings.EqualFold(lit, "scratch"):
 		s.body.SetAttributeRaw("from", hclgen.Raw("scratch"))
+	case isLit && c.opts.Contexts[lit] != nil:
+		s.body.SetAttributeRaw("from", c.opts.Contexts[lit])
+		s.fromImage = true
 	case isLit && c.hasStage(lit, s.index):
 		p := c.stageOf[strings.ToLower(lit)]
 		s.body.SetAttributeRaw("from", hclgen.Raw("target."+c.names[p]))
@@ -156,6 +170,9 @@ func (s *stageConv) stageRef(from string) hclwrite.Tokens {
 	}
 	if c.hasStage(from, s.index) {
 		return hclgen.Raw("target." + c.names[c.stageOf[strings.ToLower(from)]])
+	}
+	if src := c.opts.Contexts[from]; src != nil {
+		return src
 	}
 	return hclwrite.TokensForFunctionCall("image", hclgen.Lit(from).Tokens())
 }

@@ -144,7 +144,9 @@ func (s *stageConv) mount(b *hclwrite.Body, m *instructions.Mount, ln int) {
 		fileInfo(mb, m, 0o755)
 	case instructions.MountTypeBind:
 		mb := b.AppendNewBlock("bind", []string{label}).Body()
-		if m.From == "" {
+		if m.From == "" && s.c.opts.Context != nil {
+			mb.SetAttributeRaw("from", s.c.opts.Context)
+		} else if m.From == "" {
 			mb.SetAttributeRaw("from", hclgen.Raw("context"))
 		} else {
 			mb.SetAttributeRaw("from", s.stageRef(m.From))
@@ -215,7 +217,7 @@ func fileInfo(b *hclwrite.Body, m *instructions.Mount, defMode uint64) {
 // file), optional as in Dockerfiles; it returns the block's name.
 func (c *converter) secret(kind, id string) string {
 	name := hclgen.Ident(id)
-	if !c.f.Declare(kind + " " + name) {
+	if c.f.Declared(kind+" "+name) != nil {
 		return name
 	}
 	b := hclwrite.NewBlock(kind, []string{name})
@@ -224,14 +226,14 @@ func (c *converter) secret(kind, id string) string {
 	}
 	// Dockerfile secret and ssh mounts are optional unless required=true.
 	b.Body().SetAttributeValue("required", cty.False)
-	c.f.Decls = append(c.f.Decls, b)
+	c.f.DeclareBlock(kind+" "+name, b)
 	return name
 }
 
 // copy converts COPY: sources from the context, a stage (by name or
 // index) or an image; heredocs become file steps.
 func (s *stageConv) copy(c *instructions.CopyCommand, sc *scope) {
-	var from hclwrite.Tokens
+	from := s.c.opts.Context
 	if c.From != "" {
 		from = s.stageRef(c.From)
 	}
@@ -365,7 +367,7 @@ func (s *stageConv) add(c *instructions.AddCommand, sc *scope) {
 	if len(local) == 0 {
 		return
 	}
-	b := s.copyBlock(nil, local, c.DestPath, c.Chown, c.Chmod, c.ExcludePatterns)
+	b := s.copyBlock(s.c.opts.Context, local, c.DestPath, c.Chown, c.Chmod, c.ExcludePatterns)
 	if c.Unpack == nil || *c.Unpack {
 		b.SetAttributeValue("unpack", cty.True)
 	}
@@ -422,6 +424,18 @@ func (s *stageConv) healthcheck(c *instructions.HealthCheckCommand) {
 
 // finishImage writes the config collected over the stage.
 func (s *stageConv) finishImage() {
+	if s.c.building {
+	next:
+		for _, kv := range s.c.opts.Labels {
+			for i := range s.labels {
+				if s.labels[i].Key == kv.Key {
+					s.labels[i].Value = kv.Value
+					continue next
+				}
+			}
+			s.labels = append(s.labels, kv)
+		}
+	}
 	if len(s.labels) > 0 {
 		s.image.SetAttributeRaw("labels", hclgen.Map(s.labels))
 	}

@@ -216,6 +216,24 @@ type File struct {
 	Groups  []*hclwrite.Block
 
 	declared map[string]bool
+	blocks   map[string]*hclwrite.Block
+}
+
+// Declared is the block recorded under key by DeclareBlock, or nil.
+func (f *File) Declared(key string) *hclwrite.Block { return f.blocks[key] }
+
+// DeclareBlock adds a declaration (variable, secret, ssh, cache) once per
+// key and returns the block declared under it.
+func (f *File) DeclareBlock(key string, b *hclwrite.Block) *hclwrite.Block {
+	if old := f.blocks[key]; old != nil {
+		return old
+	}
+	if f.blocks == nil {
+		f.blocks = map[string]*hclwrite.Block{}
+	}
+	f.blocks[key] = b
+	f.Decls = append(f.Decls, b)
+	return b
 }
 
 // Declare records a declaration by key (e.g. "secret npm"); it reports
@@ -240,7 +258,13 @@ func (f *File) Bytes() ([]byte, error) {
 	Comment(body, "syntax=org/buildlang")
 	body.AppendNewline()
 	if len(f.Header) > 0 {
-		Comment(body, f.Header...)
+		seen := map[string]bool{}
+		for _, h := range f.Header {
+			if !seen[h] {
+				seen[h] = true
+				Comment(body, h)
+			}
+		}
 		body.AppendNewline()
 	}
 	for _, section := range [][]*hclwrite.Block{f.Decls, f.Targets, f.Groups} {

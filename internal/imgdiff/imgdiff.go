@@ -143,6 +143,18 @@ func pick(idx v1.ImageIndex, platform string) (v1.Image, error) {
 		}
 		found = append(found, img)
 	}
+	// The same image listed twice (an OCI layout names it once per tag) is
+	// one image.
+	seen := map[v1.Hash]bool{}
+	found = slices.DeleteFunc(found, func(img v1.Image) bool {
+		d, err := img.Digest()
+		if err != nil {
+			return false
+		}
+		dup := seen[d]
+		seen[d] = true
+		return dup
+	})
 	switch len(found) {
 	case 0:
 		return nil, fmt.Errorf("no image for platform %q", platform)
