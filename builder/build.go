@@ -29,12 +29,16 @@ import (
 	"github.com/moby/buildkit/session/filesync"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
+	"github.com/moby/buildkit/solver/result"
 	"github.com/moby/patternmatcher/ignorefile"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -389,11 +393,82 @@ func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec
 		SourcePolicy: policy.ForBuild(r.plan.Build),
 		Ref:          ref,
 		// The platforms asked for; exporters check the result against them.
-		FrontendAttrs: map[string]string{"platform": formatPlatforms(t.Platforms)},
+		FrontendAttrs: r.frontendAttrs(t),
 	}
 	ch := r.progress.attach(stats)
 	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t, rec), ch)
 	return resp, ref, err
+}
+
+// frontendAttrs are the solve's frontend attributes: the platforms asked
+// for (exporters check the result against them), the attestations asked
+// for, and what provenance records as the build's parameters: the build
+// file (filename, as for a Dockerfile), the environment and every
+// variable's value, except sensitive ones, which never leave the client.
+func (r *runner) frontendAttrs(t *TargetPlan) map[string]string {
+	b := r.plan.Build
+	attrs := map[string]string{"platform": formatPlatforms(t.Platforms)}
+	att := r.attestAttrs(t)
+	if len(att) == 0 {
+		return attrs
+	}
+	attrs["target"] = t.Name
+	for k, v := range att {
+		attrs[k] = v
+	}
+	if len(b.FileOrder) > 0 {
+		attrs["filename"] = b.FileOrder[0]
+	}
+	attrs["env"] = b.Env.Name
+	for _, v := range b.Variables {
+		if !v.Sensitive && v.Value.IsWhollyKnown() && !v.Value.IsNull() {
+			attrs["var:"+v.Name] = variableText(v.Value)
+		}
+	}
+	return attrs
+}
+
+// attestAttrs are the attest:* attributes of a target: the flags over the
+// target's attest (errors were reported when the plan was made).
+func (r *runner) attestAttrs(t *TargetPlan) map[string]string {
+	attrs, _ := r.plan.attestAttrs(t)
+	return attrs
+}
+
+// attestAttrs are a target's attest:* attributes, and an error when the
+// environment's policy requires an attestation the flags turn off.
+func (p *Plan) attestAttrs(t *TargetPlan) (map[string]string, error) {
+	var d attest.Defaults
+	if len(t.Platforms) > 0 {
+		if spec, _ := p.Build.Resolve(t.Name, t.Platforms[0]); spec != nil {
+			d = attest.Defaults{SBOM: spec.Attest.SBOM, Provenance: spec.Attest.Provenance}
+		}
+	}
+	attrs, err := attest.FrontendAttrs(p.opts.Attest, d)
+	if err != nil {
+		return nil, err
+	}
+	if pol := p.Build.Policy(p.Build.Env.Policy); pol != nil {
+		for _, kind := range pol.Attestations {
+			if _, ok := attrs["attest:"+kind]; !ok {
+				return nil, fmt.Errorf("target %q: policy %s of environment %q requires %s attestations, which the flags turn off", t.Name, pol.Name, p.Build.Env.Name, kind)
+			}
+		}
+	}
+	return attrs, nil
+}
+
+// variableText is a variable's value as provenance records it: a string
+// as is, anything else as JSON.
+func variableText(v cty.Value) string {
+	if v.Type() == cty.String {
+		return v.AsString()
+	}
+	dt, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return ""
+	}
+	return string(dt)
 }
 
 // solveRecord is what one solve compiled and resolved.
@@ -429,6 +504,18 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 		if err != nil {
 			return nil, err
 		}
+		attAttrs, err := p.attestAttrs(t)
+		if err != nil {
+			return nil, err
+		}
+		scanner, err := attest.NewScanner(ctx, gw, attAttrs, p.Build.BuildPlatform)
+		if err != nil {
+			return nil, err
+		}
+		var provenanceArgs map[string]string
+		if len(attAttrs) > 0 {
+			provenanceArgs = r.frontendAttrs(t)
+		}
 		res := gateway.NewResult()
 		multi := len(cres.Outputs) > 1
 		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(cres.Outputs))}
@@ -441,7 +528,9 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 					return err
 				}
 				rec.outputs.add(out.Platform, def)
-				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
+				// FrontendOpt do nothing for a definition's solve except be
+				// recorded: they are the provenance's parameters.
+				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports, FrontendOpt: provenanceArgs})
 				if err != nil {
 					return err
 				}
@@ -454,8 +543,17 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 					return err
 				}
 				id := platformID(out.Platform)
+				var att *result.Attestation[gateway.Reference]
+				if scanner != nil {
+					if att, err = scanner.Scan(ctx, id, out.State); err != nil {
+						return err
+					}
+				}
 				mu.Lock()
 				defer mu.Unlock()
+				if att != nil {
+					res.AddAttestation(id, *att)
+				}
 				exp.Platforms[i] = exptypes.Platform{ID: id, Platform: out.Platform}
 				if multi {
 					res.AddRef(id, ref)

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/lang"
 )
 
@@ -29,6 +30,11 @@ type Options struct {
 	CacheFrom, CacheTo []client.CacheOptionsEntry
 	// NoCache ignores the cache for every step.
 	NoCache bool
+	// Attest are the --sbom, --provenance and --attest flags; over each
+	// target's attest they give the attest:* frontend attributes
+	// (attest.FrontendAttrs): BuildKit records provenance for them, and
+	// the SBOM generator they name scans the target.
+	Attest attest.Flags
 	// Epoch is SOURCE_DATE_EPOCH: the created time of image configs and
 	// their history, and, for image, oci and docker outputs, the time layer
 	// timestamps are rewritten to (rewrite-timestamp), so the same sources

@@ -520,6 +520,11 @@ func (p *Plan) Check() error {
 	if err := p.consentError(); err != nil {
 		return err
 	}
+	for _, t := range p.Targets {
+		if _, err := p.attestAttrs(t); err != nil {
+			return err
+		}
+	}
 	var problems []string
 	for _, sp := range p.Secrets {
 		if !sp.Required || (sp.Source != nil && sp.Problem == "") {

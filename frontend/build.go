@@ -3,6 +3,7 @@ package frontend
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	spb "github.com/moby/buildkit/sourcepolicy/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/policy"
@@ -34,7 +36,16 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	if req.Epoch, err = sourceDateEpoch(ctx, bc, b); err != nil {
 		return nil, err
 	}
+	// attest:sbom (buildx --sbom), else the target's attest, runs the
+	// generator over each platform's result, as the Dockerfile frontend
+	// does; BuildKit itself records provenance for attest:provenance,
+	// which only the client can ask for.
+	scanner, err := attest.NewScanner(ctx, c, sbomAttrs(c.BuildOpts().Opts, b, t, bc.TargetPlatforms), b.BuildPlatform)
+	if err != nil {
+		return nil, err
+	}
 	var mu sync.Mutex
+	states := map[string]llb.State{}
 	annotations := map[string]map[string]string{} // by platform
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
 		r := req
@@ -48,6 +59,7 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 		w.diagnostics(ctx, cacheWarnings(b, []*lang.TargetSpec{out.Spec}))
 		mu.Lock()
 		annotations[platforms.FormatAll(*platform)] = out.Spec.Image.Annotations
+		states[platforms.FormatAll(platforms.Normalize(*platform))] = out.State
 		mu.Unlock()
 		def, err := out.Marshal(ctx)
 		if err != nil {
@@ -69,6 +81,27 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	})
 	if err != nil {
 		return nil, err
+	}
+	if scanner != nil {
+		err := rb.EachPlatform(ctx, func(ctx context.Context, id string, p ocispecs.Platform) error {
+			mu.Lock()
+			st, ok := states[platforms.FormatAll(platforms.Normalize(p))]
+			mu.Unlock()
+			if !ok {
+				return fmt.Errorf("no result to scan for %s", id)
+			}
+			att, err := scanner.Scan(ctx, id, st)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			rb.AddAttestation(id, *att)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	res, err := rb.Finalize()
 	if err != nil {
@@ -138,6 +171,20 @@ func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t
 			return nil
 		},
 	}, nil
+}
+
+// sbomAttrs are the client's options, with attest:sbom added when the
+// target's attest asks for an SBOM and the client said nothing of it.
+func sbomAttrs(opts map[string]string, b *lang.Build, t *lang.Target, ps []ocispecs.Platform) map[string]string {
+	if _, said := opts["attest:sbom"]; said || len(ps) == 0 {
+		return opts
+	}
+	if spec, _ := b.Resolve(t.Name, ps[0]); spec == nil || !spec.Attest.SBOM {
+		return opts
+	}
+	out := maps.Clone(opts)
+	out["attest:sbom"] = ""
+	return out
 }
 
 // sourceDateEpoch is the build's SOURCE_DATE_EPOCH: the build arg (buildx

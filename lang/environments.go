@@ -48,6 +48,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		env.Network = normalizeNetwork(d.enum(content.Attributes["network"], NetworkModes))
 		env.NoCache = d.boolean(content.Attributes["no_cache"], false)
 		env.SourceDateEpoch = d.sourceDateEpoch(content.Attributes["source_date_epoch"])
+		env.Attest = d.attest(content.Attributes["attest"], Attest{})
 		if a := content.Attributes["policy"]; a != nil {
 			env.Policy = d.ref(a, PolicyRefType)
 		}
@@ -136,6 +137,53 @@ func (d *decoder) platforms(a *hcl.Attribute, max int) []ocispecs.Platform {
 			continue
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// ProvenanceModes are the values of attest's provenance.
+var ProvenanceModes = []string{"min", "max"}
+
+// attest decodes an attest object over base: sbom (bool) and provenance
+// ("min" or "max"; false turns it off); other keys are errors.
+func (d *decoder) attest(a *hcl.Attribute, base Attest) Attest {
+	if a == nil {
+		return base
+	}
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return base
+	}
+	if !v.Type().IsObjectType() && !v.Type().IsMapType() {
+		d.add(WrongType(`The "attest" attribute`, "an object like { sbom = true, provenance = \"max\" }", typeName(v), a.Expr.Range()))
+		return base
+	}
+	out := base
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		key := k.AsString()
+		switch key {
+		case "sbom":
+			b, err := convert.Convert(ev, cty.Bool)
+			if err != nil || b.IsNull() || !b.IsKnown() {
+				d.add(WrongType("attest's sbom", "a bool", typeName(ev), a.Expr.Range()))
+				continue
+			}
+			out.SBOM = b.True()
+		case "provenance":
+			if ev.Type() == cty.Bool && !ev.IsNull() && ev.IsKnown() && ev.False() {
+				out.Provenance = ""
+				continue
+			}
+			s, err := convert.Convert(ev, cty.String)
+			if err != nil || s.IsNull() || !s.IsKnown() || !contains(ProvenanceModes, s.AsString()) {
+				d.add(NotAllowed("provenance mode", valueLabel(ev), ProvenanceModes, a.Expr.Range()))
+				continue
+			}
+			out.Provenance = s.AsString()
+		default:
+			d.add(NotAllowed("attest key", key, []string{"sbom", "provenance"}, a.Expr.Range()))
+		}
 	}
 	return out
 }

@@ -95,6 +95,8 @@ type Environment struct {
 	Network     string // "" (default), "none" or "host"
 	NoCache     bool
 	Policy      string // policy name, "" for none
+	// Attest are the attestations its images get unless a target says.
+	Attest Attest
 	// SourceDateEpoch is the environment's source_date_epoch: unix seconds
 	// as digits, "git" (the commit time of the build's git checkout, which
 	// the CLI reads), or "" for none.
@@ -178,6 +180,15 @@ type TargetSpec struct {
 	Cache       string // cache policy name, "" for none
 	NoCache     bool
 	Network     string // default network of run steps: "", "none" or "host"
+	// Attest are the attestations the image gets: the environment's, then
+	// its parents', then its own attest.
+	Attest Attest
+}
+
+// Attest says which attestations an image gets.
+type Attest struct {
+	SBOM       bool
+	Provenance string // "", "min" or "max"
 }
 
 // SourceKind says what a Source reads from.

@@ -35,8 +35,14 @@ type Policy struct {
 	// DenyNetwork and DenySecurity are run steps' network and security
 	// modes refused ("host", "insecure").
 	DenyNetwork, DenySecurity []string
-	DeclRange                 hcl.Range
+	// Attestations are the attestations every image must get: "sbom",
+	// "provenance".
+	Attestations []string
+	DeclRange    hcl.Range
 }
+
+// AttestationKinds are the attestations a policy may require.
+var AttestationKinds = []string{"sbom", "provenance"}
 
 // PolicyNetworkModes are the network modes a policy may deny.
 var PolicyNetworkModes = []string{"host", "none"}
@@ -65,6 +71,7 @@ func (e *evaluator) declarePolicies() hcl.Diagnostics {
 		p.HTTPChecksum = d.boolean(attrs["http_checksum"], false)
 		p.DenyNetwork = d.enumList(attrs["deny_network"], PolicyNetworkModes)
 		p.DenySecurity = d.enumList(attrs["deny_security"], []string{"insecure"})
+		p.Attestations = d.enumList(attrs["attestations"], AttestationKinds)
 		diags = append(diags, d.diags...)
 		e.build.Policies = append(e.build.Policies, p)
 	}
@@ -232,6 +239,12 @@ func (e *evaluator) checkPolicy(d *decoder, spec *TargetSpec) {
 		}
 		for _, v := range vs {
 			d.add(PolicyViolation(p.Name, env.Name, v.Summary, v.Detail, s.Range))
+		}
+	}
+	for _, kind := range p.Attestations {
+		if kind == "sbom" && !spec.Attest.SBOM || kind == "provenance" && spec.Attest.Provenance == "" {
+			d.add(PolicyViolation(p.Name, env.Name, "Attestation required",
+				"Policy "+p.Name+" requires every image to have "+kind+" attestations; this target does not ask for one. Add attest = { sbom = true, provenance = \"max\" } to the target or the environment.", spec.Target.DeclRange))
 		}
 	}
 	for _, st := range spec.Steps {

@@ -96,6 +96,10 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 		d.checkOutputs(a, spec.Outputs)
 	}
 	env := t.state.scope.env
+	if attrs["inherits"] == nil {
+		spec.Attest = env.Attest
+	}
+	spec.Attest = d.attest(attrs["attest"], spec.Attest)
 	if spec.Cache == "" {
 		spec.Cache = env.Cache
 	}
@@ -195,6 +199,7 @@ func mergeSpec(spec, parent *TargetSpec) {
 	if parent.Network != "" {
 		spec.Network = parent.Network
 	}
+	spec.Attest = parent.Attest // the parent started from the environment's
 }
 
 func mergeImage(dst, src *ImageConfig) {

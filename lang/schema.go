@@ -218,6 +218,7 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 		attr("output", "list(string)", "Outputs in buildx syntax, e.g. \"type=oci,dest=app.tar\"; used by `buildlang build`."),
 		attr("cache", "cache", "Cache policy (cache.NAME) for importing and exporting this target's build cache; defaults to the environment's."),
 		attr("no_cache", "bool", "Rebuild every step of this target without the cache."),
+		attr("attest", "object", "Attestations of this image, over the environment's: { sbom = true (an SPDX SBOM), provenance = \"min\" | \"max\" (SLSA provenance) }."),
 		enum(attr("network", "string", "Default network of this target's run steps: \"default\", \"none\" or \"host\"; overrides the environment's."), NetworkModes),
 		attr("args", "map(string)", "Build arguments exposed to run steps as environment variables but not stored in the image config."),
 		attr("entrypoint", "list(string)", "Image entrypoint."),
@@ -249,6 +250,7 @@ var PolicySchema = block("policy", []string{"name"}, "What an environment refuse
 	attr("http_checksum", "bool", "Every http source must give its checksum."),
 	attr("deny_network", "list(string)", "Network modes run steps may not use: \"host\", \"none\"."),
 	attr("deny_security", "list(string)", "Security modes run steps may not use: \"insecure\"."),
+	attr("attestations", "list(string)", "Attestations every image must have: \"sbom\", \"provenance\" (see attest)."),
 })
 
 // FileSchema of the top level.
@@ -281,6 +283,7 @@ var TopSchema = &BlockSpec{
 			attr("vars", "map(any)", "Variable values for this environment, below --var and above defaults."),
 			enum(attr("network", "string", "Network policy of every run step: \"default\", \"none\" or \"host\"."), NetworkModes),
 			attr("no_cache", "bool", "Build without the cache."),
+			attr("attest", "object", "Attestations of the images built in this environment: { sbom = true, provenance = \"min\" | \"max\" }; a target's attest wins, --sbom/--provenance/--attest win over both."),
 			attr("source_date_epoch", "number or string", "SOURCE_DATE_EPOCH of builds in this environment: unix seconds, or \"git\" for the commit time of the checkout (CLI). Sets image creation times and rewrites layer timestamps, for reproducible images; --source-date-epoch and $SOURCE_DATE_EPOCH win."),
 			attr("policy", "policy", "The source policy builds in this environment obey, policy.NAME: checked by `buildlang check` and enforced by BuildKit at solve time."),
 		}),

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/records"
@@ -39,6 +40,7 @@ type buildCLIFlags struct {
 	allow                  []string
 	targets                []string
 	sourceDateEpoch        string
+	attest                 attest.Flags
 }
 
 func buildCommand() *cobra.Command {
@@ -111,6 +113,11 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
 	registerTargets(cmd, &f.targets, "build")
+	fl.StringVar(&f.attest.SBOM, "sbom", "", "attach an SPDX SBOM, as buildx: true, false or generator=IMAGE (default: the build file's attest)")
+	fl.Lookup("sbom").NoOptDefVal = "true"
+	fl.StringVar(&f.attest.Provenance, "provenance", "", "attach SLSA provenance, as buildx: true, false, min, max or mode=min|max (default: the build file's attest)")
+	fl.Lookup("provenance").NoOptDefVal = "true"
+	fl.StringArrayVar(&f.attest.Attest, "attest", nil, "attestation, as buildx: type=sbom[,generator=IMAGE] or type=provenance[,mode=max], disabled=true to turn one off (repeatable)")
 	fl.StringVar(&f.sourceDateEpoch, "source-date-epoch", "", "SOURCE_DATE_EPOCH for reproducible images: unix seconds, or git for HEAD's commit time (default $SOURCE_DATE_EPOCH, then the environment's source_date_epoch)")
 	fl.StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated)")
 	return cmd
@@ -210,6 +217,10 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	// Load warnings and lint findings are printed with the build's own
 	// warnings, as the Dockerfile frontend prints its lint warnings.
 	opts.Warnings = lint.Findings(b, warnings)
+	opts.Attest = f.attest
+	if _, err := attest.FrontendAttrs(f.attest, attest.Defaults{}); err != nil {
+		return err // bad flags: exit 2
+	}
 	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
 		return err
 	}

@@ -1,0 +1,13 @@
+// Package attest is the attestations a build asks for and the SBOM scan
+// that makes one: FrontendAttrs turns buildx's --sbom, --provenance and
+// --attest flags (and a build file's attest settings) into BuildKit's
+// attest:* frontend attributes, and Scanner runs the SBOM generator image
+// over a solved target as the Dockerfile frontend does
+// (frontend/attestations/sbom), so `buildlang build` and the frontend
+// attach the same SPDX attestations.
+//
+// Provenance is not made here: BuildKit's solver records it for any solve
+// whose frontend attributes ask for attest:provenance, with those
+// attributes (the build file's name, the environment, the variables) as
+// its parameters.
+package attest
