@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -49,7 +50,11 @@ build that solves nothing); without one, they are taken to be where the
 latest record found them.
 
 Records are kept by buildlang build in .buildlang/records next to the first
-build file; see buildlang history.`,
+build file; see buildlang history.
+
+Exit status: 0 when explained (whether or not a step missed), 1 when there
+is no record to explain (or, with --plan, the build files have errors), 2
+for bad flags.`,
 		Example: `  buildlang why
   buildlang why app --platform linux/arm64
   buildlang why app --since latest~3 --format json
@@ -79,7 +84,13 @@ build file; see buildlang history.`,
 			} else {
 				exs, err = explainRecords(store, target, platform, since)
 			}
-			if err != nil {
+			var ee exitError
+			if err != nil && !errors.As(err, &ee) {
+				// No records, or none to compare with: exit 1, as a failed
+				// check does; bad flags exit 2.
+				fmt.Fprintln(os.Stderr, "buildlang:", err)
+				return exitError{1}
+			} else if err != nil {
 				return err
 			}
 			return writeExplanations(os.Stdout, exs, format)
