@@ -2,6 +2,8 @@
 // directory, and keeps it honest:
 //
 //   - language.md is the normative language reference, written by hand;
+//   - dockerfile.md maps Dockerfile instructions to buildlang; its table's
+//     rows are checked against its samples (TestDockerfileChapter);
 //   - reference.md lists every block and attribute; it is generated from
 //     lang.TopSchema by RenderReference (go generate ./spec);
 //   - stdlib.md and lint.md are generated from the stdlib and lint packages.

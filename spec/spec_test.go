@@ -39,7 +39,7 @@ func docs(t *testing.T) map[string]bool {
 	}
 	out := map[string]bool{"../README.md": true}
 	for _, n := range names {
-		out[n] = n == "language.md"
+		out[n] = n == "language.md" || n == "dockerfile.md"
 	}
 	return out
 }
@@ -405,5 +405,61 @@ func TestExamples(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDockerfileChapter checks the table of dockerfile.md: every row's
+// buildlang form appears (spacing aside) in an hcl sample of the section
+// its Sample column links to, and TestSamples checks those samples load
+// cleanly. The sections also hold the Dockerfile each sample mirrors.
+func TestDockerfileChapter(t *testing.T) {
+	md, err := os.ReadFile("dockerfile.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples, err := Samples("dockerfile.md", md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The hcl of each section, by the anchor of its heading.
+	sections := map[string]string{}
+	lines := strings.Split(string(md), "\n")
+	heading := func(line int) string { // the ## heading above a line (from 1)
+		for i := line - 1; i >= 0; i-- {
+			if h, ok := strings.CutPrefix(lines[i], "## "); ok {
+				return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(h), " ", "-"))
+			}
+		}
+		return ""
+	}
+	for _, s := range samples {
+		sections[heading(s.Line)] += " " + strings.Join(strings.Fields(s.Code), " ")
+	}
+	rows := 0
+	for i, line := range lines {
+		cells := strings.Split(line, "|")
+		if len(cells) != 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		rows++
+		form := strings.TrimSpace(cells[2])
+		start, end := strings.Index(form, "`"), strings.LastIndex(form, "`")
+		_, anchor, ok := strings.Cut(cells[3], "(#")
+		if start < 0 || end <= start || !ok {
+			t.Errorf("dockerfile.md:%d: a row needs a `buildlang form` and a [sample](#section) link", i+1)
+			continue
+		}
+		anchor = strings.TrimSuffix(strings.TrimSpace(anchor), ")")
+		code := strings.Join(strings.Fields(form[start+1:end]), " ")
+		hcl, found := sections[anchor]
+		switch {
+		case !found:
+			t.Errorf("dockerfile.md:%d: the row links to #%s, which is no section with an hcl sample", i+1, anchor)
+		case !strings.Contains(hcl, code):
+			t.Errorf("dockerfile.md:%d: %q is in no hcl sample of section #%s", i+1, code, anchor)
+		}
+	}
+	if rows < 40 {
+		t.Errorf("dockerfile.md's table has %d rows; expected at least 40", rows)
 	}
 }
