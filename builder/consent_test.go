@@ -230,3 +230,32 @@ func TestParseAllow(t *testing.T) {
 		}
 	}
 }
+
+// The sample of spec/language.md, "buildlang build asks for consent".
+func TestConsentSpecSample(t *testing.T) {
+	src := `
+secret "key" {
+  src = "/root/.ssh/id_rsa"
+}
+
+target "app" {
+  from = "alpine:3.20"
+  run {
+    command = "ssh-keygen -y -f /run/secrets/key"
+    secret "key" {}
+  }
+}
+`
+	dir := t.TempDir()
+	p, diags := planDiags(t, src, Options{ContextDir: dir}, nil)
+	if got := summaries(diags, dir); !slices.Equal(got, []string{"build.hcl:2: Reading outside the build context needs consent [fs.read=/root/.ssh/id_rsa]"}) {
+		t.Errorf("diagnostics %q", got)
+	}
+	if err := p.Check(); err == nil || !strings.HasSuffix(err.Error(), "pass --allow fs.read=/root/.ssh/id_rsa") {
+		t.Errorf("Check: %v", err)
+	}
+	allow, _ := ParseAllow([]string{"fs.read=/root/.ssh/id_rsa"})
+	if _, diags := planDiags(t, src, Options{ContextDir: dir, Allow: allow}, nil); len(diags) > 0 {
+		t.Errorf("granted: %v", diags)
+	}
+}

@@ -221,6 +221,37 @@ target "lone" {}
 		}
 	})
 
+	// language.md, "Overriding target attributes": --set wins over the
+	// file and over --var.
+	t.Run("set overrides", func(t *testing.T) {
+		var sets []lang.Set
+		for _, f := range []string{"app.tags=localhost:5000/app:rc", "app.platform=linux/arm64"} {
+			s, err := lang.ParseSet(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sets = append(sets, s)
+		}
+		b := load(t, `
+variable "TAG" {
+  default = "dev"
+}
+
+target "app" {
+  from      = "alpine:3.20"
+  platforms = ["linux/amd64"]
+  tags      = ["localhost:5000/app:${var.TAG}"]
+}
+`, lang.Options{Vars: map[string]string{"TAG": "1.0"}, Set: sets})
+		if got := platforms(b, "app"); got != "linux/arm64" {
+			t.Errorf("platforms %s, want linux/arm64", got)
+		}
+		spec, diags := b.Resolve("app", b.Target("app").DefaultPlatforms[0])
+		if diags.HasErrors() || strings.Join(spec.Tags, ",") != "localhost:5000/app:rc" {
+			t.Errorf("tags %v (%v), want localhost:5000/app:rc", spec.Tags, diags)
+		}
+	})
+
 	t.Run("matrix names and order", func(t *testing.T) {
 		b := load(t, `
 target "t" {
