@@ -128,7 +128,13 @@ func (c *compiler) build(n *node) {
 		return
 	}
 	n.built = true
-	c.diag(n.diags...)
+	// Resolve's errors stop the compile; its warnings Load reported
+	// already (it evaluated every target), so they are not repeated.
+	for _, d := range n.diags {
+		if d.Severity == hcl.DiagError {
+			c.diag(d)
+		}
+	}
 	switch {
 	case n.spec == nil || n.diags.HasErrors():
 		n.state = llb.Scratch()

@@ -758,3 +758,14 @@ func andList(xs []string) string {
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
+
+// LinkWithChmod warns that a linked copy with a chmod is made as a plain
+// copy: merging a linked layer would keep the mode of existing parent
+// directories, not the copied one, so the compiler (as the Dockerfile
+// frontend) drops link rather than the mode.
+func LinkWithChmod(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindOptionConflict, "link", "chmod")
+	info.What = "copy options"
+	return newDiag(hcl.DiagWarning, info, subject.Ptr(), "link has no effect with chmod",
+		"A copy with chmod is made as a plain copy, so link = true does nothing here: the layer is not independent of earlier steps. Remove link, or set the mode another way (a run step's chmod, or the file's mode in the context).")
+}

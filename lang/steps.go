@@ -271,6 +271,9 @@ func checkCopyOptions(d *decoder, c *CopyStep, a hcl.Attributes) {
 	if c.Link && ChownByName(c.Chown) {
 		d.add(OptionConflict("copy options", fmt.Sprintf("chown %q names a user or group, but a linked copy (link = true) cannot look names up: it is made apart from the target's /etc/passwd. Use numeric ids, like chown = \"65534:65534\", or remove link.", c.Chown), a["chown"].Expr.Range()))
 	}
+	if c.Link && c.Chmod >= 0 {
+		d.add(LinkWithChmod(a["link"].Expr.Range()))
+	}
 	if c.Parents && len(c.Include) > 0 {
 		d.add(OptionConflict("copy options", "A copy with parents = true selects files by its src patterns (\"src/./**/*.go\"), so it cannot take include patterns too; move the include patterns into src, or remove parents.", a["include"].Expr.Range()))
 	}
