@@ -8,7 +8,15 @@
 // fail with transient registry errors.
 //
 // NewPlan works out what would be built without contacting BuildKit (what
-// --dry-run prints); Run builds a plan and returns a Report per target.
+// --dry-run prints), from what compiler.Output.Needs reports; Run builds a
+// plan and returns a Report per target.
+//
+// Consent (consent.go): the build asks the daemon only for the
+// entitlements Options.Allow grants, and a build file reads or writes on
+// the host only inside the build context, what the command line names,
+// or what Allow grants, as docker buildx bake --allow. NewPlan reports
+// anything else as a diagnostic at its line naming the --allow flag, and
+// does not read a refused file; Check refuses to start such a plan.
 //
 // Pushes are done by BuildKit's image exporter, which uploads layers and
 // configs first and the manifest (or index) last, under the tag: a push that
