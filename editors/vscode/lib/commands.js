@@ -12,6 +12,15 @@ const tasks = require('./tasks');
 // create returns the command handlers. deps: vscode, client() (the
 // running LanguageClient or undefined), getSettings(), execFile(cmd,
 // args, opts, callback) as child_process has it, and restart().
+/**
+ * @param {{
+ *   vscode: typeof import('vscode'),
+ *   client: () => (import('vscode-languageclient/node').LanguageClient | undefined),
+ *   getSettings: () => ReturnType<typeof settings.read>,
+ *   execFile: typeof import('child_process').execFile,
+ *   restart: () => Promise<void>,
+ * }} deps
+ */
 function create(deps) {
   const { vscode } = deps;
 
@@ -57,6 +66,7 @@ function create(deps) {
   }
 
   async function pickTarget(placeHolder) {
+    /** @type {import('vscode').QuickPickItem[]} */
     const items = (await symbols(['target', 'group'])).map((s) => ({ label: s.name, description: s.containerName }));
     items.unshift({ label: '', description: 'the default group' });
     const picked = await vscode.window.showQuickPick(items, { placeHolder });
@@ -119,6 +129,7 @@ function create(deps) {
     const envs = (await symbols(['environment'])).map((s) => s.name);
     const names = [...new Set(['default', ...envs])];
     const current = deps.getSettings().env || 'default';
+    /** @type {import('vscode').QuickPickItem[]} */
     const items = names.map((n) => ({ label: n, description: n === current ? 'selected' : '' }));
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Environment for checks, lenses and builds' });
     if (!picked) {

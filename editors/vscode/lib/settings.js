@@ -4,6 +4,7 @@
 'use strict';
 
 // read returns the buildlang settings from a WorkspaceConfiguration.
+/** @param {import('vscode').WorkspaceConfiguration} config */
 function read(config) {
   const vars = {};
   for (const [name, value] of Object.entries(config.get('vars') || {})) {

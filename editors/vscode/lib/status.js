@@ -6,6 +6,7 @@ function text(s) {
   return `$(server-environment) ${s.env || 'default'}`;
 }
 
+/** @param {typeof import('vscode')} vscode */
 function create(vscode) {
   const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   item.command = 'buildlang.selectEnvironment';
@@ -15,6 +16,11 @@ function create(vscode) {
 }
 
 // update shows the environment while a build file is the active editor.
+/**
+ * @param {import('vscode').StatusBarItem} item
+ * @param {{env: string}} s
+ * @param {import('vscode').TextEditor | undefined} editor
+ */
 function update(item, s, editor) {
   item.text = text(s);
   if (editor && editor.document && editor.document.languageId === 'buildlang') {

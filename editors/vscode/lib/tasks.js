@@ -17,6 +17,13 @@ function where(definition, folderPath) {
 
 // create makes the task that runs `buildlang <command>` for a definition
 // ({type: 'buildlang', command: 'build' | 'check', target, file}).
+/**
+ * @param {typeof import('vscode')} vscode
+ * @param {import('vscode').TaskDefinition} definition
+ * @param {import('vscode').WorkspaceFolder | undefined} scope
+ * @param {ReturnType<typeof settings.read>} s
+ * @returns {import('vscode').Task}
+ */
 function create(vscode, definition, scope, s) {
   const folderPath = scope && scope.uri ? scope.uri.fsPath : undefined;
   const w = where(definition, folderPath);
@@ -38,6 +45,11 @@ function create(vscode, definition, scope, s) {
 }
 
 // provider resolves tasks.json entries of type buildlang.
+/**
+ * @param {typeof import('vscode')} vscode
+ * @param {() => ReturnType<typeof settings.read>} getSettings
+ * @returns {import('vscode').TaskProvider}
+ */
 function provider(vscode, getSettings) {
   return {
     provideTasks() {
@@ -47,7 +59,8 @@ function provider(vscode, getSettings) {
       if (!task.definition || task.definition.type !== TYPE || !task.definition.command) {
         return undefined;
       }
-      return create(vscode, task.definition, task.scope, getSettings());
+      const scope = typeof task.scope === 'object' ? task.scope : undefined;
+      return create(vscode, task.definition, scope, getSettings());
     },
   };
 }

@@ -59,7 +59,7 @@ test('the .vsix holds the client, grammar, snippets and configuration', async ()
   }
   for (const n of names) {
     assert.ok(!/^extension\/(test|scripts)\//.test(n), `${n}: tests and scripts stay out`);
-    assert.ok(!/node_modules\/(@vscode\/vsce|vscode-textmate|vscode-oniguruma)\//.test(n), `${n}: dev dependencies stay out`);
+    assert.ok(!/node_modules\/(@vscode\/vsce|vscode-textmate|vscode-oniguruma|typescript|@types)\//.test(n), `${n}: dev dependencies stay out`);
   }
   // What is packaged is what is in the tree.
   const grammar = 'syntaxes/buildlang.tmLanguage.json';
