@@ -22,6 +22,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	"github.com/moby/buildkit/frontend/dockerui"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
@@ -581,6 +582,9 @@ func (r *runner) namedContexts(_ context.Context, name string, _ ocispecs.Platfo
 	if ref, ok := r.plan.Images[name]; ok {
 		return &compiler.NamedContext{State: llb.Image(ref)}, nil
 	}
+	if src, ok := r.plan.Remotes[name]; ok {
+		return remoteContext(name, src)
+	}
 	dir, ok := r.plan.Locals[name]
 	if !ok {
 		return nil, nil
@@ -595,6 +599,22 @@ func (r *runner) namedContexts(_ context.Context, name string, _ ocispecs.Platfo
 		opts = append(opts, llb.ExcludePatterns(pats))
 	}
 	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
+}
+
+// remoteContext is a git repository (URL#ref:subdir, as buildx and
+// dockerui read it) or, for other HTTP(S) URLs, the downloaded file.
+func remoteContext(name, src string) (*compiler.NamedContext, error) {
+	st, isGit, err := dockerui.DetectGitContext(src, nil)
+	if isGit {
+		if err != nil {
+			return nil, fmt.Errorf("--build-context %s=%s: %w", name, src, err)
+		}
+		return &compiler.NamedContext{State: *st}, nil
+	}
+	if !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
+		return nil, fmt.Errorf("--build-context %s=%s is not a git repository URL", name, src)
+	}
+	return &compiler.NamedContext{State: llb.HTTP(src, llb.Filename("context"), llb.WithCustomName("[context "+name+"] "+src))}, nil
 }
 
 // gatewayCacheImports reads the cache imports client.Build passed to the

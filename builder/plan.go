@@ -35,6 +35,9 @@ type Plan struct {
 	Locals map[string]string
 	// Images are named contexts provided as docker-image://REF.
 	Images map[string]string
+	// Remotes are named contexts provided as a git repository or an
+	// HTTP(S) download (--build-context NAME=URL), as buildx takes them.
+	Remotes map[string]string
 	// Entitlements are the ones the steps need (network.host,
 	// security.insecure) and the user granted (--allow); the build asks
 	// the daemon for them, and the daemon must allow them.
@@ -102,7 +105,7 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 	if diags.HasErrors() {
 		return nil, diags, nil
 	}
-	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, opts: opts}
+	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, Remotes: map[string]string{}, opts: opts}
 	byName := map[string]*TargetPlan{}
 	secrets := map[string]*SecretPlan{}
 	sshs := map[string]*SSHPlan{}
@@ -397,12 +400,28 @@ func (p *Plan) resolveLocals() {
 				delete(p.Locals, name)
 				continue
 			}
+			if isRemoteContext(src) {
+				p.Remotes[name] = src
+				delete(p.Locals, name)
+				continue
+			}
 			p.Locals[name] = src
 		}
 	}
 }
 
 const contextLocal = "context"
+
+// isRemoteContext says whether a --build-context value is a git or
+// HTTP(S) URL rather than a directory, as buildx tells them apart.
+func isRemoteContext(src string) bool {
+	for _, p := range []string{"git@", "git://", "ssh://", "http://", "https://"} {
+		if strings.HasPrefix(src, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // resolveSecrets finds each mounted secret's source: --secret, else the
 // secret block's env or src. Values are read now, so a missing one fails

@@ -111,7 +111,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be built (targets, platforms, outputs, cache, secrets) without contacting BuildKit")
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
-	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR or NAME=docker-image://REF (repeatable)")
+	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL[#REF] or NAME=https://URL (repeatable)")
 	registerTargets(cmd, &f.targets, "build")
 	fl.StringVar(&f.attest.SBOM, "sbom", "", "attach an SPDX SBOM, as buildx: true, false or generator=IMAGE (default: the build file's attest)")
 	fl.Lookup("sbom").NoOptDefVal = "true"
@@ -192,7 +192,7 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 	for _, s := range f.buildContexts {
 		name, src, ok := strings.Cut(s, "=")
 		if !ok || name == "" || src == "" {
-			return nil, fmt.Errorf("--build-context %q: write NAME=DIR or NAME=docker-image://REF", s)
+			return nil, fmt.Errorf("--build-context %q: write NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL or NAME=https://URL", s)
 		}
 		if o.BuildContexts == nil {
 			o.BuildContexts = map[string]string{}
