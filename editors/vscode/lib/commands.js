@@ -5,6 +5,7 @@
 // from the server's workspace symbols.
 'use strict';
 
+const fs = require('fs');
 const path = require('path');
 const settings = require('./settings');
 const tasks = require('./tasks');
@@ -47,8 +48,28 @@ function create(deps) {
         // Fall back to the file itself.
       }
     }
-    const file = editor.document.uri.fsPath;
+    const file = rootFile(editor.document.uri.fsPath);
     return { file, dir: path.dirname(file) };
+  }
+
+  // rootFile is the build.hcl in a file's directory or above (within its
+  // workspace folder) that would include it, as the server looks for one;
+  // else the file itself.
+  function rootFile(file) {
+    if (path.basename(file) === 'build.hcl') {
+      return file;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+    const top = folder ? folder.uri.fsPath : path.parse(file).root;
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      const cand = path.join(dir, 'build.hcl');
+      if (fs.existsSync(cand)) {
+        return cand;
+      }
+      if (dir === top || path.dirname(dir) === dir) {
+        return file;
+      }
+    }
   }
 
   // symbols are the server's declarations of the given kinds.

@@ -199,3 +199,18 @@ test('the language configuration is what VS Code reads', () => {
   assert.deepStrictEqual(lc.comments, { lineComment: '#', blockComment: ['/*', '*/'] });
   assert.strictEqual(pkg.contributes.languages[0].configuration, './language-configuration.json');
 });
+
+test('from the palette, a file without targets builds with the build.hcl above it', async (t) => {
+  const { mock } = await activated();
+  t.after(mock.restore);
+  const ws = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ws-'));
+  fs.mkdirSync(path.join(ws, 'vars'));
+  fs.writeFileSync(path.join(ws, 'build.hcl'), 'include = ["vars/*.hcl"]\n');
+  mock.vscode.workspace.workspaceFolders = [{ uri: mock.Uri.file(ws), name: 'ws' }];
+  mock.responses['textDocument/codeLens'] = []; // variables only: no lenses
+  mock.vscode.window.activeTextEditor = { document: doc(path.join(ws, 'vars', 'common.hcl'), '', 'buildlang') };
+  await mock.commands['buildlang.check']();
+  const task = mock.calls.find((c) => c.name === 'executeTask').args[0];
+  assert.deepStrictEqual(task.execution.args, ['check', '-f', path.join(ws, 'build.hcl')]);
+  assert.deepStrictEqual(task.execution.options, { cwd: ws });
+});
