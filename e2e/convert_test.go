@@ -11,72 +11,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/convert"
+	"github.com/org/buildlang/internal/convertcorpus"
 	"github.com/org/buildlang/internal/imgdiff"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
-	"golang.org/x/tools/txtar"
 )
-
-// A conversion case (testdata/convert/NAME.txtar) is a Dockerfile with the
-// context files it reads. Its comment may hold "opt: KEY=VALUE" lines
-// (passed to both builds) and "secret: id=ID,src=FILE" lines (FILE in the
-// case's files). An "expected-differences" file lists the differences
-// between the two images the case accepts, one a line, each an imgdiff
-// line followed by "  # " and the reason. A *.tar file is written as a
-// tar archive of the txtar archive it holds, as in the parity cases.
-type convertCase struct {
-	name     string
-	files    map[string][]byte
-	opts     []string
-	secrets  []string
-	expected map[string]string // diff line → reason
-}
-
-func convertCases(t *testing.T) []convertCase {
-	t.Helper()
-	paths, err := filepath.Glob("testdata/convert/*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []convertCase
-	for _, p := range paths {
-		a, err := txtar.ParseFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := convertCase{name: strings.TrimSuffix(filepath.Base(p), ".txtar"), files: map[string][]byte{}, expected: map[string]string{}}
-		for _, line := range strings.Split(string(a.Comment), "\n") {
-			line = strings.TrimSpace(line)
-			if o, ok := strings.CutPrefix(line, "opt: "); ok {
-				c.opts = append(c.opts, o)
-			}
-			if s, ok := strings.CutPrefix(line, "secret: "); ok {
-				c.secrets = append(c.secrets, s)
-			}
-		}
-		for _, f := range a.Files {
-			switch {
-			case f.Name == "expected-differences":
-				for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-					diff, reason, ok := strings.Cut(line, "  # ")
-					if !ok || strings.TrimSpace(reason) == "" {
-						t.Fatalf("%s: expected-differences line %q has no reason (DIFF  # REASON)", p, line)
-					}
-					c.expected[diff] = reason
-				}
-			case strings.HasSuffix(f.Name, ".tar"):
-				c.files[f.Name] = tarOf(t, txtar.Parse(f.Data))
-			default:
-				c.files[f.Name] = f.Data
-			}
-		}
-		if c.files["Dockerfile"] == nil {
-			t.Fatalf("%s: a conversion case needs a Dockerfile", p)
-		}
-		out = append(out, c)
-	}
-	return out
-}
 
 // convertCorpusMin is what issue 12 asks of the corpus.
 const convertCorpusMin = 25
@@ -88,7 +27,10 @@ const convertCorpusMin = 25
 // compares the images with imgdiff: equal, or different exactly as the
 // case's expected-differences say.
 func TestConvertCorpus(t *testing.T) {
-	cases := convertCases(t)
+	cases, err := convertcorpus.Read("testdata/convert")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cases) < convertCorpusMin {
 		t.Errorf("the conversion corpus has %d cases; issue 12 asks for at least %d", len(cases), convertCorpusMin)
 	}
@@ -97,24 +39,20 @@ func TestConvertCorpus(t *testing.T) {
 	identical := 0
 	t.Cleanup(func() { t.Logf("%d of %d cases built identical trees and configs", identical, len(cases)) })
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			out, err := convert.Dockerfiles([]convert.Input{{Name: "Dockerfile", Data: c.files["Dockerfile"]}})
+			out, err := convert.Dockerfiles([]convert.Input{{Name: "Dockerfile", Data: c.Files["Dockerfile"]}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkConverted(t, out.BuildFile)
 			dir := t.TempDir()
-			for name, data := range c.files {
-				writeCaseFile(t, dir, name, data)
+			if err := c.Write(dir); err != nil {
+				t.Fatal(err)
 			}
 			writeCaseFile(t, dir, "build.hcl", out.BuildFile)
-			var args []string
-			for _, s := range c.secrets {
-				s = strings.Replace(s, "src=", "src="+dir+string(filepath.Separator), 1)
-				args = append(args, "--secret", s)
-			}
-			opts := append([]string{"platform=linux/amd64"}, c.opts...)
+			args := c.SecretArgs(dir)
+			opts := append([]string{"platform=linux/amd64"}, c.Opts...)
 			imgs := buildBoth(t, env, []build{
 				{dir: dir, syntax: true, filename: "Dockerfile", opts: opts, args: args},
 				{dir: dir, filename: "build.hcl", opts: opts, args: args},
@@ -123,7 +61,7 @@ func TestConvertCorpus(t *testing.T) {
 			var unexpected []string
 			seen := map[string]bool{}
 			for _, d := range diffs {
-				if _, ok := c.expected[d]; ok {
+				if _, ok := c.Expected[d]; ok {
 					seen[d] = true
 					continue
 				}
@@ -132,12 +70,12 @@ func TestConvertCorpus(t *testing.T) {
 			if len(unexpected) > 0 {
 				t.Errorf("the Dockerfile's image (first) and the conversion's (second) differ:\n%s\nconversion:\n%s", strings.Join(unexpected, "\n"), out.BuildFile)
 			}
-			for d := range c.expected {
+			for d := range c.Expected {
 				if !seen[d] {
 					t.Errorf("expected-differences lists %q, which the images no longer show; remove it", d)
 				}
 			}
-			for d, why := range c.expected {
+			for d, why := range c.Expected {
 				if seen[d] {
 					t.Logf("expected difference: %s (%s)", d, why)
 				}
