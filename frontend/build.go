@@ -29,6 +29,11 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 		bc.TargetPlatforms = t.DefaultPlatforms
 		bc.MultiPlatformRequested = len(t.DefaultPlatforms) > 1
 	}
+	if p := b.Policy(b.Env.Policy); p != nil && len(p.SignedBy) > 0 {
+		// The frontend cannot reach registries to read signatures: refusing
+		// is the only answer that does not build unverified bases.
+		return nil, fmt.Errorf("policy %s of environment %q requires signed images (signed_by); the frontend cannot verify signatures, so build it with `buildlang build --env %s`, which verifies them before the solve", p.Name, b.Env.Name, b.Env.Name)
+	}
 	req, err := compileRequest(ctx, c, bc, t, sm)
 	if err != nil {
 		return nil, err

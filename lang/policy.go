@@ -38,7 +38,11 @@ type Policy struct {
 	// Attestations are the attestations every image must get: "sbom",
 	// "provenance".
 	Attestations []string
-	DeclRange    hcl.Range
+	// SignedBy are public keys (PEM files, relative to the build file's
+	// directory) one of which must have signed every image, cosign-style;
+	// `buildlang build` verifies them before the solve.
+	SignedBy  []string
+	DeclRange hcl.Range
 }
 
 // AttestationKinds are the attestations a policy may require.
@@ -72,6 +76,7 @@ func (e *evaluator) declarePolicies() hcl.Diagnostics {
 		p.DenyNetwork = d.enumList(attrs["deny_network"], PolicyNetworkModes)
 		p.DenySecurity = d.enumList(attrs["deny_security"], []string{"insecure"})
 		p.Attestations = d.enumList(attrs["attestations"], AttestationKinds)
+		p.SignedBy = d.optList(attrs["signed_by"])
 		diags = append(diags, d.diags...)
 		e.build.Policies = append(e.build.Policies, p)
 	}

@@ -250,6 +250,7 @@ var PolicySchema = block("policy", []string{"name"}, "What an environment refuse
 	attr("http_checksum", "bool", "Every http source must give its checksum."),
 	attr("deny_network", "list(string)", "Network modes run steps may not use: \"host\", \"none\"."),
 	attr("deny_security", "list(string)", "Security modes run steps may not use: \"insecure\"."),
+	attr("signed_by", "list(string)", "Public keys (PEM files, relative to the build file) one of which must have signed every image, in cosign's format; `buildlang build` verifies the signatures before the solve."),
 	attr("attestations", "list(string)", "Attestations every image must have: \"sbom\", \"provenance\" (see attest)."),
 })
 

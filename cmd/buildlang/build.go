@@ -221,6 +221,11 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	if _, err := attest.FrontendAttrs(f.attest, attest.Defaults{}); err != nil {
 		return err // bad flags: exit 2
 	}
+	if !f.dryRun {
+		if err := verifyBases(cmdContext(cmd), b, filepath.Dir(bf.filenames()[0])); err != nil {
+			return err
+		}
+	}
 	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
 		return err
 	}
