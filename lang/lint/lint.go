@@ -274,20 +274,23 @@ func stepName(s hcl.Traverser) string {
 }
 
 // warn adds a finding once per rule, range and detail: a target evaluated
-// as several matrix instances reports a shared line once.
-func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string, names ...string) {
+// as several matrix instances reports a shared line once. It returns the
+// finding's DiagInfo, for the rule to add fixes, or nil for a repeat.
+func (p *pass) warn(r *Rule, subject hcl.Range, summary, detail string, names ...string) *lang.DiagInfo {
 	k := seenKey{r.ID, detail, subject}
 	if p.seen[k] {
-		return
+		return nil
 	}
 	p.seen[k] = true
+	info := &lang.DiagInfo{Kind: lang.KindLint, What: r.ID, Names: names}
 	p.diags = append(p.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagWarning,
 		Summary:  summary,
 		Detail:   detail,
 		Subject:  subject.Ptr(),
-		Extra:    &Finding{Rule: r, Info: &lang.DiagInfo{Kind: lang.KindLint, What: r.ID, Names: names}},
+		Extra:    &Finding{Rule: r, Info: info},
 	})
+	return info
 }
 
 // before orders ranges by file load order, then position; nil first.

@@ -376,9 +376,18 @@ target "app" {
 		check: func(p *pass, r *Rule) {
 			for _, it := range p.envItems() {
 				literalVariables(it.value, func(text, variable string, rng hcl.Range) {
-					p.warn(r, rng, "Shell variable in "+it.attr+" value",
+					info := p.warn(r, rng, "Shell variable in "+it.attr+" value",
 						fmt.Sprintf("%s holds %s, which is stored as written: %s values are not expanded as a shell or a Dockerfile's ENV expands them, so %s becomes the literal text %q. %s",
 							it.key, variable, it.attr, it.key, text, EnvVariableAdvice), it.key, variable)
+					if info != nil && it.attr == "env" {
+						// In an env value, base.env.NAME is what $NAME
+						// meant. ${NAME} is written $${NAME} in the file.
+						name, old := strings.Trim(variable[1:], "{}"), variable
+						if strings.HasPrefix(variable, "${") {
+							old = "$" + variable
+						}
+						info.Fixes = []lang.Fix{{Range: rng, Old: old, New: "${base.env." + name + "}"}}
+					}
 				})
 			}
 		},

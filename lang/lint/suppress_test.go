@@ -67,3 +67,29 @@ func TestSuppressions(t *testing.T) {
 		})
 	}
 }
+
+// The fix of a literal $NAME in an env value, base.env.NAME, checks clean.
+func TestLiteralVariableFix(t *testing.T) {
+	for _, v := range []string{"$PATH", "$${PATH}"} {
+		src := "target \"a\" {\n  from = \"golang:1.22\"\n  env  = { PATH = \"/opt/bin:" + v + "\" }\n}\n"
+		diags := run(t, src)
+		if len(diags) != 1 || RuleOf(diags[0]) != LiteralVariableInEnv {
+			t.Fatalf("%s: %v", v, diags)
+		}
+		fixes := lang.DiagInfoOf(diags[0]).Fixes
+		if len(fixes) != 1 {
+			t.Fatalf("%s: fixes %+v", v, fixes)
+		}
+		f := fixes[0]
+		seg := src[f.Range.Start.Byte:f.Range.End.Byte]
+		i := strings.LastIndex(seg, f.Old)
+		if i < 0 {
+			t.Fatalf("%s: %q not in %q", v, f.Old, seg)
+		}
+		at := f.Range.Start.Byte + i
+		fixed := src[:at] + f.New + src[at+len(f.Old):]
+		if d := run(t, fixed); len(d) > 0 {
+			t.Errorf("%s: fixed file\n%s\nstill gives %v", v, fixed, d)
+		}
+	}
+}
