@@ -181,6 +181,29 @@ func TestCheckCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("every environment, --env narrows", func(t *testing.T) {
+		dir := writeCase(t, "env-narrowed")
+		r := run(t, bin, dir, "check", "--format", "json")
+		if r.code != 1 {
+			t.Errorf("exit code %d, want 1 (prod's validation fails)", r.code)
+		}
+		var out struct {
+			Diagnostics []struct {
+				Summary      string   `json:"summary"`
+				Environments []string `json:"environments"`
+			} `json:"diagnostics"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
+		}
+		if len(out.Diagnostics) != 1 || strings.Join(out.Diagnostics[0].Environments, ",") != "prod" {
+			t.Errorf("want one diagnostic, in environment prod: %s", r.stdout)
+		}
+		if r := run(t, bin, dir, "check", "--env", "dev"); r.code != 0 || r.stderr != "" {
+			t.Errorf("--env dev: exit code %d, output:\n%s", r.code, r.stderr)
+		}
+	})
+
 	t.Run("clean", func(t *testing.T) {
 		dir := writeCase(t, "clean-full")
 		r := run(t, bin, dir, "check")
