@@ -21,7 +21,8 @@ func Markdown() []byte {
 		"(several such comments may stack above one line), suppresses that rule's findings on that line;\n" +
 		"- `# " + FileIgnoreDirective + " RULE` anywhere in a file (by convention at its top) suppresses that rule's findings in the whole file.\n\n" +
 		"Several rules are separated by commas, without spaces; anything after them is a reason for the reader. `//` and `/* */` comments work the same. " +
-		"A suppression that suppresses nothing, or names a rule that does not exist, is itself reported, by [`unused-suppression`](#unused-suppression).\n\n")
+		"A suppression that suppresses nothing, or names a rule that does not exist, is itself reported, by [`unused-suppression`](#unused-suppression). " +
+		"In an editor, the language server's quick fix \"Ignore RULE on this line\" writes the comment above the finding's line.\n\n")
 	b.WriteString("```hcl\n" + suppressionSample + "```\n\n")
 	b.WriteString("## Rules\n\n")
 	b.WriteString("| Rule | Warns when |\n| --- | --- |\n")
