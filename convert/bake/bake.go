@@ -40,6 +40,16 @@ func Convert(f *hclgen.File, src []byte, filename string, read ReadFile) ([]Warn
 	}
 	c := &conv{f: f, src: src, filename: filename, read: read, targets: map[string]*hclsyntax.Block{}, vars: map[string]bool{}, funcs: map[string]bool{}, renamed: map[string]string{}, used: map[string]bool{}}
 	body := file.Body.(*hclsyntax.Body)
+	for _, b := range body.Blocks {
+		if len(b.Labels) != 1 {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Block needs one name",
+				Detail:   fmt.Sprintf("A %s block is written %s \"NAME\" { ... } in a bake file.", b.Type, b.Type),
+				Subject:  b.DefRange().Ptr(),
+			}}
+		}
+	}
 	for _, a := range body.Attributes {
 		c.vars[a.Name] = true
 	}

@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -101,13 +102,16 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 	if opts.Filename == "" {
 		opts.Filename = "Dockerfile"
 	}
+	if bytes.Contains(src, []byte(phOpen)) || bytes.Contains(src, []byte(phClose)) {
+		return nil, fmt.Errorf("%s: holds the private-use characters U+E000 or U+E001, which the converter uses internally; remove them", opts.Filename)
+	}
 	ast, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.Filename, err)
+		return nil, located(opts.Filename, err)
 	}
 	stages, metaArgs, err := instructions.Parse(ast.AST, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.Filename, err)
+		return nil, located(opts.Filename, err)
 	}
 	if len(stages) == 0 {
 		return nil, fmt.Errorf("%s: no FROM instruction: a Dockerfile needs at least one stage", opts.Filename)
@@ -130,6 +134,9 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 		c.stage(i, &stages[i])
 	}
 	c.res.Targets = c.res.Targets[:built+1]
+	if c.err != nil {
+		return nil, c.err
+	}
 	for _, v := range c.varOrder {
 		if !c.vars[v].used {
 			if c.vars[v].global {
@@ -161,6 +168,7 @@ type converter struct {
 	shells  [][]string     // each stage's SHELL at its end
 	globals *vals          // ARGs before the first FROM
 
+	err      error    // the first error that makes the Dockerfile invalid
 	building bool     // converting the stage built
 	exprs    []string // expressions placeholders stand for
 	vars     map[string]*variable
@@ -196,6 +204,14 @@ func (v *vals) clone() *vals {
 		n.set(k, v.m[k])
 	}
 	return n
+}
+
+// fail records an error the Dockerfile frontend would refuse the
+// Dockerfile for (a bad flag, an unknown mount type).
+func (c *converter) fail(line int, err error) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%s:%d: %v", c.opts.Filename, line, err)
+	}
 }
 
 func (c *converter) warn(line int, format string, args ...any) string {
@@ -289,7 +305,9 @@ func baseName(ref string) string {
 
 // Placeholders stand for expressions inside the words BuildKit's shell
 // lexer expands, so that expansion is BuildKit's own.
-const phOpen, phClose = "\x00", "\x01"
+// They are private-use characters, which a Dockerfile that the converter
+// accepts does not hold.
+const phOpen, phClose = "\ue000", "\ue001"
 
 func (c *converter) encode(s hclgen.Str) string {
 	var b strings.Builder
@@ -306,23 +324,36 @@ func (c *converter) encode(s hclgen.Str) string {
 
 func (c *converter) decode(s string) hclgen.Str {
 	var out hclgen.Str
+	lit := func(t string) {
+		if t != "" {
+			out = append(out, hclgen.Part{Lit: t})
+		}
+	}
 	for {
 		i := strings.Index(s, phOpen)
 		if i < 0 {
-			if s != "" || len(out) == 0 {
-				out = append(out, hclgen.Part{Lit: s})
-			}
-			return out
+			break
 		}
 		j := strings.Index(s[i:], phClose)
-		n, _ := strconv.Atoi(s[i+1 : i+j])
-		if i > 0 {
-			out = append(out, hclgen.Part{Lit: s[:i]})
+		n, err := -1, error(nil)
+		if j > 0 {
+			n, err = strconv.Atoi(s[i+len(phOpen) : i+j])
 		}
+		if j < 0 || err != nil || n < 0 || n >= len(c.exprs) {
+			lit(s[:i+len(phOpen)])
+			s = s[i+len(phOpen):]
+			continue
+		}
+		lit(s[:i])
 		out = append(out, hclgen.Part{Expr: c.exprs[n]})
 		c.markUsed(c.exprs[n])
-		s = s[i+j+1:]
+		s = s[i+j+len(phClose):]
 	}
+	lit(s)
+	if len(out) == 0 {
+		out = hclgen.Str{{}}
+	}
+	return out
 }
 
 func (c *converter) markUsed(expr string) {
@@ -467,4 +498,24 @@ func (c *converter) argValue(kv instructions.KeyValuePairOptional, sc *scope, ou
 	}
 	c.warn(sc.line, "ARG %s's default refers to other args (%s); a variable's default cannot, so it is that fixed value here and --var %s does not change it", kv.Key, val, kv.Key)
 	return val
+}
+
+// located prefixes a parse error with the file and, when BuildKit's parser
+// knows it, the line: file:line: message, as the Dockerfile frontend says it.
+func located(file string, err error) error {
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		msg := err.Error()
+		var pe interface{ Unwrap() error }
+		if errors.As(err, &pe) {
+			// instructions' parse error repeats the instruction; keep
+			// BuildKit's own message
+			msg = le.Unwrap().Error()
+		}
+		if strings.Contains(msg, "no build stage") {
+			msg += ": a Dockerfile starts with FROM (after ARGs and directives)"
+		}
+		return fmt.Errorf("%s:%d: %s", file, le.Locations[0][0].Start.Line, msg)
+	}
+	return fmt.Errorf("%s: %w", file, err)
 }

@@ -192,13 +192,13 @@ func (s *stageConv) command(cmd instructions.Command) {
 	if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
 		if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
 			if err := ex.Expand(func(w string) (string, error) { return s.c.expand(w, sc, false) }); err != nil {
-				s.note(s.steps, ln, "cannot expand %s: %v; left out", cmd.Name(), err)
+				s.c.fail(ln, err)
 				return
 			}
 		}
 		if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
 			if err := ex.ExpandRaw(func(w string) (string, error) { return s.c.expand(w, sc, true) }); err != nil {
-				s.note(s.steps, ln, "cannot expand %s: %v; left out", cmd.Name(), err)
+				s.c.fail(ln, err)
 				return
 			}
 		}
