@@ -125,6 +125,7 @@ func Convert(f *hclgen.File, src []byte, opts Options) (*Result, error) {
 	c.directives(src)
 	c.nameStages(stages)
 	c.metaArgs(metaArgs)
+	c.countBases(stages)
 	built := c.stageIndex(c.res.Default)
 	for i := range stages {
 		if i > built {
@@ -168,9 +169,11 @@ type converter struct {
 	shells  [][]string     // each stage's SHELL at its end
 	globals *vals          // ARGs before the first FROM
 
-	err      error    // the first error that makes the Dockerfile invalid
-	building bool     // converting the stage built
-	exprs    []string // expressions placeholders stand for
+	err      error          // the first error that makes the Dockerfile invalid
+	quiet    bool           // no warnings (a pre-pass)
+	bases    map[string]int // image → stages FROM it
+	building bool           // converting the stage built
+	exprs    []string       // expressions placeholders stand for
 	vars     map[string]*variable
 	varOrder []string
 }
@@ -216,6 +219,9 @@ func (c *converter) fail(line int, err error) {
 
 func (c *converter) warn(line int, format string, args ...any) string {
 	msg := fmt.Sprintf(format, args...)
+	if c.quiet {
+		return msg
+	}
 	c.res.Warnings = append(c.res.Warnings, Warning{File: c.opts.Filename, Line: line, Message: msg})
 	return fmt.Sprintf("%s line %d: %s", c.opts.Filename, line, msg)
 }
@@ -518,4 +524,19 @@ func located(file string, err error) error {
 		return fmt.Errorf("%s:%d: %s", file, le.Locations[0][0].Start.Line, msg)
 	}
 	return fmt.Errorf("%s: %w", file, err)
+}
+
+// countBases counts the stages built FROM each image, so that an image
+// several stages start from is named once, as a local.
+func (c *converter) countBases(stages []instructions.Stage) {
+	c.quiet = true
+	defer func() { c.quiet = false }()
+	c.bases = map[string]int{}
+	for i, st := range stages {
+		sc := &scope{c: c, env: newVals(), args: c.globalScope()}
+		lit, ok := c.expandStr(st.BaseName, sc).IsLit()
+		if ok && !strings.EqualFold(lit, "scratch") && !c.hasStage(lit, i) && c.opts.Contexts[lit] == nil {
+			c.bases[lit]++
+		}
+	}
 }

@@ -139,6 +139,9 @@ func (s *stageConv) from(st *instructions.Stage) {
 		s.body.SetAttributeRaw("from", hclgen.Raw("target."+c.names[p]))
 		s.env = c.envs[p].clone()
 		s.shell = c.shells[p]
+	case isLit && c.bases[lit] > 1:
+		s.body.SetAttributeRaw("from", hclgen.Raw("local."+c.f.Local(baseName(lit), lit)))
+		s.fromImage = true
 	default:
 		s.body.SetAttributeRaw("from", base.Tokens())
 		s.fromImage = true

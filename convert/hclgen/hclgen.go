@@ -7,6 +7,7 @@ package hclgen
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -215,8 +216,40 @@ type File struct {
 	Targets []*hclwrite.Block
 	Groups  []*hclwrite.Block
 
+	// Locals are values the file repeats, named once (Local).
+	Locals []KV
+
 	declared map[string]bool
 	blocks   map[string]*hclwrite.Block
+	localOf  map[string]string // value → local name
+}
+
+// Local names a repeated string value as a local, once per value: the
+// name is made from hint, numbered if taken. It returns the local's name.
+func (f *File) Local(hint, value string) string {
+	if n, ok := f.localOf[value]; ok {
+		return n
+	}
+	if f.localOf == nil {
+		f.localOf = map[string]string{}
+	}
+	base := strings.ReplaceAll(Ident(hint), "-", "_")
+	name := base
+	for n := 2; f.hasLocal(name); n++ {
+		name = fmt.Sprintf("%s_%d", base, n)
+	}
+	f.localOf[value] = name
+	f.Locals = append(f.Locals, KV{Key: name, Value: Lit(value).Tokens()})
+	return name
+}
+
+func (f *File) hasLocal(name string) bool {
+	for _, kv := range f.Locals {
+		if kv.Key == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Declared is the block recorded under key by DeclareBlock, or nil.
@@ -267,7 +300,15 @@ func (f *File) Bytes() ([]byte, error) {
 		}
 		body.AppendNewline()
 	}
-	for _, section := range [][]*hclwrite.Block{f.Decls, f.Targets, f.Groups} {
+	decls := f.Decls
+	if len(f.Locals) > 0 {
+		lb := hclwrite.NewBlock("locals", nil)
+		for _, kv := range f.Locals {
+			lb.Body().SetAttributeRaw(kv.Key, kv.Value)
+		}
+		decls = append(slices.Clone(decls), lb)
+	}
+	for _, section := range [][]*hclwrite.Block{decls, f.Targets, f.Groups} {
 		for _, b := range section {
 			body.AppendBlock(b)
 			body.AppendNewline()
