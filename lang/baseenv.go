@@ -39,24 +39,31 @@ func ExpandBaseEnv(s string, lookup func(string) string) string {
 	}
 }
 
-// baseValue is the base variable of a target: base.env with every name
-// the target's expressions read as base.env.NAME.
-func baseValue(td *targetDecl) cty.Value {
+// scanTarget walks a target block's attributes once, at decode, for what
+// evaluation needs of its syntax: the target names it mentions as
+// target.NAME (for linkTargets) and its base value, base.env with every
+// name its expressions read as base.env.NAME (for resolve, which runs per
+// instance and platform and so must not walk the syntax each time).
+func (td *targetDecl) scanTarget() {
 	names := map[string]cty.Value{}
 	visitAttrs(td, func(a *hcl.Attribute) {
 		for _, t := range a.Expr.Variables() {
-			if t.RootName() != "base" || len(t) < 3 {
-				continue
-			}
-			if env, ok := t[1].(hcl.TraverseAttr); !ok || env.Name != "env" {
-				continue
-			}
-			if name := stepName(t[2]); name != "" {
-				names[name] = cty.StringVal(BaseEnvMarker(name))
+			switch {
+			case t.RootName() == "target" && len(t) > 1:
+				if name := stepName(t[1]); name != "" {
+					td.targetRefs = append(td.targetRefs, name)
+				}
+			case t.RootName() == "base" && len(t) >= 3:
+				if env, ok := t[1].(hcl.TraverseAttr); !ok || env.Name != "env" {
+					continue
+				}
+				if name := stepName(t[2]); name != "" {
+					names[name] = cty.StringVal(BaseEnvMarker(name))
+				}
 			}
 		}
 	})
-	return cty.ObjectVal(map[string]cty.Value{"env": objectOrEmpty(names)})
+	td.base = cty.ObjectVal(map[string]cty.Value{"env": objectOrEmpty(names)})
 }
 
 // visitAttrs calls fn for every attribute of a target block and its

@@ -60,15 +60,11 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 // dependency.
 func (e *evaluator) staticTargetRefs(td *targetDecl) []string {
 	var refs []string
-	visitAttrs(td, func(a *hcl.Attribute) {
-		for _, t := range a.Expr.Variables() {
-			if t.RootName() == "target" && len(t) > 1 {
-				if name := stepName(t[1]); name != "" && (e.instances[name] != nil || e.targetDecls[name] != nil) {
-					refs = append(refs, name)
-				}
-			}
+	for _, name := range td.targetRefs {
+		if e.instances[name] != nil || e.targetDecls[name] != nil {
+			refs = append(refs, name)
 		}
-	})
+	}
 	return uniqueSorted(refs)
 }
 

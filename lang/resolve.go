@@ -61,7 +61,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	ctx.Variables = map[string]cty.Value{
 		"target_platform": e.platformValue(platform),
 		"build_platform":  e.platformValue(e.build.BuildPlatform),
-		"base":            baseValue(td),
+		"base":            td.base,
 	}
 	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`}
 	attrs := td.content.Attributes

@@ -19,6 +19,10 @@ type targetDecl struct {
 	healthBody  hcl.Body
 	instances   []*Target
 	isMatrix    bool
+	// targetRefs and base are scanTarget's: the names mentioned as
+	// target.NAME, and the value of base.
+	targetRefs []string
+	base       cty.Value
 }
 
 type stepDecl struct {
@@ -76,6 +80,7 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 		diags = append(diags, sdiags...)
 		td.steps = append(td.steps, sd)
 	}
+	td.scanTarget()
 	return td, diags
 }
 
