@@ -14,9 +14,9 @@ import (
 //
 // When Options.Env named an environment, that narrows the check to it and
 // diags are returned as they are. The other environments share one
-// evaluation budget (Limits.MaxEvalCost): a file whose environments would
-// together take more is checked under as many as fit, and a warning names
-// the others.
+// evaluation budget (Limits.MaxEvalCost), and at most maxEnvironmentRuns
+// are evaluated: a file whose environments would take more is checked
+// under as many as fit, and a warning names the others.
 func (b *Build) CheckEnvironments(diags hcl.Diagnostics) hcl.Diagnostics {
 	e := b.eval
 	if e == nil || e.opts.Env != "" {
@@ -39,6 +39,10 @@ func (b *Build) CheckEnvironments(diags hcl.Diagnostics) hcl.Diagnostics {
 	bud := newBudget(e.limits.MaxEvalCost)
 	var unchecked []string
 	for i, name := range others {
+		if i == maxEnvironmentRuns {
+			unchecked = others[i:]
+			break
+		}
 		ds, spent := b.evaluateIn(name, bud)
 		if spent {
 			unchecked = others[i:]
@@ -52,6 +56,11 @@ func (b *Build) CheckEnvironments(diags hcl.Diagnostics) hcl.Diagnostics {
 	}
 	return sortDiagnostics(out, b.FileOrder)
 }
+
+// maxEnvironmentRuns bounds the environments CheckEnvironments evaluates
+// besides the selected one: each run evaluates every environment block, so
+// a file of thousands of them would otherwise take their square.
+const maxEnvironmentRuns = 32
 
 type envRun struct {
 	name  string

@@ -701,14 +701,15 @@ func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hc
 	return errorf(info, subject, summary, "%s Environment %q builds under policy %s.", detail, env, policy)
 }
 
-// EnvironmentsNotChecked warns that Build.CheckEnvironments ran out of
-// its evaluation budget before evaluating these environments.
+// EnvironmentsNotChecked warns that Build.CheckEnvironments reached its
+// bounds (maxEnvironmentRuns, or its evaluation budget) before evaluating
+// these environments.
 func EnvironmentsNotChecked(names []string) *hcl.Diagnostic {
 	info := diagInfo(KindLimitExceeded, names...)
 	info.What = "environments"
 	return newDiag(hcl.DiagWarning, info, nil, "Not every environment checked",
-		fmt.Sprintf("Evaluating the build under every environment took more than its evaluation budget, so %s %s not checked. Check each with --env NAME.",
-			orList(quoteAll(names)), map[bool]string{true: "was", false: "were"}[len(names) == 1]))
+		fmt.Sprintf("Evaluating the build under every environment would take more than check allows (%d environments besides the selected one, within one evaluation budget), so %s %s not checked. Check each with --env NAME.",
+			maxEnvironmentRuns, andList(quoteAll(names)), map[bool]string{true: "was", false: "were"}[len(names) == 1]))
 }
 
 // inEnvironments marks a copy of d as occurring only in the given
