@@ -6,9 +6,11 @@ package convertcorpus
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +23,8 @@ import (
 // An "expected-differences" file lists the differences between the two
 // images the case accepts, one a line: an imgdiff line, "  # ", the
 // reason. A *.tar file is written as a tar archive of the txtar archive
-// it holds.
+// it holds, each of its lines prefixed with "> " (so that the outer
+// archive does not take the inner one's "-- NAME --" lines for its own).
 type Case struct {
 	Name     string
 	Files    map[string][]byte
@@ -63,7 +66,21 @@ func Read(dir string) ([]Case, error) {
 					c.Expected[diff] = reason
 				}
 			case strings.HasSuffix(f.Name, ".tar"):
-				data, err := tarOf(txtar.Parse(f.Data))
+				var inner strings.Builder
+				for _, line := range strings.SplitAfter(string(f.Data), "\n") {
+					if line == "" {
+						continue
+					}
+					l, ok := strings.CutPrefix(line, "> ")
+					if !ok && strings.TrimSpace(line) != ">" {
+						return nil, fmt.Errorf("%s: line %q of %s does not start with \"> \"", p, line, f.Name)
+					}
+					if !ok {
+						l = "\n"
+					}
+					inner.WriteString(l)
+				}
+				data, err := tarOf(txtar.Parse([]byte(inner.String())))
 				if err != nil {
 					return nil, err
 				}
@@ -104,11 +121,47 @@ func (c Case) SecretArgs(dir string) []string {
 }
 
 // tarOf makes a reproducible tar archive: fixed times, root-owned, 0644.
+// A file NAME.xattrs is not an entry: its lines "KEY=HEX" are extended
+// attributes of NAME (e.g. security.capability, as setcap writes it), and
+// a line "mode=0755" its mode.
 func tarOf(a *txtar.Archive) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
+	attrs := map[string]map[string]string{}
 	for _, f := range a.Files {
-		h := &tar.Header{Name: f.Name, Mode: 0o644, Size: int64(len(f.Data)), ModTime: time.Unix(1700000000, 0), Typeflag: tar.TypeReg}
+		name, ok := strings.CutSuffix(f.Name, ".xattrs")
+		if !ok {
+			continue
+		}
+		attrs[name] = map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+			k, v, _ := strings.Cut(line, "=")
+			attrs[name][k] = v
+		}
+	}
+	for _, f := range a.Files {
+		if strings.HasSuffix(f.Name, ".xattrs") {
+			continue
+		}
+		h := &tar.Header{Name: f.Name, Mode: 0o644, Size: int64(len(f.Data)), ModTime: time.Unix(1700000000, 0), Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+		for k, v := range attrs[f.Name] {
+			if k == "mode" {
+				m, err := strconv.ParseInt(v, 8, 64)
+				if err != nil {
+					return nil, fmt.Errorf("%s.xattrs: mode %q: %v", f.Name, v, err)
+				}
+				h.Mode = m
+				continue
+			}
+			val, err := hex.DecodeString(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s.xattrs: %s: %v", f.Name, k, err)
+			}
+			if h.PAXRecords == nil {
+				h.PAXRecords = map[string]string{}
+			}
+			h.PAXRecords["SCHILY.xattr."+k] = string(val)
+		}
 		if err := tw.WriteHeader(h); err != nil {
 			return nil, err
 		}
@@ -118,6 +171,9 @@ func tarOf(a *txtar.Archive) ([]byte, error) {
 	}
 	if err := tw.Close(); err != nil {
 		return nil, err
+	}
+	if len(a.Files) == 0 {
+		return nil, fmt.Errorf("a .tar file of the corpus holds no files")
 	}
 	return buf.Bytes(), nil
 }
