@@ -180,10 +180,11 @@ func NewScanner(ctx context.Context, gw gateway.Client, attrs map[string]string,
 	return &Scanner{scan: s, gw: gw}, nil
 }
 
-// Scan scans st (the target for platform id) and returns the SPDX
-// attestation to add to the result under id.
-func (s *Scanner) Scan(ctx context.Context, id string, st llb.State, opts ...llb.ConstraintsOpt) (*result.Attestation[gateway.Reference], error) {
-	att, err := s.scan(ctx, id, st, nil, opts...)
+// Scan scans st (the target for platform id), and the extras (the targets
+// it reads, by name, when the stages are scanned too), and returns the
+// SPDX attestation to add to the result under id.
+func (s *Scanner) Scan(ctx context.Context, id string, st llb.State, extras map[string]llb.State, opts ...llb.ConstraintsOpt) (*result.Attestation[gateway.Reference], error) {
+	att, err := s.scan(ctx, id, st, extras, opts...)
 	if err != nil {
 		return nil, err
 	}

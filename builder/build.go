@@ -546,7 +546,7 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 				id := platformID(out.Platform)
 				var att *result.Attestation[gateway.Reference]
 				if scanner != nil {
-					if att, err = scanner.Scan(ctx, id, out.State); err != nil {
+					if att, err = scanner.Scan(ctx, id, out.State, nil); err != nil {
 						return err
 					}
 				}

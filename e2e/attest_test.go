@@ -126,3 +126,52 @@ func TestAttestationsBuildx(t *testing.T) {
 	}
 	checkAttestations(t, out, secret)
 }
+
+// --build-arg BUILDKIT_SBOM_SCAN_STAGE=true scans the targets the result
+// reads too, as for a Dockerfile's stages: one more SPDX document, for the
+// stage, whose files are the stage's.
+func TestAttestationsBuildxScanStage(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	bx := newBuildx(t, env)
+	dir := project(t, map[string]string{"build.hcl": `# syntax=org/buildlang
+target "tools" {
+  from = "busybox:1.35"
+  run {
+    command = "echo tool > /tool-only"
+  }
+}
+
+target "app" {
+  copy {
+    from = target.tools
+    src  = ["/tool-only"]
+    dest = "/copied"
+  }
+}
+`})
+	out := filepath.Join(t.TempDir(), "oci")
+	if log, err := bx.build(t, dir, "--sbom=true", "--provenance=false", "--target", "app",
+		"--build-arg", "BUILDKIT_SBOM_SCAN_STAGE=true", "--output", "type=oci,tar=false,dest="+out); err != nil {
+		t.Fatalf("buildx build --sbom=true with BUILDKIT_SBOM_SCAN_STAGE: %v\n%s", err, tail(log, 30))
+	}
+	l := openLayout(t, out)
+	var docs []string
+	for _, p := range l.attestations {
+		var stmt struct {
+			PredicateType string          `json:"predicateType"`
+			Predicate     json.RawMessage `json:"predicate"`
+		}
+		l.readJSON(t, p, &stmt)
+		if stmt.PredicateType == "https://spdx.dev/Document" {
+			docs = append(docs, string(stmt.Predicate))
+		}
+	}
+	if len(docs) != 2 {
+		t.Fatalf("want two SPDX documents (the image and the tools stage), got %d", len(docs))
+	}
+	joined := strings.Join(docs, "\n")
+	if !strings.Contains(joined, `"/copied"`) || !strings.Contains(joined, `"/tool-only"`) || !strings.Contains(joined, `"/bin/busybox"`) {
+		t.Errorf("the documents do not list the image's and the stage's files:\n%.3000s", joined)
+	}
+}

@@ -51,6 +51,7 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	}
 	var mu sync.Mutex
 	states := map[string]llb.State{}
+	extras := map[string]map[string]llb.State{} // by platform, then target
 	annotations := map[string]map[string]string{} // by platform
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
 		r := req
@@ -66,6 +67,11 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 		annotations[platforms.FormatAll(*platform)] = out.Spec.Image.Annotations
 		states[platforms.FormatAll(platforms.Normalize(*platform))] = out.State
 		mu.Unlock()
+		if scanner != nil && scanStages(bc) {
+			if err := stageStates(ctx, b, t, r, *platform, &mu, extras); err != nil {
+				return nil, err
+			}
+		}
 		def, err := out.Marshal(ctx)
 		if err != nil {
 			return nil, err
@@ -95,7 +101,10 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 			if !ok {
 				return fmt.Errorf("no result to scan for %s", id)
 			}
-			att, err := scanner.Scan(ctx, id, st)
+			mu.Lock()
+			ex := extras[platforms.FormatAll(platforms.Normalize(p))]
+			mu.Unlock()
+			att, err := scanner.Scan(ctx, id, st, ex)
 			if err != nil {
 				return err
 			}
@@ -176,6 +185,37 @@ func compileRequest(ctx context.Context, c client.Client, bc *dockerui.Client, t
 			return nil
 		},
 	}, nil
+}
+
+// scanStages says whether the SBOM covers the targets the result reads as
+// well, as BUILDKIT_SBOM_SCAN_STAGE=true does for a Dockerfile's stages.
+func scanStages(bc *dockerui.Client) bool {
+	v, _ := strconv.ParseBool(bc.BuildArgs["BUILDKIT_SBOM_SCAN_STAGE"])
+	return v
+}
+
+// stageStates compiles the targets t reads for the platform and records
+// their states for the SBOM generator's extras.
+func stageStates(ctx context.Context, b *lang.Build, t *lang.Target, req compiler.Request, p ocispecs.Platform, mu *sync.Mutex, extras map[string]map[string]llb.State) error {
+	if len(t.Deps) == 0 {
+		return nil
+	}
+	req.Targets = t.Deps
+	req.Platforms = []ocispecs.Platform{p}
+	res, diags := compiler.Compile(ctx, b, req)
+	if diags.HasErrors() {
+		return fmt.Errorf("compiling the targets %s reads, to scan them: %s", t.Name, diags.Error())
+	}
+	key := platforms.FormatAll(platforms.Normalize(p))
+	mu.Lock()
+	defer mu.Unlock()
+	if extras[key] == nil {
+		extras[key] = map[string]llb.State{}
+	}
+	for _, o := range res.Outputs {
+		extras[key][o.Target] = o.State
+	}
+	return nil
 }
 
 // sbomAttrs are the client's options, with attest:sbom added when the
