@@ -51,7 +51,7 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	}
 	var mu sync.Mutex
 	states := map[string]llb.State{}
-	extras := map[string]map[string]llb.State{} // by platform, then target
+	extras := map[string]map[string]llb.State{}   // by platform, then target
 	annotations := map[string]map[string]string{} // by platform
 	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
 		r := req
