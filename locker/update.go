@@ -97,7 +97,10 @@ func Update(ctx context.Context, old *lock.File, uses Uses, r Resolver, refresh 
 		case prev == nil || refresh(key):
 			d, err = r.Resolve(ctx, key, u.Platforms)
 		case !covers(prev.Platforms, u.Platforms):
-			d, err = r.Resolve(ctx, pinned(key, prev.Digest), u.Platforms)
+			// Only a check that the locked digest has the new platforms;
+			// the entry keeps its digest.
+			_, err = r.Resolve(ctx, pinned(key, prev.Digest), u.Platforms)
+			d = prev.Digest
 		default:
 			d = prev.Digest
 		}
