@@ -398,7 +398,20 @@ func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec
 	}
 	ch := r.progress.attach(stats)
 	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t, rec), ch)
-	return resp, ref, err
+	return resp, ref, r.explainPolicy(err)
+}
+
+// explainPolicy says which policy BuildKit enforced when it refuses a
+// source: the refusal comes from the daemon as text.
+func (r *runner) explainPolicy(err error) error {
+	b := r.plan.Build
+	if err == nil || !strings.Contains(err.Error(), "denied by policy") {
+		return err
+	}
+	if b.Env.Policy != "" {
+		return fmt.Errorf("%w (policy %s of environment %q refuses this source; BuildKit enforces it as a source policy)", err, b.Env.Policy, b.Env.Name)
+	}
+	return err
 }
 
 // frontendAttrs are the solve's frontend attributes: the platforms asked
