@@ -7,7 +7,6 @@
 // attach the same SPDX attestations.
 //
 // Provenance is not made here: BuildKit's solver records it for any solve
-// whose frontend attributes ask for attest:provenance, with those
-// attributes (the build file's name, the environment, the variables) as
-// its parameters.
+// whose frontend attributes ask for attest:provenance (with the request's
+// parameters for frontend solves).
 package attest

@@ -38,8 +38,6 @@ import (
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
-	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -415,29 +413,14 @@ func (r *runner) explainPolicy(err error) error {
 }
 
 // frontendAttrs are the solve's frontend attributes: the platforms asked
-// for (exporters check the result against them), the attestations asked
-// for, and what provenance records as the build's parameters: the build
-// file (filename, as for a Dockerfile), the environment and every
-// variable's value, except sensitive ones, which never leave the client.
+// for (exporters check the result against them) and the attestations
+// asked for. (BuildKit records request parameters in provenance only for
+// frontend solves, not for a client-side build like this one, so the
+// environment and variables are not sent: they would not be recorded.)
 func (r *runner) frontendAttrs(t *TargetPlan) map[string]string {
-	b := r.plan.Build
 	attrs := map[string]string{"platform": formatPlatforms(t.Platforms)}
-	att := r.attestAttrs(t)
-	if len(att) == 0 {
-		return attrs
-	}
-	attrs["target"] = t.Name
-	for k, v := range att {
+	for k, v := range r.attestAttrs(t) {
 		attrs[k] = v
-	}
-	if len(b.FileOrder) > 0 {
-		attrs["filename"] = b.FileOrder[0]
-	}
-	attrs["env"] = b.Env.Name
-	for _, v := range b.Variables {
-		if !v.Sensitive && v.Value.IsWhollyKnown() && !v.Value.IsNull() {
-			attrs["var:"+v.Name] = variableText(v.Value)
-		}
 	}
 	return attrs
 }
@@ -472,18 +455,6 @@ func (p *Plan) attestAttrs(t *TargetPlan) (map[string]string, error) {
 	return attrs, nil
 }
 
-// variableText is a variable's value as provenance records it: a string
-// as is, anything else as JSON.
-func variableText(v cty.Value) string {
-	if v.Type() == cty.String {
-		return v.AsString()
-	}
-	dt, err := ctyjson.Marshal(v, v.Type())
-	if err != nil {
-		return ""
-	}
-	return string(dt)
-}
 
 // solveRecord is what one solve compiled and resolved.
 type solveRecord struct {
@@ -526,10 +497,6 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 		if err != nil {
 			return nil, err
 		}
-		var provenanceArgs map[string]string
-		if len(attAttrs) > 0 {
-			provenanceArgs = r.frontendAttrs(t)
-		}
 		res := gateway.NewResult()
 		multi := len(cres.Outputs) > 1
 		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(cres.Outputs))}
@@ -542,9 +509,7 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 					return err
 				}
 				rec.outputs.add(out.Platform, def)
-				// FrontendOpt do nothing for a definition's solve except be
-				// recorded: they are the provenance's parameters.
-				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports, FrontendOpt: provenanceArgs})
+				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
 				if err != nil {
 					return err
 				}
