@@ -455,7 +455,6 @@ func (p *Plan) attestAttrs(t *TargetPlan) (map[string]string, error) {
 	return attrs, nil
 }
 
-
 // solveRecord is what one solve compiled and resolved.
 type solveRecord struct {
 	resolver recordingResolver
