@@ -14,15 +14,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/containerd/platforms"
 	"github.com/docker/cli/cli/config"
 	"github.com/hashicorp/hcl/v2"
 	controlapi "github.com/moby/buildkit/api/services/control"
 	"github.com/moby/buildkit/client"
-	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
-	"github.com/moby/buildkit/frontend/dockerui"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
@@ -35,7 +31,6 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
-	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
@@ -81,73 +76,34 @@ type TargetResult struct {
 	Canceled bool
 }
 
-// Run builds a checked plan: it connects to BuildKit (starting a private
-// daemon if needed) and solves every target concurrently. The report is
-// returned even when a target fails; err says which.
+// Run builds a checked plan made with Options.Connection, on that
+// connection (the caller closes it): it solves every target concurrently
+// from the plan's compiled outputs. The report is returned even when a
+// target fails; err says which.
 func Run(ctx context.Context, p *Plan) (*Report, error) {
-	if err := p.Check(); err != nil {
-		return nil, err
+	conn := p.opts.Connection
+	if conn == nil {
+		return nil, errors.New("builder.Run: the plan was made without Options.Connection (a dry run's plan cannot be built)")
 	}
-	opts := p.opts
-	conn, err := Connect(ctx, opts.Connect)
-	if err != nil {
+	if err := p.Check(); err != nil {
+		p.closeSession()
 		return nil, err
 	}
 	rep := &Report{Addr: conn.Addr, Daemonless: conn.Daemon != nil}
-	if p, err = p.forDaemon(ctx, conn.Client); err == nil {
-		err = p.run(ctx, conn.Client, rep)
-	}
-	if cerr := conn.Close(); cerr != nil {
-		fmt.Fprintf(opts.Stderr, "buildlang: %v\n", cerr)
-	}
-	return rep, err
-}
-
-// forDaemon plans again, through Options.Reload, when the daemon's
-// platform is not the build platform the plan was made for.
-func (p *Plan) forDaemon(ctx context.Context, c *client.Client) (*Plan, error) {
-	if p.opts.Reload == nil {
-		return p, nil
-	}
-	ws, err := c.ListWorkers(ctx)
-	if err != nil || len(ws) == 0 || len(ws[0].Platforms) == 0 {
-		return p, nil
-	}
-	want := platforms.Normalize(ws[0].Platforms[0])
-	if platforms.FormatAll(want) == platforms.FormatAll(platforms.Normalize(p.Build.BuildPlatform)) {
-		return p, nil
-	}
-	b, diags := p.opts.Reload(want)
-	if diags.HasErrors() {
-		return nil, diagnosticsError(b.Files, diags)
-	}
-	np, diags, err := NewPlan(ctx, b, p.opts)
-	if diags.HasErrors() {
-		return nil, diagnosticsError(b.Files, diags)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := np.Check(); err != nil {
-		return nil, err
-	}
-	return np, nil
+	return rep, p.run(ctx, conn.Client, rep)
 }
 
 type runner struct {
-	plan   *Plan
-	c      *client.Client
-	attach []session.Attachable
-	// localOpts go to the compiler's locals (the build context, local(...)):
-	// the shared session and the context's .dockerignore.
-	localOpts []llb.LocalOption
-	sessionID string
-	progress  *progress
+	plan     *Plan
+	c        *client.Client
+	attach   []session.Attachable
+	progress *progress
 }
 
 func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 	opts := p.opts
 	r := &runner{plan: p, c: c}
+	defer p.closeSession()
 	var err error
 	if r.attach, err = p.attachables(); err != nil {
 		return err
@@ -163,21 +119,15 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 	sctx, stopSession := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSession()
 	if len(p.Locals) > 0 {
-		shared, err := p.sharedSession(sctx)
-		if err != nil {
-			return err
-		}
-		r.sessionID = shared.ID()
-		if r.localOpts, err = p.contextLocalOpts(shared.ID()); err != nil {
+		if err := p.allowLocals(); err != nil {
 			return err
 		}
 		go func() {
 			// Solves wait for the session; if it cannot run, stop them.
-			if err := shared.Run(sctx, c.Dialer()); err != nil && sctx.Err() == nil {
+			if err := p.session.Run(sctx, c.Dialer()); err != nil && sctx.Err() == nil {
 				cancel(fmt.Errorf("the session sending local directories failed: %w", err))
 			}
 		}()
-		defer shared.Close()
 	}
 
 	r.progress, err = newProgress(opts.Stderr, opts.Progress)
@@ -265,10 +215,7 @@ func (e *BuildError) Unwrap() error { return e.cause }
 // attachables are the session services every solve offers: registry
 // credentials from the docker config, the secrets and the SSH agents.
 func (p *Plan) attachables() ([]session.Attachable, error) {
-	cfg := config.LoadDefaultConfigFile(io.Discard)
-	as := []session.Attachable{authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{
-		AuthConfigProvider: authprovider.LoadAuthConfig(cfg),
-	})}
+	as := p.registryAuth()
 	secrets := map[string][]byte{}
 	for _, s := range p.Secrets {
 		if s.Source != nil && s.Problem == "" {
@@ -292,25 +239,35 @@ func (p *Plan) attachables() ([]session.Attachable, error) {
 	return as, nil
 }
 
-func (p *Plan) sharedSession(ctx context.Context) (*session.Session, error) {
+// registryAuth is the session service giving registry credentials from
+// the docker config.
+func (p *Plan) registryAuth() []session.Attachable {
+	cfg := config.LoadDefaultConfigFile(io.Discard)
+	return []session.Attachable{authprovider.NewDockerAuthProvider(authprovider.DockerAuthProviderConfig{
+		AuthConfigProvider: authprovider.LoadAuthConfig(cfg),
+	})}
+}
+
+// allowLocals lets the plan's session send its local directories.
+func (p *Plan) allowLocals() error {
 	dirs := filesync.StaticDirSource{}
 	for name, dir := range p.Locals {
 		fs, err := fsutil.NewFS(dir)
 		if err != nil {
-			return nil, fmt.Errorf("local %q: %w", name, err)
+			return fmt.Errorf("local %q: %w", name, err)
 		}
 		dirs[name] = fs
 	}
-	// A stable shared key lets BuildKit send only what changed since the
-	// last build of the same context.
-	abs, _ := filepath.Abs(p.Locals[contextLocal])
-	key := digest.FromString("buildlang:" + abs).Encoded()[:32]
-	s, err := session.NewSession(ctx, key)
-	if err != nil {
-		return nil, err
+	p.session.Allow(filesync.NewFSSyncProvider(dirs))
+	return nil
+}
+
+// closeSession closes the session of a connected plan, once it is no
+// longer needed (built, or refused).
+func (p *Plan) closeSession() {
+	if p.session != nil {
+		p.session.Close()
 	}
-	s.Allow(filesync.NewFSSyncProvider(dirs))
-	return s, nil
 }
 
 func dockerignore(dir string) ([]string, error) {
@@ -337,12 +294,12 @@ func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
 	defer func() { res.Duration = time.Since(start) }()
 	delay := opts.RetryDelay
 	for attempt := 1; ; attempt++ {
-		stats := &stepStats{}
-		rec := &solveRecord{}
-		resp, ref, err := r.solve(ctx, t, stats, rec)
+		stats := newStepStats(t.compiled.outputs)
+		var solved solvedOutputs
+		resp, ref, err := r.solve(ctx, t, stats, &solved)
 		res.Ref = ref
 		res.Steps, res.Cached = stats.counts()
-		res.Solved, res.Images, res.Vertices = rec.outputs.list(), rec.resolver.images(), stats.vertexStates()
+		res.Solved, res.Images, res.Vertices = solved.list(), t.compiled.images, stats.vertexStates()
 		res.RegistryRetries = append(res.RegistryRetries, stats.registryRetries()...)
 		if err == nil {
 			res.Response = resp.ExporterResponse
@@ -372,10 +329,10 @@ func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
 	}
 }
 
-// solve runs one client.Build for a target: the gateway function compiles
-// it per platform, with images resolved through BuildKit, solves each
-// platform and returns one result (a manifest list for several).
-func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec *solveRecord) (*client.SolveResponse, string, error) {
+// solve runs one client.Build for a target: the gateway function solves
+// each platform the plan compiled and returns one result (a manifest list
+// for several).
+func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, solved *solvedOutputs) (*client.SolveResponse, string, error) {
 	exports, err := r.exports(t)
 	if err != nil {
 		return nil, "", err
@@ -395,7 +352,7 @@ func (r *runner) solve(ctx context.Context, t *TargetPlan, stats *stepStats, rec
 		FrontendAttrs: r.frontendAttrs(t),
 	}
 	ch := r.progress.attach(stats)
-	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t, rec), ch)
+	resp, err := r.c.Build(ctx, so, "buildlang", r.buildFunc(t, solved), ch)
 	return resp, ref, r.explainPolicy(err)
 }
 
@@ -455,35 +412,11 @@ func (p *Plan) attestAttrs(t *TargetPlan) (map[string]string, error) {
 	return attrs, nil
 }
 
-// solveRecord is what one solve compiled and resolved.
-type solveRecord struct {
-	resolver recordingResolver
-	outputs  solvedOutputs
-}
-
-// compileRequest is the compile of one target for its platforms, as the
-// solve and why --plan (Plan.Compile) both make it.
-func (r *runner) compileRequest(t *TargetPlan, resolver compiler.ImageResolver) compiler.Request {
-	return compiler.Request{
-		Targets:       []string{t.Name},
-		Platforms:     t.Platforms,
-		Resolver:      resolver,
-		NamedContexts: r.namedContexts,
-		Context:       compiler.ContextOptions{LocalOpts: r.localOpts},
-		NoCache:       r.plan.opts.NoCache,
-		Epoch:         r.plan.opts.Epoch,
-	}
-}
-
-func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
+func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFunc {
 	return func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
 		p := r.plan
-		rec.resolver = recordingResolver{inner: sourceresolver.NewImageMetaResolver(gw)}
-		cres, diags := compiler.Compile(ctx, p.Build, r.compileRequest(t, &rec.resolver))
-		if diags.HasErrors() {
-			return nil, diagnosticsError(p.Build.Files, diags)
-		}
-		warn(ctx, gw, p.Build.Files, diags)
+		outputs := t.compiled.outputs
+		warn(ctx, gw, p.Build.Files, t.compiled.warnings)
 		imports, err := gatewayCacheImports(gw.BuildOpts().Opts)
 		if err != nil {
 			return nil, err
@@ -497,17 +430,17 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 			return nil, err
 		}
 		res := gateway.NewResult()
-		multi := len(cres.Outputs) > 1
-		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(cres.Outputs))}
+		multi := len(outputs) > 1
+		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(outputs))}
 		var mu sync.Mutex
 		eg, ctx := errgroup.WithContext(ctx)
-		for i, out := range cres.Outputs {
+		for i, out := range outputs {
 			eg.Go(func() error {
 				def, err := out.Marshal(ctx)
 				if err != nil {
 					return err
 				}
-				rec.outputs.add(out.Platform, def)
+				solved.add(out.Platform, def)
 				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
 				if err != nil {
 					return err
@@ -553,45 +486,6 @@ func (r *runner) buildFunc(t *TargetPlan, rec *solveRecord) gateway.BuildFunc {
 		res.AddMeta(exptypes.ExporterPlatformsKey, dt)
 		return res, nil
 	}
-}
-
-func (r *runner) namedContexts(_ context.Context, name string, _ ocispecs.Platform) (*compiler.NamedContext, error) {
-	if ref, ok := r.plan.Images[name]; ok {
-		return &compiler.NamedContext{State: llb.Image(ref)}, nil
-	}
-	if src, ok := r.plan.Remotes[name]; ok {
-		return remoteContext(name, src)
-	}
-	dir, ok := r.plan.Locals[name]
-	if !ok {
-		return nil, nil
-	}
-	opts := []llb.LocalOption{llb.SharedKeyHint(name), llb.LocalUniqueID("buildlang"),
-		llb.SessionID(r.sessionID), llb.WithCustomName("[internal] load context " + name)}
-	pats, err := dockerignore(dir)
-	if err != nil {
-		return nil, err
-	}
-	if len(pats) > 0 {
-		opts = append(opts, llb.ExcludePatterns(pats))
-	}
-	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
-}
-
-// remoteContext is a git repository (URL#ref:subdir, as buildx and
-// dockerui read it) or, for other HTTP(S) URLs, the downloaded file.
-func remoteContext(name, src string) (*compiler.NamedContext, error) {
-	st, isGit, err := dockerui.DetectGitContext(src, nil)
-	if isGit {
-		if err != nil {
-			return nil, fmt.Errorf("--build-context %s=%s: %w", name, src, err)
-		}
-		return &compiler.NamedContext{State: *st}, nil
-	}
-	if !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
-		return nil, fmt.Errorf("--build-context %s=%s is not a git repository URL", name, src)
-	}
-	return &compiler.NamedContext{State: llb.HTTP(src, llb.Filename("context"), llb.WithCustomName("[context "+name+"] "+src))}, nil
 }
 
 // gatewayCacheImports reads the cache imports client.Build passed to the

@@ -14,7 +14,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	// Connection helpers for BUILDKIT_HOST / --addr schemes beyond unix://
 	// and tcp://: docker-container://, kube-pod://, podman-container://,
 	// nerdctl-container:// and ssh://.
@@ -49,6 +51,46 @@ type Connection struct {
 	Addr   string
 	// Daemon is the private buildkitd of daemonless mode, or nil.
 	Daemon *Daemon
+}
+
+// Platform is the daemon's own platform (its first worker's first), which
+// targets without platforms are built for; false when it reports none.
+func (c *Connection) Platform(ctx context.Context) (ocispecs.Platform, bool) {
+	ws, err := c.Client.ListWorkers(ctx)
+	if err != nil || len(ws) == 0 || len(ws[0].Platforms) == 0 {
+		return ocispecs.Platform{}, false
+	}
+	return platforms.Normalize(ws[0].Platforms[0]), true
+}
+
+// DaemonPlatform asks a configured daemon (--addr, else $BUILDKIT_HOST;
+// never a private one) for its platform, for commands that plan as build
+// does without building (why --plan). False without a configured daemon.
+func DaemonPlatform(ctx context.Context, co ConnectOptions) (ocispecs.Platform, bool, error) {
+	co = co.configured()
+	if co.Addr == "" {
+		return ocispecs.Platform{}, false, nil
+	}
+	conn, err := Connect(ctx, co)
+	if err != nil {
+		return ocispecs.Platform{}, false, err
+	}
+	defer conn.Close()
+	p, ok := conn.Platform(ctx)
+	return p, ok, nil
+}
+
+// configured fills in Addr from $BUILDKIT_HOST when it is empty: the
+// daemon a user configured, for commands that never start a private one.
+func (co ConnectOptions) configured() ConnectOptions {
+	if co.Addr == "" {
+		getenv := co.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		co.Addr = getenv("BUILDKIT_HOST")
+	}
+	return co
 }
 
 // Close closes the client and, in daemonless mode, stops the daemon and
@@ -86,21 +128,8 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Connection, error) {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = getenv("BUILDKIT_HOST")
-	}
-	if addr != "" {
-		c, err := dial(ctx, addr, opts, 0)
-		if err != nil {
-			return nil, err
-		}
-		return &Connection{Client: c, Addr: addr}, nil
-	}
-	if sock := strings.TrimPrefix(DefaultAddr, "unix://"); fileExists(sock) {
-		if c, err := dial(ctx, DefaultAddr, opts, 5*time.Second); err == nil {
-			return &Connection{Client: c, Addr: DefaultAddr}, nil
-		}
+	if c, err := ConnectRunning(ctx, opts); c != nil || err != nil {
+		return c, err
 	}
 	d, err := StartDaemon(ctx, strings.Fields(getenv("BUILDKITD_FLAGS")), opts.Log)
 	if err != nil {
@@ -113,6 +142,31 @@ func Connect(ctx context.Context, opts ConnectOptions) (*Connection, error) {
 	}
 	return &Connection{Client: c, Addr: d.Addr, Daemon: d}, nil
 }
+
+// ConnectRunning is Connect without daemonless mode: --addr, else
+// $BUILDKIT_HOST, else a daemon at DefaultAddr. It returns nil, nil when
+// none is configured or answers, where Connect would start a private
+// daemon.
+func ConnectRunning(ctx context.Context, opts ConnectOptions) (*Connection, error) {
+	co := opts.configured()
+	if co.Addr != "" {
+		c, err := dial(ctx, co.Addr, co, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &Connection{Client: c, Addr: co.Addr}, nil
+	}
+	if sock := strings.TrimPrefix(DefaultAddr, "unix://"); fileExists(sock) {
+		if c, err := dial(ctx, DefaultAddr, co, 5*time.Second); err == nil {
+			return &Connection{Client: c, Addr: DefaultAddr}, nil
+		}
+	}
+	return nil, nil
+}
+
+// HostPlatform is the platform a private daemon builds for: this
+// machine's.
+func HostPlatform() ocispecs.Platform { return platforms.Normalize(platforms.DefaultSpec()) }
 
 // dial connects and checks that the daemon answers (within timeout, if
 // not 0), so a wrong address fails here with a clear message.

@@ -129,20 +129,12 @@ func (p *Plan) checkEntitlements() {
 				at := hcl.Range{Filename: s.Range.Filename, Start: s.Range.Start, End: s.Range.Start}
 				p.refuse(at, "Entitlement "+e.Name+" not granted", e.Name,
 					"Target %q's step %s %s, which needs the %s entitlement; buildlang build asks the daemon only for entitlements you grant. If you trust this build file, pass --allow %s (buildkitd must allow it too: --allow-insecure-entitlement %s).",
-					s.Target, stepDesc(s), what, e.Name, e.Name, e.Name)
+					s.Target, s.Desc, what, e.Name, e.Name, e.Name)
 			}
 			continue
 		}
 		p.Entitlements = append(p.Entitlements, e.Name)
 	}
-}
-
-// stepDesc is a step's vertex name without its "[target platform i/n] ".
-func stepDesc(s compiler.StepRef) string {
-	if m := stepName.FindString(s.Name); m != "" {
-		return strings.TrimPrefix(s.Name, m)
-	}
-	return s.Name
 }
 
 // checkHostVariables refuses variables whose value came from the host

@@ -1,15 +1,21 @@
 // Package builder is buildlang's client-side build driver, behind
-// `buildlang build`: it compiles the requested targets, checks that the
-// client can provide what they need (secrets, SSH agents, local
-// directories), connects to BuildKit — or starts a private, daemonless
-// buildkitd — and solves every target and platform concurrently, with
-// BuildKit's progress display, outputs (image push, OCI/docker tarballs,
-// local directories), cache imports and exports, and retries of pushes that
-// fail with transient registry errors.
+// `buildlang build`. A build has one path: connect to BuildKit (Connect; or
+// start a private, daemonless buildkitd), load the build files for the
+// daemon's platform (the caller's part), compile each requested target
+// once for its platforms with the daemon's image resolver (NewPlan with
+// Options.Connection), check that the client can provide what the
+// compiler says the build needs (compiler.Output.Needs: secrets, SSH
+// agents, local directories, entitlements; consent), and solve every
+// target concurrently from those compiled outputs (Run), with BuildKit's
+// progress display, outputs (image push, OCI/docker tarballs, local
+// directories), cache imports and exports, and retries of pushes that
+// fail with transient registry errors. Steps are counted, and found in
+// the progress, by the names the compiler gave them (Output.Steps); the
+// package never reads its own LLB back.
 //
-// NewPlan works out what would be built without contacting BuildKit (what
-// --dry-run prints), from what compiler.Output.Needs reports; Run builds a
-// plan and returns a Report per target.
+// NewPlan without a connection works out what would be built without
+// contacting BuildKit, images unresolved (what --dry-run prints); Run
+// builds a connected plan and returns a Report per target.
 //
 // Consent (consent.go): the build asks the daemon only for the
 // entitlements Options.Allow grants, and a build file reads or writes on

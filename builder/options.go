@@ -11,7 +11,6 @@ import (
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
-	"github.com/org/buildlang/lang"
 )
 
 // Options configure a build. The zero value builds the default group with
@@ -71,11 +70,11 @@ type Options struct {
 	PushAttempts int
 	RetryDelay   time.Duration
 
-	// Reload, when set, loads the build files again for another build
-	// platform. Run calls it when the daemon's platform differs from the
-	// build's BuildPlatform (linux/amd64 unless set), so that targets
-	// without platforms are built for the daemon's own platform.
-	Reload func(buildPlatform ocispecs.Platform) (*lang.Build, hcl.Diagnostics)
+	// Connection is the daemon the build runs on, connected before the
+	// build files are loaded (so they are loaded for its platform,
+	// Connection.Platform): NewPlan compiles with its image resolver and
+	// Run solves on it. Nil plans a dry run, which Run refuses.
+	Connection *Connection
 
 	// Warnings (the build files' load warnings and lint findings) are
 	// printed after the build, with the build's own warnings.

@@ -14,16 +14,15 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
-	digest "github.com/opencontainers/go-digest"
+	"github.com/moby/buildkit/session"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 )
 
-// Plan is what a build will do, worked out without contacting BuildKit:
-// the targets with their platforms, outputs and cache, and the secrets,
-// SSH agents and local directories the client must provide.
+// Plan is what a build will do: the targets with their platforms, outputs
+// and cache, compiled once, and the secrets, SSH agents and local
+// directories the client must provide.
 type Plan struct {
 	Build   *lang.Build
 	Targets []*TargetPlan
@@ -45,6 +44,11 @@ type Plan struct {
 
 	opts             *Options
 	entitlementNeeds []*compiler.Need
+	// session sends the local directories to every solve of a connected
+	// plan (its id is in the compiled locals); localOpts are the build
+	// context's llb.Local options.
+	session   *session.Session
+	localOpts []llb.LocalOption
 	// refusals are what the build file asks for and the user did not grant.
 	refusals []refusal
 }
@@ -61,8 +65,11 @@ type TargetPlan struct {
 	CacheImports []client.CacheOptionsEntry
 	CacheExports []client.CacheOptionsEntry
 	Notes        []string
-	// Steps counts the vertices of its definitions, across platforms.
+	// Steps counts its steps across platforms: each platform's own and
+	// those of the targets it reads (compiler.Output.Steps).
 	Steps int
+
+	compiled *compiled
 }
 
 // Push reports whether any output pushes.
@@ -91,45 +98,46 @@ type SSHPlan struct {
 	Problem  string
 }
 
-// NewPlan compiles the requested targets (without resolving images) and
-// works out outputs, cache, secrets and local directories. Diagnostics
-// come from the compiler; err from the options.
+// NewPlan compiles the requested targets and works out outputs, cache,
+// secrets and local directories. With Options.Connection it is the
+// build's one compile, images resolved through that daemon; without, a
+// dry run's, images unresolved. Diagnostics come from the compiler and
+// consent; err from the options.
 func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diagnostics, error) {
 	opts.setDefaults()
-	res, diags := compiler.Compile(ctx, b, compiler.Request{
-		Targets:       opts.Targets,
-		Platforms:     opts.Platforms,
-		NamedContexts: planNamedContexts,
-		NoCache:       opts.NoCache,
-	})
-	if diags.HasErrors() {
-		return nil, diags, nil
-	}
 	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, Remotes: map[string]string{}, opts: opts}
+	comps, cdiags, err := p.compile(ctx)
+	if cdiags.HasErrors() || err != nil {
+		p.closeSession()
+		return nil, cdiags, err
+	}
+	// The compiler's warnings are the build's: printed with its own at the
+	// end (TargetPlan.compiled.warnings), as a frontend's are.
+	var diags hcl.Diagnostics
 	byName := map[string]*TargetPlan{}
 	secrets := map[string]*SecretPlan{}
 	sshs := map[string]*SSHPlan{}
 	ents := map[string]*compiler.Need{}
-	for _, o := range res.Outputs {
-		t := byName[o.Target]
-		if t == nil {
-			t = &TargetPlan{Name: o.Target}
-			byName[o.Target] = t
-			p.Targets = append(p.Targets, t)
-			if err := p.targetSettings(t, o.Spec); err != nil {
-				return nil, diags, err
+	var outputs []*compiler.Output
+	for _, c := range comps {
+		outputs = append(outputs, c.outputs...)
+		for _, o := range c.outputs {
+			if t := byName[o.Target]; t == nil {
+				t = &TargetPlan{Name: o.Target, compiled: c}
+				byName[o.Target] = t
+				p.Targets = append(p.Targets, t)
+				if err := p.targetSettings(t, o.Spec); err != nil {
+					p.closeSession()
+					return nil, diags, err
+				}
 			}
 		}
+	}
+	for _, o := range outputs {
+		t := byName[o.Target]
+
 		t.Platforms = append(t.Platforms, o.Platform)
-		def, err := o.Marshal(ctx)
-		if err != nil {
-			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
-		}
-		n, err := stepCount(def.ToPB())
-		if err != nil {
-			return nil, diags, fmt.Errorf("target %q: %w", o.Target, err)
-		}
-		t.Steps += n
+		t.Steps += len(o.Steps)
 		for _, s := range o.Needs.Secrets {
 			sp := secrets[s.Name]
 			if sp == nil {
@@ -175,6 +183,7 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 	p.checkEntitlements()
 	p.checkHostVariables()
 	if err := p.checkOutputCollisions(); err != nil {
+		p.closeSession()
 		return nil, diags, err
 	}
 	p.resolveLocals()
@@ -184,12 +193,6 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 		diags = append(diags, r.diag)
 	}
 	return p, diags, nil
-}
-
-// planNamedContexts stands for every named context with a local of the same
-// name, so the plan sees which ones the build reads.
-func planNamedContexts(_ context.Context, name string, _ ocispecs.Platform) (*compiler.NamedContext, error) {
-	return &compiler.NamedContext{State: llb.Local(name)}, nil
 }
 
 // targetSettings fills in a target's tags, outputs and cache.
@@ -598,25 +601,6 @@ func (p *Plan) Check() error {
 	return fmt.Errorf("the build cannot start:\n  - %s", strings.Join(problems, "\n  - "))
 }
 
-// stepCount counts a marshaled definition's steps: the vertices named
-// like "[app linux/amd64 2/5] ...".
-func stepCount(def *pb.Definition) (int, error) {
-	n := 0
-	for _, dt := range def.Def {
-		var op pb.Op
-		if err := op.UnmarshalVT(dt); err != nil {
-			return 0, fmt.Errorf("reading the compiled definition: %w", err)
-		}
-		if op.Op == nil { // the final, output-only op
-			continue
-		}
-		if m := def.Metadata[digestOf(dt)]; m != nil && stepName.MatchString(m.Description["llb.customname"]) {
-			n++
-		}
-	}
-	return n, nil
-}
-
 func appendNew(xs []string, x string) []string {
 	if x == "" || slices.Contains(xs, x) {
 		return xs
@@ -653,7 +637,5 @@ func formatPlatforms(ps []ocispecs.Platform) string {
 	}
 	return strings.Join(s, ",")
 }
-
-func digestOf(dt []byte) string { return string(digest.FromBytes(dt)) }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

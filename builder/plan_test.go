@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"github.com/moby/buildkit/client"
+	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 )
 
@@ -362,7 +363,7 @@ func TestTransientPushError(t *testing.T) {
 }
 
 func TestStepStats(t *testing.T) {
-	var s stepStats
+	s := newStepStats([]*compiler.Output{{Steps: []string{"[app linux/amd64 1/2] FROM busybox", "[app linux/amd64 2/2] RUN true"}}})
 	s.update(&client.SolveStatus{
 		Vertexes: []*client.Vertex{
 			{Digest: "sha256:1", Name: "[app linux/amd64 1/2] FROM busybox", Cached: true},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,10 +76,11 @@ func (p *progress) close() {
 	<-p.done
 }
 
-// stepStats counts a solve's steps (vertices the compiler named
-// "[target platform i/n] ...") and how many were cached.
+// stepStats counts a solve's steps (vertices named as the compiler named
+// its steps, compiler.Output.Steps) and how many were cached.
 type stepStats struct {
 	mu       sync.Mutex
+	steps    map[string]bool
 	vertices map[digest.Digest]*client.Vertex
 	// retries are the registry errors BuildKit retried by itself (its
 	// resolver logs "error: ..." then "retrying in 1s" on the vertex).
@@ -88,7 +88,15 @@ type stepStats struct {
 	lastError map[digest.Digest]string
 }
 
-var stepName = regexp.MustCompile(`^\[\S+ \S+ \d+/\d+\] `)
+func newStepStats(outputs []*compiler.Output) *stepStats {
+	s := &stepStats{steps: map[string]bool{}}
+	for _, o := range outputs {
+		for _, name := range o.Steps {
+			s.steps[name] = true
+		}
+	}
+	return s
+}
 
 func (s *stepStats) update(ss *client.SolveStatus) {
 	s.mu.Lock()
@@ -126,7 +134,7 @@ func (s *stepStats) counts() (total, cached int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, v := range s.vertices {
-		if !stepName.MatchString(v.Name) {
+		if !s.steps[v.Name] {
 			continue
 		}
 		total++

@@ -122,12 +122,12 @@ func contextExcludes(contextDir, stateDir string) ([]string, error) {
 
 // contextLocalOpts are the options of the build context's llb.Local:
 // the session sending it and what it is sent without.
-func (p *Plan) contextLocalOpts(sessionID string) ([]llb.LocalOption, error) {
+func contextLocalOpts(contextDir, stateDir, sessionID string) ([]llb.LocalOption, error) {
 	var opts []llb.LocalOption
 	if sessionID != "" {
 		opts = append(opts, llb.SessionID(sessionID))
 	}
-	pats, err := contextExcludes(p.Locals[contextLocal], p.opts.StateDir)
+	pats, err := contextExcludes(contextDir, stateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +141,7 @@ func (p *Plan) contextLocalOpts(sessionID string) ([]llb.LocalOption, error) {
 // answered by resolver, without contacting BuildKit: the definitions
 // differ from the solved ones only in the session id of local sources.
 func (p *Plan) Compile(ctx context.Context, t *TargetPlan, resolver compiler.ImageResolver) ([]*SolvedOutput, error) {
-	r := &runner{plan: p}
-	if len(p.Locals) > 0 {
-		var err error
-		if r.localOpts, err = p.contextLocalOpts(""); err != nil {
-			return nil, err
-		}
-	}
-	cres, diags := compiler.Compile(ctx, p.Build, r.compileRequest(t, resolver))
+	cres, diags := compiler.Compile(ctx, p.Build, p.compileRequest(t.Name, t.Platforms, resolver))
 	if diags.HasErrors() {
 		return nil, diagnosticsError(p.Build.Files, diags)
 	}
@@ -168,14 +161,7 @@ func (p *Plan) Compile(ctx context.Context, t *TargetPlan, resolver compiler.Ima
 // build that solves nothing: what `buildlang why --plan` needs to see
 // whether a base moved. It returns nil, nil when no daemon is configured.
 func (p *Plan) ResolveImages(ctx context.Context, t *TargetPlan) ([]ResolvedImage, error) {
-	co := p.opts.Connect
-	if co.Addr == "" {
-		getenv := co.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
-		co.Addr = getenv("BUILDKIT_HOST")
-	}
+	co := p.opts.Connect.configured()
 	if co.Addr == "" {
 		return nil, nil
 	}
@@ -188,12 +174,11 @@ func (p *Plan) ResolveImages(ctx context.Context, t *TargetPlan) ([]ResolvedImag
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{plan: p}
 	var rec recordingResolver
 	// Registry credentials only (attachables puts them first): nothing runs.
 	_, err = conn.Client.Build(ctx, client.SolveOpt{Session: as[:1]}, "buildlang", func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
 		rec.inner = sourceresolver.NewImageMetaResolver(gw)
-		if _, diags := compiler.Compile(ctx, p.Build, r.compileRequest(t, &rec)); diags.HasErrors() {
+		if _, diags := compiler.Compile(ctx, p.Build, p.compileRequest(t.Name, t.Platforms, &rec)); diags.HasErrors() {
 			return nil, diagnosticsError(p.Build.Files, diags)
 		}
 		return gateway.NewResult(), nil
@@ -213,13 +198,7 @@ type HistoryEntry struct {
 // `buildlang history show` links to. It returns nil, nil when no daemon is
 // configured or it no longer has the build.
 func BuildHistory(ctx context.Context, co ConnectOptions, ref string) (*HistoryEntry, error) {
-	if co.Addr == "" {
-		getenv := co.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
-		co.Addr = getenv("BUILDKIT_HOST")
-	}
+	co = co.configured()
 	if co.Addr == "" || ref == "" {
 		return nil, nil
 	}
@@ -250,24 +229,4 @@ func BuildHistory(ctx context.Context, co ConnectOptions, ref string) (*HistoryE
 			return h, nil
 		}
 	}
-}
-
-// ForDaemon plans again for the platform of the daemon at --addr or
-// $BUILDKIT_HOST, as Run does before building (Options.Reload), so that
-// why --plan compiles what the build would. Without a configured daemon
-// the plan is returned as it is.
-func (p *Plan) ForDaemon(ctx context.Context) (*Plan, error) {
-	co := p.opts.Connect
-	if co.Addr == "" {
-		co.Addr = os.Getenv("BUILDKIT_HOST")
-	}
-	if co.Addr == "" || p.opts.Reload == nil {
-		return p, nil
-	}
-	conn, err := Connect(ctx, co)
-	if err != nil {
-		return p, err
-	}
-	defer conn.Close()
-	return p.forDaemon(ctx, conn.Client)
 }

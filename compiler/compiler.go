@@ -95,6 +95,11 @@ type Output struct {
 	Spec *lang.TargetSpec
 	// Needs is what building it needs from the client and the daemon.
 	Needs *Needs
+	// Steps are the vertex names of the steps its definition holds, its
+	// own and those of the targets it reads ("[app linux/amd64 2/5] RUN
+	// ..."), each once: a client counts steps, and finds them in BuildKit's
+	// progress, by these names rather than by reading the LLB.
+	Steps []string
 }
 
 // Get returns the output for a target and platform, or nil.
@@ -142,9 +147,8 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 	// Every output carries its build files in its source map, so a matrix
 	// of a thousand targets for thirty platforms would make gigabytes of
 	// definitions from a small file: the count is bounded like targets.
-	if max := lang.DefaultLimits.MaxTargets; len(wants) > max {
-		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many outputs",
-			Detail: fmt.Sprintf("This compiles %d targets for their platforms, more than %d at once. Name fewer targets, or platforms, to build. The limit is %d.", len(wants), max, max)})
+	if d := TooManyOutputs(len(wants)); d != nil {
+		return nil, append(diags, d)
 	}
 	// Plan first (evaluate specs, find which images to resolve), resolve
 	// images concurrently, then build sequentially so output is deterministic.
@@ -158,7 +162,7 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 		c.build(n)
 		res.Outputs = append(res.Outputs, &Output{
 			Target: n.name, Platform: n.platform, State: n.state, Image: n.img, Spec: n.spec,
-			Needs: outputNeeds(n),
+			Needs: outputNeeds(n), Steps: outputSteps(n),
 		})
 	}
 	diags = append(diags, c.diags...)
@@ -166,6 +170,17 @@ func Compile(ctx context.Context, b *lang.Build, req Request) (*Result, hcl.Diag
 		return nil, diags
 	}
 	return res, diags
+}
+
+// TooManyOutputs is the error for compiling n outputs (targets for their
+// platforms) at once, past the bound; nil within it. Clients compiling a
+// request's targets one by one check the whole request with it.
+func TooManyOutputs(n int) *hcl.Diagnostic {
+	if max := lang.DefaultLimits.MaxTargets; n > max {
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many outputs",
+			Detail: fmt.Sprintf("This compiles %d targets for their platforms, more than %d at once. Name fewer targets, or platforms, to build. The limit is %d.", n, max, max)}
+	}
+	return nil
 }
 
 func platformKey(p ocispecs.Platform) string { return platforms.FormatAll(p) }

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,8 +37,39 @@ func (t *targetBuild) prefix(index int) string {
 	return "[" + t.n.name + " " + t.label + " " + strconv.Itoa(index) + "/" + strconv.Itoa(t.total) + "] "
 }
 
+// name names a step's vertex. The name is recorded as one of the node's
+// steps when an op takes it (Output.Steps), not when it is made: a source's
+// name is made before the source's kind says whether it becomes a vertex.
 func (t *targetBuild) name(index int, desc string) llb.ConstraintsOpt {
-	return llb.WithCustomName(t.prefix(index) + desc)
+	return stepName{name: t.prefix(index) + desc, n: t.n}
+}
+
+// stepName is llb.WithCustomName that records the name on its node when
+// an op is made with it.
+type stepName struct {
+	name string
+	n    *node
+}
+
+func (s stepName) opt() llb.ConstraintsOpt {
+	s.n.addStep(s.name)
+	return llb.WithCustomName(s.name)
+}
+
+func (s stepName) SetConstraintsOption(c *llb.Constraints) { s.opt().SetConstraintsOption(c) }
+func (s stepName) SetRunOption(e *llb.ExecInfo)            { s.opt().SetRunOption(e) }
+func (s stepName) SetLocalOption(l *llb.LocalInfo)         { s.opt().SetLocalOption(l) }
+func (s stepName) SetHTTPOption(h *llb.HTTPInfo)           { s.opt().SetHTTPOption(h) }
+func (s stepName) SetImageBlobOption(i *llb.ImageBlobInfo) { s.opt().SetImageBlobOption(i) }
+func (s stepName) SetImageOption(i *llb.ImageInfo)         { s.opt().SetImageOption(i) }
+func (s stepName) SetGitOption(g *llb.GitInfo)             { s.opt().SetGitOption(g) }
+func (s stepName) SetOCILayoutOption(o *llb.OCILayoutInfo) { s.opt().SetOCILayoutOption(o) }
+
+// addStep records a vertex name of the node's own steps, once.
+func (n *node) addStep(name string) {
+	if !slices.Contains(n.steps, name) {
+		n.steps = append(n.steps, name)
+	}
 }
 
 // describeSource names a source as a copy's --from or a FROM line shows it.

@@ -39,6 +39,7 @@ type Need struct {
 type StepRef struct {
 	Target string    // the target (or matrix instance) the step belongs to
 	Name   string    // its vertex name, "[app linux/amd64 2/3] RUN ..."
+	Desc   string    // the name without its "[app linux/amd64 2/3] ": "RUN ..."
 	Range  hcl.Range // the step in the build file
 }
 
@@ -112,7 +113,7 @@ func addNeed(ns []*Need, name string, required bool, s StepRef) []*Need {
 
 // stepRef names the step index of the target being built.
 func (t *targetBuild) stepRef(index int, desc string, rng hcl.Range) StepRef {
-	return StepRef{Target: t.n.name, Name: t.prefix(index) + desc, Range: rng}
+	return StepRef{Target: t.n.name, Name: t.prefix(index) + desc, Desc: desc, Range: rng}
 }
 
 // runNeeds records what a run step needs: its entitlements, secrets and
@@ -136,6 +137,27 @@ func (t *targetBuild) runNeeds(index int, s lang.Step) {
 // outputNeeds is what a node needs with every target it reads.
 func outputNeeds(n *node) *Needs {
 	out := &Needs{}
+	walkBuilt(n, func(n *node) { out.merge(&n.needs) })
+	return out
+}
+
+// outputSteps are the vertex names of a node's steps and of every target
+// it reads, each once.
+func outputSteps(n *node) []string {
+	var out []string
+	walkBuilt(n, func(n *node) {
+		for _, s := range n.steps {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	})
+	return out
+}
+
+// walkBuilt calls f once for each node whose LLB n's definition holds: n
+// (or the node it shares LLB with) and the targets it reads.
+func walkBuilt(n *node, f func(*node)) {
 	seen := map[*node]bool{}
 	var walk func(*node)
 	walk = func(n *node) {
@@ -147,11 +169,10 @@ func outputNeeds(n *node) *Needs {
 			walk(n.canon)
 			return
 		}
-		out.merge(&n.needs)
+		f(n)
 		for _, d := range n.deps {
 			walk(d)
 		}
 	}
 	walk(n)
-	return out
 }

@@ -153,3 +153,60 @@ func TestEntitlementNames(t *testing.T) {
 		t.Errorf("entitlement names %q, %q differ from BuildKit's", compiler.EntitlementNetworkHost, compiler.EntitlementSecurityInsecure)
 	}
 }
+
+// Output.Steps names every vertex of the definition that the compiler
+// named as a step (a source read by a step carries the step's name), and
+// nothing else but FROM steps whose pull is shared with another target's
+// (the same op, one vertex): a client counts and finds steps by them
+// without reading the LLB.
+func TestOutputSteps(t *testing.T) {
+	b := load(t, []byte(needsBuild+`
+target "linked" {
+  from = "alpine"
+  copy {
+    from = target.app
+    src  = ["/src"]
+    dest = "/"
+    link = true
+  }
+  copy {
+    from = git("https://example.com/r.git")
+    src  = ["."]
+    dest = "/r/"
+  }
+}
+`))
+	res, diags := compiler.Compile(context.Background(), b, compiler.Request{
+		Targets: []string{"linked", "named"}, Platforms: []ocispecs.Platform{platforms.MustParse("linux/amd64"), platforms.MustParse("linux/arm64")},
+		Resolver: &compilertest.Resolver{},
+		NamedContexts: func(context.Context, string, ocispecs.Platform) (*compiler.NamedContext, error) {
+			return &compiler.NamedContext{}, nil
+		},
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, o := range res.Outputs {
+		def, err := o.Marshal(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := map[string]bool{}
+		for _, m := range def.Metadata {
+			if n := m.Description["llb.customname"]; strings.HasPrefix(n, "[") && !strings.HasPrefix(n, "[internal]") {
+				named[n] = true
+				if !slices.Contains(o.Steps, n) {
+					t.Errorf("%s %s: vertex %q is not in Steps", o.Target, platforms.Format(o.Platform), n)
+				}
+			}
+		}
+		for _, s := range o.Steps {
+			if !named[s] && !strings.Contains(s, "] FROM ") {
+				t.Errorf("%s %s: step %q names no vertex", o.Target, platforms.Format(o.Platform), s)
+			}
+		}
+	}
+	if got := len(res.Get("linked", platforms.MustParse("linux/arm64")).Steps); got != 3+4+5 {
+		t.Errorf("linked has %d steps, want 12 (3 of deps, 5 of app, 3 of its own and the LINK of its copy)", got)
+	}
+}

@@ -55,6 +55,8 @@ type node struct {
 	// nodes it reads (outputNeeds adds theirs).
 	needs Needs
 	deps  []*node
+	// steps are the vertex names of its own steps, in the order made.
+	steps []string
 }
 
 func newCompiler(ctx context.Context, b *lang.Build, req Request) *compiler {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/builder"
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/records"
 	"github.com/sirupsen/logrus"
@@ -202,6 +203,12 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 	return o, nil
 }
 
+func closeConnection(conn *builder.Connection) {
+	if err := conn.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "buildlang:", err)
+	}
+}
+
 func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []string) error {
 	// BuildKit's client libraries log warnings (e.g. about fsverity on a
 	// local cache directory) that are noise next to the progress display.
@@ -210,60 +217,69 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	if err != nil {
 		return err // bad flags: exit 2
 	}
-	b, warnings, err := bf.loadValid()
-	if err != nil {
-		return err
-	}
-	// Load warnings and lint findings are printed with the build's own
-	// warnings, as the Dockerfile frontend prints its lint warnings.
-	opts.Warnings = lint.Findings(b, warnings)
 	opts.Attest = f.attest
 	if _, err := attest.FrontendAttrs(f.attest, attest.Defaults{}); err != nil {
 		return err // bad flags: exit 2
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// Ctrl-C (or SIGTERM) cancels the build: BuildKit stops the running
+	// steps, nothing more is exported or pushed, and a private daemon is
+	// stopped and removed.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// A build connects first, so the files are loaded, and compiled, once,
+	// for the daemon's platform (what targets without platforms build
+	// for), with its image resolver. When it cannot connect, the plan is
+	// made without it, so the build file's own problems are reported
+	// first. A private daemon (daemonless mode) is started only once such
+	// a plan is checked, so nothing the user has not granted starts one;
+	// the build is then planned on it.
+	var conn *builder.Connection
+	var connErr error
+	if !f.dryRun {
+		opts.Connect.Log = os.Stderr // daemonless mode's notes
+		if conn, connErr = builder.ConnectRunning(ctx, opts.Connect); conn != nil {
+			defer closeConnection(conn)
+		}
+	}
+	b, plan, err := planBuild(ctx, bf, f, opts, conn)
+	if err != nil {
+		return err
 	}
 	if !f.dryRun {
 		if err := verifyBases(cmdContext(cmd), b, filepath.Dir(bf.filenames()[0])); err != nil {
 			return err
 		}
 	}
-	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	opts.Reload = bf.reload
-	plan, pdiags, err := builder.NewPlan(ctx, b, opts)
-	if len(pdiags) > 0 {
-		writeDiagnostics(os.Stderr, b.Files, pdiags)
-	}
-	if pdiags.HasErrors() {
-		if plan != nil {
-			if err := plan.Check(); err != nil {
-				fmt.Fprintln(os.Stderr, "buildlang:", err)
-			}
+	if f.dryRun || conn == nil {
+		if f.dryRun {
+			plan.Print(os.Stdout)
 		}
-		return exitError{1}
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "buildlang:", err)
-		return exitError{1}
-	}
-	if f.dryRun {
-		plan.Print(os.Stdout)
 		if err := plan.Check(); err != nil {
 			fmt.Fprintln(os.Stderr, "buildlang:", err)
 			return exitError{1}
 		}
-		return nil
+		if connErr != nil {
+			fmt.Fprintln(os.Stderr, "buildlang:", connErr)
+			return exitError{1}
+		}
+		if f.dryRun {
+			return nil
+		}
+		if conn, err = builder.Connect(ctx, opts.Connect); err != nil {
+			fmt.Fprintln(os.Stderr, "buildlang:", err)
+			return exitError{1}
+		}
+		defer closeConnection(conn)
+		if b, plan, err = planBuild(ctx, bf, f, opts, conn); err != nil {
+			return err
+		}
 	}
 
-	// Ctrl-C (or SIGTERM) cancels the build: BuildKit stops the running
-	// steps, nothing more is exported or pushed, and a private daemon is
-	// stopped and removed.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	rep, err := builder.Run(ctx, plan)
 	if rep != nil {
 		saveRecords(context.WithoutCancel(ctx), os.Stderr, records.Open(opts.StateDir), b, plan, rep, opts.NoCache)
@@ -288,4 +304,44 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 		return exitError{130}
 	}
 	return exitError{1}
+}
+
+// planBuild loads the build files and plans the build: on conn, for its
+// platform and with its resolver; without, as a dry run. Problems are
+// printed; the error is the exit.
+func planBuild(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, conn *builder.Connection) (*lang.Build, *builder.Plan, error) {
+	var mutate []func(*lang.Options)
+	opts.Connection = conn
+	if conn != nil {
+		if p, ok := conn.Platform(ctx); ok {
+			mutate = append(mutate, func(o *lang.Options) { o.BuildPlatform = p })
+		}
+	}
+	b, warnings, err := bf.loadValid(mutate...)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Load warnings and lint findings are printed with the build's own
+	// warnings, as the Dockerfile frontend prints its lint warnings.
+	opts.Warnings = lint.Findings(b, warnings)
+	if opts.Epoch, err = sourceDateEpoch(f.sourceDateEpoch, os.LookupEnv, b.Env.SourceDateEpoch, filepath.Dir(bf.filenames()[0])); err != nil {
+		return nil, nil, err
+	}
+	plan, pdiags, err := builder.NewPlan(ctx, b, opts)
+	if len(pdiags) > 0 {
+		writeDiagnostics(os.Stderr, b.Files, pdiags)
+	}
+	if pdiags.HasErrors() {
+		if plan != nil {
+			if err := plan.Check(); err != nil {
+				fmt.Fprintln(os.Stderr, "buildlang:", err)
+			}
+		}
+		return nil, nil, exitError{1}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "buildlang:", err)
+		return nil, nil, exitError{1}
+	}
+	return b, plan, nil
 }

@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	digest "github.com/opencontainers/go-digest"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/records"
@@ -119,13 +117,6 @@ func writeExplanations(w io.Writer, exs []*records.Explanation, format string) e
 		ex.Print(w)
 	}
 	return nil
-}
-
-// reload loads the build files again for another build platform (the
-// daemon's; builder.Options.Reload).
-func (bf *buildFlags) reload(p ocispecs.Platform) (*lang.Build, hcl.Diagnostics) {
-	b, diags, _ := bf.load(func(o *lang.Options) { o.BuildPlatform = p })
-	return b, diags
 }
 
 // writeJSON writes v as indented JSON.
@@ -233,11 +224,18 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 	if err != nil {
 		return nil, err
 	}
-	b, _, err := bf.loadValid()
+	// Targets without platforms build for the daemon's: load for it, as
+	// build does.
+	var loadOpts []func(*lang.Options)
+	if p, ok, err := builder.DaemonPlatform(ctx, opts.Connect); err != nil {
+		fmt.Fprintf(os.Stderr, "buildlang: asking BuildKit for its platform: %v\n", firstLine(err.Error()))
+	} else if ok {
+		loadOpts = append(loadOpts, func(o *lang.Options) { o.BuildPlatform = p })
+	}
+	b, _, err := bf.loadValid(loadOpts...)
 	if err != nil {
 		return nil, err
 	}
-	opts.Reload = bf.reload
 	plan, diags, err := builder.NewPlan(ctx, b, opts)
 	if diags.HasErrors() {
 		writeDiagnostics(os.Stderr, b.Files, diags)
@@ -245,12 +243,6 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 	}
 	if err != nil {
 		return nil, err
-	}
-	// Targets without platforms build for the daemon's: compile for it too.
-	if np, err := plan.ForDaemon(ctx); err != nil {
-		fmt.Fprintf(os.Stderr, "buildlang: asking BuildKit for its platform: %v\n", firstLine(err.Error()))
-	} else {
-		plan, b = np, np.Build
 	}
 	all, err := store.List()
 	if err != nil {
