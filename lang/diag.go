@@ -297,6 +297,22 @@ func NoMatrix(subject hcl.Range) *hcl.Diagnostic {
 	return errorf(diagInfo(KindReferenceNotAllowed, "matrix"), subject, "No matrix here", "matrix.KEY is only available inside a target with a matrix attribute.")
 }
 
+// CommandAndScript reports a run step with both command and script.
+func CommandAndScript(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue)
+	info.What = "script"
+	return errorf(info, subject, "Command and script",
+		"A run step runs a command or a script, not both; remove one of them.")
+}
+
+// ScriptNotHeredoc reports a script that is not a heredoc.
+func ScriptNotHeredoc(subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue)
+	info.What = "script"
+	return errorf(info, subject, "Script is not a heredoc",
+		"script takes a heredoc, whose text runs as written with no ${} interpolation:\n  script = <<-EOT\n    echo \"${HOME}\"\n  EOT\nFor a computed command, use command instead.")
+}
+
 // BaseEnvMisused reports base used other than as base.env.NAME in a
 // target's env value: the base image's env is known only when the
 // compiler resolves the base.

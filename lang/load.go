@@ -182,11 +182,13 @@ func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*h
 	}
 	var f *hcl.File
 	var diags hcl.Diagnostics
+	masked := MaskScripts(src)
 	if len(src) >= chunkedParseMin {
-		f, diags = parseChunked(src, filename, start)
+		f, diags = parseChunked(masked, filename, start)
 	} else {
-		f, diags = hclsyntax.ParseConfig(src, filename, start)
+		f, diags = hclsyntax.ParseConfig(masked, filename, start)
 	}
+	f.Bytes = src // scripts are read, and snippets shown, as written
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
 		instrument(body)
 	}

@@ -73,8 +73,8 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 func (e *evaluator) checkBody(body *hclsyntax.Body, sc refScope) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, a := range body.Attributes {
-		if sc.inVariable && a.Name == "type" {
-			continue
+		if sc.inVariable && a.Name == "type" || sc.inTarget && a.Name == "script" {
+			continue // a type expression; a script's text, never evaluated
 		}
 		diags = append(diags, e.checkExpr(a.Expr, sc)...)
 	}

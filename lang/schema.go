@@ -100,7 +100,8 @@ var mountOwnerAttrs = []*AttrSpec{
 // RunSchema is the schema of a run step.
 var RunSchema = block("run", nil, "Runs a command in the target's filesystem. Steps run in source order.",
 	[]*AttrSpec{
-		required(attr("command", "string or list(string)", "A string runs through the target's shell (default [\"/bin/sh\", \"-c\"]); a list runs as argv without a shell.")),
+		attr("command", "string or list(string)", "A string runs through the target's shell (default [\"/bin/sh\", \"-c\"]); a list runs as argv without a shell. A run step has a command or a script."),
+		attr("script", "heredoc", "A shell script taken as written, with no ${} interpolation: a heredoc (<<-EOT ... EOT) whose text runs through the target's shell, so Dockerfile RUN lines with ${VAR} paste unchanged."),
 		attr("env", "map(string)", "Environment variables for this step only, merged over the target's env."),
 		attr("workdir", "string", "Working directory for this step; defaults to the target's workdir."),
 		attr("user", "string", "User (name or uid[:gid]) this step runs as; defaults to the target's user."),

@@ -87,7 +87,23 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	if na := a["network"]; na != nil {
 		r.Network = normalizeNetwork(d.enum(na, NetworkModes))
 	}
-	if ca := a["command"]; ca != nil {
+	if sa := a["script"]; sa != nil {
+		if a["command"] != nil {
+			d.add(CommandAndScript(sa.NameRange))
+		}
+		if text, ok := e.rawHeredoc(sa.Expr); ok {
+			if shell == nil {
+				shell = DefaultShell
+			}
+			r.Shell = true
+			r.Args = append(append([]string{}, shell...), text)
+		} else {
+			d.add(ScriptNotHeredoc(sa.Expr.Range()))
+		}
+	} else if a["command"] == nil && !misspelt(sd.block.Body, RunSchema, "command") {
+		d.add(MissingAttribute("run step", "command", sd.block.DefRange))
+	}
+	if ca := a["command"]; ca != nil && a["script"] == nil {
 		v := d.value(ca)
 		switch {
 		case v == cty.NilVal:
@@ -201,6 +217,48 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		d.add(InvalidValue("mount path", fmt.Sprintf("%q is not an absolute path; mount paths start with /.", m.Target), md.block.LabelRanges[0]))
 	}
 	return m
+}
+
+// rawHeredoc is a heredoc's text as written in the file: no ${} or %{}
+// is evaluated. <<- removes the lines' common indentation, as HCL does.
+func (e *evaluator) rawHeredoc(expr hcl.Expression) (string, bool) {
+	te, ok := expr.(*hclsyntax.TemplateExpr)
+	f := e.build.Files[expr.Range().Filename]
+	if !ok || f == nil {
+		return "", false
+	}
+	rng := te.SrcRange
+	if rng.End.Byte > len(f.Bytes) || rng.Start.Byte >= rng.End.Byte {
+		return "", false
+	}
+	src := string(f.Bytes[rng.Start.Byte:rng.End.Byte])
+	if !strings.HasPrefix(src, "<<") {
+		return "", false
+	}
+	lines := strings.Split(src, "\n")
+	if len(lines) < 2 {
+		return "", false
+	}
+	body := lines[1 : len(lines)-1]
+	if strings.HasPrefix(src, "<<-") {
+		indent := -1
+		for _, l := range body {
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			if n := len(l) - len(strings.TrimLeft(l, " \t")); indent < 0 || n < indent {
+				indent = n
+			}
+		}
+		for i, l := range body {
+			if len(l) >= indent && indent > 0 {
+				body[i] = l[indent:]
+			} else {
+				body[i] = strings.TrimLeft(l, " \t")
+			}
+		}
+	}
+	return strings.Join(body, "\n") + "\n", true
 }
 
 // blockRange spans a whole block, header to closing brace.
