@@ -182,7 +182,7 @@ func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*h
 	}
 	var f *hcl.File
 	var diags hcl.Diagnostics
-	masked := MaskScripts(src)
+	masked, _ := MaskScripts(src)
 	if len(src) >= chunkedParseMin {
 		f, diags = parseChunked(masked, filename, start)
 	} else {

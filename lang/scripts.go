@@ -17,11 +17,12 @@ const scriptMask = 0x01
 var scriptStart = regexp.MustCompile(`(?m)^[ \t]*script[ \t]*=[ \t]*<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n`)
 
 // MaskScripts returns src with "${" and "%{" inside script heredocs made
-// "$\x01" and "%\x01"; src itself when there is nothing to mask, or when
-// src already holds the mask byte (then nothing could be unmasked safely).
-func MaskScripts(src []byte) []byte {
+// "$\x01" and "%\x01", and whether it masked anything; src itself when
+// there is nothing to mask, or when src already holds the mask byte (then
+// nothing could be unmasked safely).
+func MaskScripts(src []byte) ([]byte, bool) {
 	if !bytes.Contains(src, []byte("script")) || bytes.IndexByte(src, scriptMask) >= 0 {
-		return src
+		return src, false
 	}
 	var out []byte
 	for _, m := range scriptStart.FindAllSubmatchIndex(src, -1) {
@@ -38,12 +39,12 @@ func MaskScripts(src []byte) []byte {
 		}
 	}
 	if out == nil {
-		return src
+		return src, false
 	}
-	return out
+	return out, true
 }
 
-// UnmaskScripts undoes MaskScripts in formatted output.
+// UnmaskScripts undoes MaskScripts in formatted output of a masked file.
 func UnmaskScripts(b []byte) []byte {
 	if bytes.IndexByte(b, scriptMask) < 0 {
 		return b

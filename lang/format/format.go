@@ -42,11 +42,13 @@ func Source(src []byte, filename string) (out []byte, diags hcl.Diagnostics) {
 		return nil, diags
 	}
 	// Script heredocs are text, not templates: format them masked.
-	src = lang.MaskScripts(src)
+	src, masked := lang.MaskScripts(src)
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}
-	defer func() { out = lang.UnmaskScripts(out) }()
+	if masked {
+		defer func() { out = lang.UnmaskScripts(out) }()
+	}
 	defer func() {
 		// hclwrite is robust on parsable input, but a panic in it must
 		// not take the CLI or the language server down with it.
