@@ -44,11 +44,15 @@ type Report struct {
 	// private one.
 	Addr       string
 	Daemonless bool
+	// Node is the node's name in a multi-node build (--node), else "".
+	Node string
 }
 
 // TargetResult is the outcome of one target.
 type TargetResult struct {
 	Target *TargetPlan
+	// Node is the node that built it in a multi-node build, else "".
+	Node string
 	// Ref is BuildKit's build reference (buildctl debug / history).
 	Ref string
 	// Response is the exporters' response: containerimage.digest,
@@ -81,16 +85,64 @@ type TargetResult struct {
 // from the plan's compiled outputs. The report is returned even when a
 // target fails; err says which.
 func Run(ctx context.Context, p *Plan) (*Report, error) {
-	conn := p.opts.Connection
-	if conn == nil {
-		return nil, errors.New("builder.Run: the plan was made without Options.Connection (a dry run's plan cannot be built)")
-	}
-	if err := p.Check(); err != nil {
-		p.closeSession()
+	reps, err := RunAll(ctx, []*Plan{p})
+	if len(reps) == 0 {
 		return nil, err
 	}
-	rep := &Report{Addr: conn.Addr, Daemonless: conn.Daemon != nil}
-	return rep, p.run(ctx, conn.Client, rep)
+	return reps[0], err
+}
+
+// RunAll builds several checked, connected plans at once, each on its own
+// connection (the nodes of a multi-node build), in one progress display:
+// a target that fails cancels every plan's targets unless KeepGoing. The
+// reports are in plan order; err summarizes every target.
+func RunAll(ctx context.Context, plans []*Plan) ([]*Report, error) {
+	defer func() {
+		for _, p := range plans {
+			p.closeSession()
+		}
+	}()
+	for _, p := range plans {
+		if p.opts.Connection == nil {
+			return nil, errors.New("builder.Run: the plan was made without Options.Connection (a dry run's plan cannot be built)")
+		}
+		if err := p.Check(); err != nil {
+			return nil, err
+		}
+	}
+	opts := plans[0].opts
+	bctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sctx, stopSession := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSession()
+	prog, err := newProgress(opts.Stderr, opts.Progress)
+	if err != nil {
+		return nil, err
+	}
+	var wg sync.WaitGroup
+	var reps []*Report
+	var startErr error
+	for _, p := range plans {
+		conn := p.opts.Connection
+		rep := &Report{Addr: conn.Addr, Daemonless: conn.Daemon != nil, Node: p.opts.Node}
+		reps = append(reps, rep)
+		if err := p.start(bctx, sctx, cancel, prog, rep, &wg); err != nil {
+			startErr = err
+			cancel(err)
+			break
+		}
+	}
+	wg.Wait()
+	prog.close()
+	printWarnings(opts.Stderr, append(diagnosticWarnings(opts.Warnings), prog.warnings...))
+	if startErr != nil {
+		return reps, startErr
+	}
+	all := &Report{}
+	for _, r := range reps {
+		all.Targets = append(all.Targets, r.Targets...)
+	}
+	return reps, buildError(ctx, all)
 }
 
 type runner struct {
@@ -100,24 +152,21 @@ type runner struct {
 	progress *progress
 }
 
-func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
+// start starts solving a plan's targets (wg counts them): bctx cancels
+// them, sctx outlives them for the session sending local directories.
+func (p *Plan) start(bctx, sctx context.Context, cancel context.CancelCauseFunc, prog *progress, rep *Report, wg *sync.WaitGroup) error {
 	opts := p.opts
-	r := &runner{plan: p, c: c}
-	defer p.closeSession()
+	c := opts.Connection.Client
+	r := &runner{plan: p, c: c, progress: prog}
 	var err error
 	if r.attach, err = p.attachables(); err != nil {
 		return err
 	}
-
 	// One session serves the build context and every named local to all
 	// targets' solves, so each directory is sent once (buildx bake does the
 	// same for targets sharing a context). Each solve has its own session
 	// too, for its outputs: BuildKit addresses a file or directory export
 	// by the exporter's index within a solve.
-	bctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sctx, stopSession := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopSession()
 	if len(p.Locals) > 0 {
 		if err := p.allowLocals(); err != nil {
 			return err
@@ -129,29 +178,22 @@ func (p *Plan) run(ctx context.Context, c *client.Client, rep *Report) error {
 			}
 		}()
 	}
-
-	r.progress, err = newProgress(opts.Stderr, opts.Progress)
-	if err != nil {
-		return err
-	}
-
-	var wg sync.WaitGroup
 	for _, t := range p.Targets {
-		res := &TargetResult{Target: t}
+		res := &TargetResult{Target: t, Node: opts.Node}
 		rep.Targets = append(rep.Targets, res)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r.buildTarget(bctx, res)
+			if res.Err != nil && !res.Canceled && opts.Node != "" {
+				res.Err = fmt.Errorf("on node %s (%s): %w", opts.Node, opts.Connection.Addr, res.Err)
+			}
 			if res.Err != nil && !res.Canceled && !opts.KeepGoing {
 				cancel(fmt.Errorf("target %q failed", t.Name))
 			}
 		}()
 	}
-	wg.Wait()
-	r.progress.close()
-	printWarnings(opts.Stderr, append(diagnosticWarnings(opts.Warnings), r.progress.warnings...))
-	return buildError(ctx, rep)
+	return nil
 }
 
 // buildError summarizes the failed targets.

@@ -75,6 +75,9 @@ type Options struct {
 	// Connection.Platform): NewPlan compiles with its image resolver and
 	// Run solves on it. Nil plans a dry run, which Run refuses.
 	Connection *Connection
+	// Node names the connection in a multi-node build (--node), for the
+	// summary and the metadata file.
+	Node string
 
 	// Warnings (the build files' load warnings and lint findings) are
 	// printed after the build, with the build's own warnings.

@@ -66,7 +66,8 @@ func (r *Report) PrintSummary(w io.Writer) {
 // WriteMetadata writes what `docker buildx build --metadata-file` writes,
 // per target: the exporters' response (containerimage.digest, image.name,
 // containerimage.descriptor as JSON, ...) and buildlang.build.ref,
-// buildlang.build.platforms and, for a failed target, buildlang.build.error.
+// buildlang.build.platforms, buildlang.build.node (in a multi-node build)
+// and, for a failed target, buildlang.build.error.
 // Secret values are never part of it.
 func (r *Report) WriteMetadata(path string) error {
 	out := map[string]map[string]any{}
@@ -80,6 +81,9 @@ func (r *Report) WriteMetadata(path string) error {
 		}
 		m["buildlang.build.ref"] = t.Ref
 		m["buildlang.build.platforms"] = formatPlatforms(t.Target.Platforms)
+		if t.Node != "" {
+			m["buildlang.build.node"] = t.Node
+		}
 		if t.Err != nil {
 			m["buildlang.build.error"] = firstLine(t.Err.Error())
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/builder"
 	"github.com/org/buildlang/lang"
@@ -38,6 +39,7 @@ type buildCLIFlags struct {
 	metadataFile           string
 	contextDir             string
 	buildContexts          []string
+	nodes                  []string
 	allow                  []string
 	targets                []string
 	sourceDateEpoch        string
@@ -113,6 +115,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL[#REF] or NAME=https://URL (repeatable)")
+	fl.StringArrayVar(&f.nodes, "node", nil, "build on several BuildKit daemons: NAME=ADDR[,platforms=P,...][,tlscacert=F,tlscert=F,tlskey=F,servername=N] (repeatable); each target goes to the node that runs its platforms natively, a node that is down is skipped")
 	registerTargets(cmd, &f.targets, "build")
 	fl.StringVar(&f.attest.SBOM, "sbom", "", "attach an SPDX SBOM, as buildx: true, false or generator=IMAGE (default: the build file's attest)")
 	fl.Lookup("sbom").NoOptDefVal = "true"
@@ -238,6 +241,9 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	// first. A private daemon (daemonless mode) is started only once such
 	// a plan is checked, so nothing the user has not granted starts one;
 	// the build is then planned on it.
+	if len(f.nodes) > 0 && !f.dryRun {
+		return runOnNodes(ctx, cmd, bf, f, opts)
+	}
 	var conn *builder.Connection
 	var connErr error
 	if !f.dryRun {
@@ -295,6 +301,98 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 			}
 		}
 	}
+	return buildExit(ctx, err)
+}
+
+// runOnNodes builds on several nodes (--node): each target on the node
+// that runs its platforms best (builder.Schedule), all in one progress
+// display, with a summary per node.
+func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, opts *builder.Options) error {
+	var nodes []builder.Node
+	for _, s := range f.nodes {
+		n, err := builder.ParseNode(s)
+		if err != nil {
+			return err // bad flags: exit 2
+		}
+		nodes = append(nodes, n)
+	}
+	live, err := builder.ConnectNodes(ctx, nodes, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "buildlang:", err)
+		return exitError{1}
+	}
+	defer func() {
+		if err := builder.CloseNodes(live); err != nil {
+			fmt.Fprintln(os.Stderr, "buildlang:", err)
+		}
+	}()
+	b, _, err := bf.loadValid(func(o *lang.Options) { o.BuildPlatform = live[0].Workers[0] })
+	if err != nil {
+		return err
+	}
+	if err := verifyBases(cmdContext(cmd), b, filepath.Dir(bf.filenames()[0])); err != nil {
+		return err
+	}
+	names, diags := b.Expand(opts.Targets)
+	if diags.HasErrors() {
+		writeDiagnostics(os.Stderr, b.Files, diags)
+		return exitError{1}
+	}
+	plats := map[string][]ocispecs.Platform{}
+	for _, n := range names {
+		plats[n] = opts.Platforms
+		if len(plats[n]) == 0 {
+			plats[n] = b.Target(n).DefaultPlatforms
+		}
+	}
+	sched, err := builder.Schedule(live, names, plats)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "buildlang:", err)
+		return exitError{1}
+	}
+	var plans []*builder.Plan
+	var builds []*lang.Build
+	for _, n := range live {
+		o := *opts
+		o.Targets, o.Node = nil, n.Name
+		for _, t := range names {
+			if sched[t] == n {
+				o.Targets = append(o.Targets, t)
+			}
+		}
+		if len(o.Targets) == 0 {
+			continue
+		}
+		nb, plan, err := planBuild(ctx, bf, f, &o, n.Conn)
+		if err != nil {
+			return err
+		}
+		plans, builds = append(plans, plan), append(builds, nb)
+	}
+	reps, err := builder.RunAll(ctx, plans)
+	all := &builder.Report{}
+	for i, rep := range reps {
+		saveRecords(context.WithoutCancel(ctx), os.Stderr, records.Open(opts.StateDir), builds[i], plans[i], rep, opts.NoCache)
+		all.Targets = append(all.Targets, rep.Targets...)
+	}
+	if len(reps) > 0 && (err != nil || f.progress != "quiet") {
+		all.PrintSummary(os.Stderr)
+		builder.PrintNodeSummary(os.Stderr, reps)
+	}
+	if f.metadataFile != "" && len(reps) > 0 {
+		if merr := all.WriteMetadata(f.metadataFile); merr != nil {
+			fmt.Fprintln(os.Stderr, "buildlang: writing --metadata-file:", merr)
+			if err == nil {
+				return exitError{1}
+			}
+		}
+	}
+	return buildExit(ctx, err)
+}
+
+// buildExit prints a build's error and gives its exit status: 130 when
+// it was interrupted.
+func buildExit(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}

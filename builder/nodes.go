@@ -1,0 +1,213 @@
+package builder
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/containerd/platforms"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// This file is a multi-node build's nodes (--node): several BuildKit
+// daemons, each target built on the one that runs its platforms natively.
+
+// Node is one BuildKit endpoint of a multi-node build.
+type Node struct {
+	Name    string
+	Connect ConnectOptions
+	// Platforms are the ones the user declared it for (platforms=): it
+	// is preferred for them over a node that only lists them.
+	Platforms []ocispecs.Platform
+}
+
+// ParseNode reads --node NAME=ADDR[,platforms=P1,P2...][,tlscacert=FILE]
+// [,tlscert=FILE][,tlskey=FILE][,servername=NAME]. A comma-separated part
+// without "=" after platforms= is another platform, as in
+// platforms=linux/amd64,linux/arm64.
+func ParseNode(s string) (Node, error) {
+	parts := strings.Split(s, ",")
+	name, addr, ok := strings.Cut(parts[0], "=")
+	if !ok || name == "" || addr == "" {
+		return Node{}, fmt.Errorf("--node %q: write NAME=ADDR[,platforms=linux/arm64,...], e.g. --node arm=tcp://10.0.0.5:1234,platforms=linux/arm64", s)
+	}
+	n := Node{Name: name, Connect: ConnectOptions{Addr: addr}}
+	inPlatforms := false
+	for _, part := range parts[1:] {
+		k, v, hasVal := strings.Cut(part, "=")
+		if !hasVal && inPlatforms {
+			k, v = "platforms", part
+		}
+		inPlatforms = false
+		switch k {
+		case "platforms":
+			p, err := platforms.Parse(v)
+			if err != nil {
+				return Node{}, fmt.Errorf("--node %s: platform %q: %w", name, v, err)
+			}
+			n.Platforms = append(n.Platforms, platforms.Normalize(p))
+			inPlatforms = true
+		case "tlscacert":
+			n.Connect.TLSCACert = v
+		case "tlscert":
+			n.Connect.TLSCert = v
+		case "tlskey":
+			n.Connect.TLSKey = v
+		case "servername":
+			n.Connect.TLSServerName = v
+		default:
+			return Node{}, fmt.Errorf("--node %s: unknown option %q; use platforms, tlscacert, tlscert, tlskey or servername", name, part)
+		}
+	}
+	return n, nil
+}
+
+// LiveNode is a node that answered, with its workers' platforms (the
+// first worker's first platform is the one it runs natively).
+type LiveNode struct {
+	Node
+	Conn    *Connection
+	Workers []ocispecs.Platform
+}
+
+// ConnectNodes connects to every node at once; a node that does not answer
+// is skipped with a warning on log. It fails only when none answers.
+func ConnectNodes(ctx context.Context, nodes []Node, log io.Writer) ([]*LiveNode, error) {
+	live := make([]*LiveNode, len(nodes))
+	errs := make([]error, len(nodes))
+	done := make(chan int)
+	for i, n := range nodes {
+		go func() {
+			defer func() { done <- i }()
+			co := n.Connect
+			c, err := dial(ctx, co.Addr, co, 10*time.Second)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			ln := &LiveNode{Node: n, Conn: &Connection{Client: c, Addr: co.Addr}}
+			ws, err := c.ListWorkers(ctx)
+			if err != nil {
+				c.Close()
+				errs[i] = err
+				return
+			}
+			for _, w := range ws {
+				for _, p := range w.Platforms {
+					ln.Workers = append(ln.Workers, platforms.Normalize(p))
+				}
+			}
+			live[i] = ln
+		}()
+	}
+	for range nodes {
+		<-done
+	}
+	var out []*LiveNode
+	for i, n := range nodes {
+		if live[i] == nil {
+			fmt.Fprintf(log, "WARNING: node %s (%s) is down, building without it: %v\n", n.Name, n.Connect.Addr, firstLine(errs[i].Error()))
+			continue
+		}
+		out = append(out, live[i])
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no node answers (%d given with --node)", len(nodes))
+	}
+	return out, nil
+}
+
+// Close closes every node's connection.
+func CloseNodes(nodes []*LiveNode) error {
+	var first error
+	for _, n := range nodes {
+		if err := n.Conn.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// fit says how well a node runs a platform: 0 declared for it
+// (platforms=), 1 native (its first worker platform), 2 emulated (another
+// worker platform), -1 not at all.
+func (n *LiveNode) fit(p ocispecs.Platform) int {
+	key := platforms.FormatAll(platforms.Normalize(p))
+	has := func(ps []ocispecs.Platform) bool {
+		return slices.ContainsFunc(ps, func(q ocispecs.Platform) bool { return platforms.FormatAll(q) == key })
+	}
+	switch {
+	case len(n.Workers) == 0 || !has(n.Workers):
+		return -1
+	case has(n.Platforms):
+		return 0
+	case platforms.FormatAll(n.Workers[0]) == key:
+		return 1
+	}
+	return 2
+}
+
+// Schedule chooses the node for each target, given its platforms: the one
+// that fits its platforms best (declared, then native, then emulated),
+// ties going to the node with fewer targets so far, then to the order
+// given. A target is built whole on one node. It fails naming the target
+// and platform no node can run.
+func Schedule(nodes []*LiveNode, targets []string, plats map[string][]ocispecs.Platform) (map[string]*LiveNode, error) {
+	out := map[string]*LiveNode{}
+	load := map[*LiveNode]int{}
+	for _, t := range targets {
+		var best *LiveNode
+		bestScore := 0
+		for _, n := range nodes {
+			score := 0
+			for _, p := range plats[t] {
+				f := n.fit(p)
+				if f < 0 {
+					score = -1
+					break
+				}
+				score += f
+			}
+			if score < 0 {
+				continue
+			}
+			if best == nil || score < bestScore || (score == bestScore && load[n] < load[best]) {
+				best, bestScore = n, score
+			}
+		}
+		if best == nil {
+			return nil, fmt.Errorf("target %q: no node runs %s (nodes: %s)", t, formatPlatforms(plats[t]), nodeList(nodes))
+		}
+		out[t] = best
+		load[best]++
+	}
+	return out, nil
+}
+
+func nodeList(nodes []*LiveNode) string {
+	var s []string
+	for _, n := range nodes {
+		s = append(s, n.Name+" "+formatPlatforms(n.Workers))
+	}
+	return strings.Join(s, "; ")
+}
+
+// PrintNodeSummary writes one line per node of a multi-node build: its
+// targets, steps, cached steps and time.
+func PrintNodeSummary(w io.Writer, reps []*Report) {
+	for _, r := range reps {
+		var names []string
+		steps, cached := 0, 0
+		var took time.Duration
+		for _, t := range r.Targets {
+			names = append(names, t.Target.Name)
+			steps += t.Steps
+			cached += t.Cached
+			took = max(took, t.Duration)
+		}
+		fmt.Fprintf(w, "node %s (%s): %s; %d steps (%d cached) in %s\n", r.Node, r.Addr, strings.Join(names, ", "), steps, cached, took.Round(10*time.Millisecond))
+	}
+}

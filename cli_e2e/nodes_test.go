@@ -1,0 +1,161 @@
+package cli_e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/buildkit/client"
+	"github.com/org/buildlang/internal/e2eenv"
+)
+
+// A build over nodes (--node): the shared daemon and a second buildkitd
+// started here whose worker is configured for linux/arm64 (its first
+// platform, which it takes as native: standing in for an arm64 machine), plus a node nothing listens on. The down node
+// is skipped with a warning; the arm64 target lands on the arm64 node, the
+// amd64 one on the shared daemon (queried worker platforms, not assumed);
+// the metadata file and the per-node summary say which node built what.
+func TestNodesScheduleByPlatform(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	armAddr := startNode(t, env, "linux/arm64")
+	dir := writeFiles(t, map[string]string{"build.hcl": `
+target "arm" {
+  from      = "busybox:1.35"
+  platforms = ["linux/arm64"]
+  run {
+    command = "uname -m > /arch"
+  }
+  output = ["type=local,dest=out/arm"]
+}
+
+target "amd" {
+  from      = "busybox:1.35"
+  platforms = ["linux/amd64"]
+  run {
+    command = "uname -m > /arch"
+  }
+  output = ["type=local,dest=out/amd"]
+}
+
+target "bad" {
+  from      = "busybox:1.35"
+  platforms = ["linux/arm64"]
+  run {
+    command = "exit 3"
+  }
+}
+
+group "default" {
+  targets = [target.arm, target.amd]
+}
+`})
+	meta := filepath.Join(dir, "meta.json")
+	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--metadata-file", meta,
+		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr, "--node", "down=unix:///nonexistent/buildkitd.sock")
+	if !strings.Contains(r.stderr, "WARNING: node down (unix:///nonexistent/buildkitd.sock) is down, building without it") {
+		t.Errorf("no warning about the down node:\n%s", tail(r.stderr))
+	}
+	for target, arch := range map[string]string{"arm": "aarch64", "amd": "x86_64"} {
+		if got, err := os.ReadFile(filepath.Join(dir, "out", target, "arch")); err != nil || strings.TrimSpace(string(got)) != arch {
+			t.Errorf("out/%s/arch = %q, %v; want %s", target, got, err, arch)
+		}
+	}
+	m := readMetadata(t, meta)
+	if m["arm"]["buildlang.build.node"] != "arm" || m["amd"]["buildlang.build.node"] != "shared" {
+		t.Errorf("metadata nodes: arm on %v, amd on %v; want arm, shared", m["arm"]["buildlang.build.node"], m["amd"]["buildlang.build.node"])
+	}
+	for _, re := range []string{`(?m)^node arm \(` + regexp.QuoteMeta(armAddr) + `\): arm; 2 steps`, `(?m)^node shared \(.*\): amd; 2 steps`} {
+		if !regexp.MustCompile(re).MatchString(r.stderr) {
+			t.Errorf("the summary lacks %s:\n%s", re, tail(r.stderr))
+		}
+	}
+	// A failed target's error names the node it ran on.
+	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr)
+	if r.code != 1 || !strings.Contains(r.stderr, `target "bad" failed: on node arm (`+armAddr+`)`) {
+		t.Errorf("a failed target on a node: exit %d\n%s", r.code, tail(r.stderr))
+	}
+	// No node runs linux/s390x: the error names the target and the nodes.
+	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "arm="+armAddr)
+	if r.code != 1 || !strings.Contains(r.stderr, `target "arm": no node runs linux/s390x (nodes: arm linux/arm64`) {
+		t.Errorf("no node for the platform: exit %d\n%s", r.code, tail(r.stderr))
+	}
+}
+
+// startNode starts a buildkitd of its own (root, socket and config under
+// a temporary directory) whose worker is configured for platform (it
+// still lists the host's platforms after it), and
+// stops it when the test ends.
+func startNode(t *testing.T, env *e2eenv.Env, platform string) string {
+	t.Helper()
+	bin, err := e2eenv.BinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "bl-node-") // short: a socket path has at most 108 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf(`[worker.oci]
+  enabled = true
+  networkMode = "host"
+  platforms = [%q]
+  max-parallelism = 1
+[worker.containerd]
+  enabled = false
+[registry.%[2]q]
+  http = true
+[registry."docker.io"]
+  mirrors = [%[2]q]
+`, platform, env.Registry)
+	if err := os.WriteFile(filepath.Join(dir, "buildkitd.toml"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := "unix://" + filepath.Join(dir, "buildkitd.sock")
+	logf, err := os.Create(filepath.Join(dir, "buildkitd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(bin, "buildkitd"), "--config", filepath.Join(dir, "buildkitd.toml"),
+		"--root", filepath.Join(dir, "root"), "--addr", addr, "--otel-socket-path", filepath.Join(dir, "otel.sock"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+		os.RemoveAll(dir)
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := client.New(t.Context(), addr)
+		if err == nil {
+			ws, err := c.ListWorkers(t.Context())
+			c.Close()
+			if err == nil && len(ws) > 0 {
+				return addr
+			}
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "buildkitd.log"))
+			t.Fatalf("buildkitd at %s did not answer within 60s:\n%s", addr, log)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
