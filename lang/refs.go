@@ -79,6 +79,9 @@ func (e *evaluator) checkBody(body *hclsyntax.Body, sc refScope) hcl.Diagnostics
 		diags = append(diags, e.checkExpr(a.Expr, sc)...)
 	}
 	for _, b := range body.Blocks {
+		if b.Type == "dynamic" && sc.inTarget {
+			continue // its iterator is in scope only when it is expanded, and checked then
+		}
 		diags = append(diags, e.checkBody(b.Body, sc)...)
 	}
 	return diags

@@ -134,6 +134,11 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 	block("device", []string{"name"}, "Gives the step a CDI device by name (like RUN --device), e.g. \"vendor.com/gpu=all\"; needs the device entitlement.", []*AttrSpec{
 		attr("required", "bool", "Fail when the builder does not have the device. Defaults to false, as in Dockerfiles."),
 	}),
+	block("dynamic", []string{"type"}, "Makes one mount of the labelled type (cache, secret, ssh, tmpfs, device, bind) per element of for_each, like HCL's dynamic blocks: a list of mounts written once, e.g. in a local.", []*AttrSpec{
+		required(attr("for_each", "list or map", "The elements; each makes one mount.")),
+		attr("iterator", "name", "Name of the element in labels and content: NAME.key and NAME.value. Defaults to the block type."),
+		required(attr("labels", "list(string)", "The mount's label (its path, or the secret's, ssh's or device's name), e.g. [cache.value].")),
+	}, &BlockSpec{Type: "content", Doc: "The mount's attributes, as in the block it makes.", Open: true}),
 	block("bind", []string{"path"}, "Mounts another target, image or context read-only at the label's path.", []*AttrSpec{
 		required(attr("from", "source", "What to mount: target.NAME, image(\"ref\"), context, contexts.NAME, git(...), http(...) or local(...).")),
 		attr("source", "string", "Path inside the source to mount; defaults to its root."),

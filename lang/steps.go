@@ -125,6 +125,15 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	r.PlatformArgs = platformArgs(r.Args, spec.Platform, e.build.BuildPlatform)
 	ssh := 0
 	for _, md := range sd.mounts {
+		if md.kind == "dynamic" {
+			for _, x := range e.expandDynamic(d, md) {
+				if m := e.mount(x.d, x.md, &ssh); m != nil {
+					r.Mounts = append(r.Mounts, *m)
+				}
+				d.add(x.d.diags...)
+			}
+			continue
+		}
 		if m := e.mount(d, md, &ssh); m != nil {
 			r.Mounts = append(r.Mounts, *m)
 		}

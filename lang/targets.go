@@ -95,6 +95,10 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 	c, diags := bodyContent(b.Body, spec)
 	sd.content = c
 	for _, mb := range c.Blocks {
+		if mb.Type == "dynamic" && spec == RunSchema && !validDynamic(mb) {
+			diags = append(diags, NotAllowed("dynamic block type", mb.Labels[0], dynamicTypes, mb.LabelRanges[0]))
+			continue
+		}
 		mc, mdiags := bodyContent(mb.Body, spec.Block(mb.Type))
 		diags = append(diags, mdiags...)
 		sd.mounts = append(sd.mounts, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
