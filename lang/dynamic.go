@@ -8,7 +8,9 @@ import (
 // dynamicTypes are the mounts a dynamic block of a run step may make.
 var dynamicTypes = []string{"cache", "secret", "ssh", "tmpfs", "device", "bind"}
 
-func validDynamic(b *hcl.Block) bool { return len(b.Labels) == 1 && contains(dynamicTypes, b.Labels[0]) }
+func validDynamic(b *hcl.Block) bool {
+	return len(b.Labels) == 1 && contains(dynamicTypes, b.Labels[0])
+}
 
 // dynamicMount is one mount a dynamic block made: its block, as if
 // written out, and the decoder whose context holds the iterator.
