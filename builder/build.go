@@ -53,6 +53,8 @@ type TargetResult struct {
 	Target *TargetPlan
 	// Node is the node that built it in a multi-node build, else "".
 	Node string
+	// Index is the digest of the index MergeParts pushed, for a part.
+	Index string
 	// Ref is BuildKit's build reference (buildctl debug / history).
 	Ref string
 	// Response is the exporters' response: containerimage.digest,

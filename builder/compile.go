@@ -48,7 +48,9 @@ func (p *Plan) compile(ctx context.Context) ([]*compiled, hcl.Diagnostics, error
 	}
 	n := 0
 	for _, name := range names {
-		if len(opts.Platforms) > 0 {
+		if ps, ok := opts.Parts[name]; ok {
+			n += len(ps)
+		} else if len(opts.Platforms) > 0 {
 			n += len(opts.Platforms)
 		} else if t := b.Target(name); t != nil {
 			n += len(t.DefaultPlatforms)
@@ -94,7 +96,11 @@ func (p *Plan) compileTargets(ctx context.Context, names []string, resolver comp
 	var out []*compiled
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		req := p.compileRequest(name, p.opts.Platforms, nil)
+		ps := p.opts.Platforms
+		if part, ok := p.opts.Parts[name]; ok {
+			ps = part
+		}
+		req := p.compileRequest(name, ps, nil)
 		var rec *recordingResolver
 		if resolver != nil {
 			rec = &recordingResolver{inner: resolver}

@@ -64,3 +64,11 @@ func TestSchedule(t *testing.T) {
 		t.Errorf("no node for arm64: %v", err)
 	}
 }
+
+// An image pushed by digest is named by its repositories: BuildKit
+// refuses a tag with push-by-digest.
+func TestRepositories(t *testing.T) {
+	if got := repositories("localhost:5000/a/b:1,localhost:5000/a/b:latest,busybox:1"); got != "localhost:5000/a/b,docker.io/library/busybox" {
+		t.Errorf("repositories = %q", got)
+	}
+}

@@ -78,6 +78,10 @@ type Options struct {
 	// Node names the connection in a multi-node build (--node), for the
 	// summary and the metadata file.
 	Node string
+	// Parts are targets this plan builds only some platforms of, as one
+	// part of an image whose platforms other nodes build: their pushes go
+	// by digest, never to a tag, and MergeParts pushes the one index.
+	Parts map[string][]ocispecs.Platform
 
 	// Warnings (the build files' load warnings and lint findings) are
 	// printed after the build, with the build's own warnings.

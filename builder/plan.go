@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/containerd/platforms"
+	"github.com/distribution/reference"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
@@ -68,6 +69,10 @@ type TargetPlan struct {
 	// Steps counts its steps across platforms: each platform's own and
 	// those of the targets it reads (compiler.Output.Steps).
 	Steps int
+
+	// Part is true when this plan builds some of its platforms, pushed
+	// by digest, for MergeParts (Options.Parts).
+	Part bool
 
 	compiled *compiled
 }
@@ -228,6 +233,10 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 		for i, o := range t.Outputs {
 			if o.Type == OutputImage {
 				t.Outputs[i].Attrs["push"] = "true"
+				if _, ok := opts.Parts[t.Name]; ok {
+					t.Outputs[i].Attrs["push-by-digest"] = "true"
+					t.Part = true
+				}
 			}
 		}
 	}
@@ -239,6 +248,9 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 		if o.Type == OutputImage {
 			if o.Attrs["name"] == "" {
 				o.Attrs["name"] = strings.Join(t.Tags, ",")
+			}
+			if o.Attrs["push-by-digest"] == "true" {
+				o.Attrs["name"] = repositories(o.Attrs["name"])
 			}
 			if o.Attrs["name"] == "" {
 				if o.Push() {
@@ -311,6 +323,22 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 		}
 	}
 	return nil
+}
+
+// repositories are the repositories of a list of references, each once:
+// what an image pushed by digest is named (BuildKit refuses tags).
+func repositories(refs string) string {
+	var out []string
+	for _, r := range strings.Split(refs, ",") {
+		repo := strings.TrimSpace(r)
+		if named, err := reference.ParseNormalizedNamed(repo); err == nil {
+			repo = reference.TrimNamed(named).String()
+		}
+		if !slices.Contains(out, repo) {
+			out = append(out, repo)
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 // checkOutputCollisions refuses two targets writing the same file or

@@ -43,6 +43,8 @@ func (r *Report) PrintSummary(w io.Writer) {
 		}
 		for _, o := range tp.Outputs {
 			switch {
+			case o.Push() && o.Attrs["push-by-digest"] == "true":
+				fmt.Fprintf(w, "%spushed  by digest, a part of %s\n", pad, strings.ReplaceAll(o.Attrs["name"], ",", ", "))
 			case o.Push():
 				fmt.Fprintf(w, "%spushed  %s\n", pad, strings.ReplaceAll(o.Attrs["name"], ",", ", "))
 			case o.Type == OutputImage:
@@ -66,8 +68,9 @@ func (r *Report) PrintSummary(w io.Writer) {
 // WriteMetadata writes what `docker buildx build --metadata-file` writes,
 // per target: the exporters' response (containerimage.digest, image.name,
 // containerimage.descriptor as JSON, ...) and buildlang.build.ref,
-// buildlang.build.platforms, buildlang.build.node (in a multi-node build)
-// and, for a failed target, buildlang.build.error.
+// buildlang.build.platforms, buildlang.build.node (in a multi-node build;
+// the nodes of a split target, whose containerimage.digest is its merged
+// index) and, for a failed target, buildlang.build.error.
 // Secret values are never part of it.
 func (r *Report) WriteMetadata(path string) error {
 	out := map[string]map[string]any{}
@@ -86,6 +89,19 @@ func (r *Report) WriteMetadata(path string) error {
 		}
 		if t.Err != nil {
 			m["buildlang.build.error"] = firstLine(t.Err.Error())
+		}
+		if prev, ok := out[t.Target.Name]; ok && t.Target.Part {
+			// Another part of a multi-node image: one entry, every node.
+			prev["buildlang.build.node"] = fmt.Sprint(prev["buildlang.build.node"], ",", t.Node)
+			prev["buildlang.build.platforms"] = fmt.Sprint(prev["buildlang.build.platforms"], ",", m["buildlang.build.platforms"])
+			if e, ok := m["buildlang.build.error"]; ok {
+				prev["buildlang.build.error"] = e
+			}
+			continue
+		}
+		if t.Index != "" {
+			m[exptypes.ExporterImageDigestKey] = t.Index
+			delete(m, exptypes.ExporterImageDescriptorKey)
 		}
 		out[t.Target.Name] = m
 	}

@@ -1,11 +1,13 @@
 package cli_e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,7 +27,8 @@ func TestNodesScheduleByPlatform(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
 	armAddr := startNode(t, env, "linux/arm64")
-	dir := writeFiles(t, map[string]string{"build.hcl": `
+	repo := "test/nodes-" + runID
+	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 target "arm" {
   from      = "busybox:1.35"
   platforms = ["linux/arm64"]
@@ -44,6 +47,15 @@ target "amd" {
   output = ["type=local,dest=out/amd"]
 }
 
+target "multi" {
+  from      = "busybox:1.35"
+  platforms = ["linux/amd64", "linux/arm64"]
+  tags      = [%q]
+  run {
+    command = "uname -m > /arch"
+  }
+}
+
 target "bad" {
   from      = "busybox:1.35"
   platforms = ["linux/arm64"]
@@ -55,7 +67,7 @@ target "bad" {
 group "default" {
   targets = [target.arm, target.amd]
 }
-`})
+`, env.Ref(repo+":1"))})
 	meta := filepath.Join(dir, "meta.json")
 	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--metadata-file", meta,
 		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr, "--node", "down=unix:///nonexistent/buildkitd.sock")
@@ -76,6 +88,40 @@ group "default" {
 			t.Errorf("the summary lacks %s:\n%s", re, tail(r.stderr))
 		}
 	}
+	// A two-platform image: each platform on the node that runs it
+	// natively, pushed by digest, merged into one index under the tag.
+	meta2 := filepath.Join(dir, "meta2.json")
+	r = mustBuild(t, env, dir, nil, "build", "multi", "--push", "--progress", "plain", "--metadata-file", meta2,
+		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr)
+	for _, re := range []string{`(?m)^node arm \(.*\): multi; `, `(?m)^node shared \(.*\): multi; `, `(?m)^multi  index sha256:[0-9a-f]{64} pushed to `} {
+		if !regexp.MustCompile(re).MatchString(r.stderr) {
+			t.Errorf("the summary lacks %s:\n%s", re, tail(r.stderr))
+		}
+	}
+	dgst, body := newRegistry(env).manifest(t, repo, "1")
+	var idx struct {
+		MediaType string
+		Manifests []struct {
+			Digest   string
+			Platform struct{ OS, Architecture string }
+		}
+	}
+	if err := json.Unmarshal(body, &idx); err != nil {
+		t.Fatalf("%s:1: %v\n%s", repo, err, body)
+	}
+	var archs []string
+	for _, m := range idx.Manifests {
+		archs = append(archs, m.Platform.OS+"/"+m.Platform.Architecture)
+	}
+	slices.Sort(archs)
+	if idx.MediaType != "application/vnd.oci.image.index.v1+json" || !slices.Equal(archs, []string{"linux/amd64", "linux/arm64"}) {
+		t.Errorf("%s:1 is %s with %v, want an OCI index of linux/amd64 and linux/arm64:\n%s", repo, idx.MediaType, archs, body)
+	}
+	m2 := readMetadata(t, meta2)["multi"]
+	if m2["containerimage.digest"] != dgst || m2["buildlang.build.node"] != "shared,arm" && m2["buildlang.build.node"] != "arm,shared" {
+		t.Errorf("metadata of multi: digest %v (the tag has %s), nodes %v", m2["containerimage.digest"], dgst, m2["buildlang.build.node"])
+	}
+
 	// A failed target's error names the node it ran on.
 	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr)
 	if r.code != 1 || !strings.Contains(r.stderr, `target "bad" failed: on node arm (`+armAddr+`)`) {

@@ -345,7 +345,34 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 			plats[n] = b.Target(n).DefaultPlatforms
 		}
 	}
-	sched, err := builder.Schedule(live, names, plats)
+	// A pushed image's platforms may go to different nodes, each pushing
+	// its part by digest; other targets are built whole on one node.
+	var whole []string
+	parts := map[*builder.LiveNode]map[string][]ocispecs.Platform{}
+	for _, t := range names {
+		if len(plats[t]) > 1 && builder.Splittable(b, opts, t, plats[t][0]) {
+			byNode := map[*builder.LiveNode][]ocispecs.Platform{}
+			for _, p := range plats[t] {
+				s, err := builder.Schedule(live, []string{t}, map[string][]ocispecs.Platform{t: {p}})
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "buildlang:", err)
+					return exitError{1}
+				}
+				byNode[s[t]] = append(byNode[s[t]], p)
+			}
+			if len(byNode) > 1 {
+				for n, ps := range byNode {
+					if parts[n] == nil {
+						parts[n] = map[string][]ocispecs.Platform{}
+					}
+					parts[n][t] = ps
+				}
+				continue
+			}
+		}
+		whole = append(whole, t)
+	}
+	sched, err := builder.Schedule(live, whole, plats)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "buildlang:", err)
 		return exitError{1}
@@ -354,9 +381,9 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 	var builds []*lang.Build
 	for _, n := range live {
 		o := *opts
-		o.Targets, o.Node = nil, n.Name
+		o.Targets, o.Node, o.Parts = nil, n.Name, parts[n]
 		for _, t := range names {
-			if sched[t] == n {
+			if _, part := parts[n][t]; part || sched[t] == n {
 				o.Targets = append(o.Targets, t)
 			}
 		}
@@ -375,8 +402,15 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		saveRecords(context.WithoutCancel(ctx), os.Stderr, records.Open(opts.StateDir), builds[i], plans[i], rep, opts.NoCache)
 		all.Targets = append(all.Targets, rep.Targets...)
 	}
+	merged := builder.MergeParts(ctx, reps)
+	for _, m := range merged {
+		if m.Err != nil && err == nil {
+			err = fmt.Errorf("target %q: index not pushed: %w", m.Target, m.Err)
+		}
+	}
 	if len(reps) > 0 && (err != nil || f.progress != "quiet") {
 		all.PrintSummary(os.Stderr)
+		builder.PrintMerged(os.Stderr, merged)
 		builder.PrintNodeSummary(os.Stderr, reps)
 	}
 	if f.metadataFile != "" && len(reps) > 0 {
