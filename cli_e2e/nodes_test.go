@@ -1,8 +1,16 @@
 package cli_e2e
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +26,8 @@ import (
 )
 
 // A build over nodes (--node): the shared daemon and a second buildkitd
-// started here whose worker is configured for linux/arm64 (its first
+// started here, over TCP with TLS from certificates made here, whose
+// worker is configured for linux/arm64 (its first
 // platform, which it takes as native: standing in for an arm64 machine), plus a node nothing listens on. The down node
 // is skipped with a warning; the arm64 target lands on the arm64 node, the
 // amd64 one on the shared daemon (queried worker platforms, not assumed);
@@ -26,7 +35,7 @@ import (
 func TestNodesScheduleByPlatform(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	armAddr := startNode(t, env, "linux/arm64")
+	armAddr, armTLS := startNode(t, env, "linux/arm64")
 	repo := "test/nodes-" + runID
 	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 target "arm" {
@@ -70,7 +79,7 @@ group "default" {
 `, env.Ref(repo+":1"))})
 	meta := filepath.Join(dir, "meta.json")
 	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--metadata-file", meta,
-		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr, "--node", "down=unix:///nonexistent/buildkitd.sock")
+		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS, "--node", "down=unix:///nonexistent/buildkitd.sock")
 	if !strings.Contains(r.stderr, "WARNING: node down (unix:///nonexistent/buildkitd.sock) is down, building without it") {
 		t.Errorf("no warning about the down node:\n%s", tail(r.stderr))
 	}
@@ -92,7 +101,7 @@ group "default" {
 	// natively, pushed by digest, merged into one index under the tag.
 	meta2 := filepath.Join(dir, "meta2.json")
 	r = mustBuild(t, env, dir, nil, "build", "multi", "--push", "--progress", "plain", "--metadata-file", meta2,
-		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr)
+		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
 	for _, re := range []string{`(?m)^node arm \(.*\): multi; `, `(?m)^node shared \(.*\): multi; `, `(?m)^multi  index sha256:[0-9a-f]{64} pushed to `} {
 		if !regexp.MustCompile(re).MatchString(r.stderr) {
 			t.Errorf("the summary lacks %s:\n%s", re, tail(r.stderr))
@@ -122,13 +131,29 @@ group "default" {
 		t.Errorf("metadata of multi: digest %v (the tag has %s), nodes %v", m2["containerimage.digest"], dgst, m2["buildlang.build.node"])
 	}
 
+	// Each platform of the index is the image its node built: uname -m ran
+	// on that platform.
+	cdir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
+target "check" {
+  from      = %q
+  platforms = ["linux/amd64", "linux/arm64"]
+  output    = ["type=local,dest=out"]
+}
+`, env.Ref(repo+"@"+dgst))})
+	mustBuild(t, env, cdir, nil, "build", "--progress", "plain")
+	for p, arch := range map[string]string{"linux_amd64": "x86_64", "linux_arm64": "aarch64"} {
+		if got, err := os.ReadFile(filepath.Join(cdir, "out", p, "arch")); err != nil || strings.TrimSpace(string(got)) != arch {
+			t.Errorf("the index's %s image has /arch = %q, %v; want %s", p, got, err, arch)
+		}
+	}
+
 	// A failed target's error names the node it ran on.
-	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr)
+	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
 	if r.code != 1 || !strings.Contains(r.stderr, `target "bad" failed: on node arm (`+armAddr+`)`) {
 		t.Errorf("a failed target on a node: exit %d\n%s", r.code, tail(r.stderr))
 	}
 	// No node runs linux/s390x: the error names the target and the nodes.
-	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "arm="+armAddr)
+	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "arm="+armAddr+armTLS)
 	if r.code != 1 || !strings.Contains(r.stderr, `target "arm": no node runs linux/s390x (nodes: arm linux/arm64`) {
 		t.Errorf("no node for the platform: exit %d\n%s", r.code, tail(r.stderr))
 	}
@@ -138,7 +163,7 @@ group "default" {
 // a temporary directory) whose worker is configured for platform (it
 // still lists the host's platforms after it), and
 // stops it when the test ends.
-func startNode(t *testing.T, env *e2eenv.Env, platform string) string {
+func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts string) {
 	t.Helper()
 	bin, err := e2eenv.BinDir()
 	if err != nil {
@@ -163,13 +188,18 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) string {
 	if err := os.WriteFile(filepath.Join(dir, "buildkitd.toml"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := "unix://" + filepath.Join(dir, "buildkitd.sock")
+	// Over TCP with TLS both ways, from certificates made here.
+	port := freePort(t)
+	addr = fmt.Sprintf("tcp://127.0.0.1:%d", port)
+	ca, srv, cli := writeCerts(t, dir)
+	tlsOpts = fmt.Sprintf(",tlscacert=%s,tlscert=%s,tlskey=%s", ca, cli+".crt", cli+".key")
 	logf, err := os.Create(filepath.Join(dir, "buildkitd.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(filepath.Join(bin, "buildkitd"), "--config", filepath.Join(dir, "buildkitd.toml"),
-		"--root", filepath.Join(dir, "root"), "--addr", addr, "--otel-socket-path", filepath.Join(dir, "otel.sock"))
+		"--root", filepath.Join(dir, "root"), "--addr", addr, "--otel-socket-path", filepath.Join(dir, "otel.sock"),
+		"--tlscacert", ca, "--tlscert", srv+".crt", "--tlskey", srv+".key")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
@@ -190,12 +220,12 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) string {
 	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		c, err := client.New(t.Context(), addr)
+		c, err := client.New(t.Context(), addr, client.WithServerConfig("127.0.0.1", ca), client.WithCredentials(cli+".crt", cli+".key"))
 		if err == nil {
 			ws, err := c.ListWorkers(t.Context())
 			c.Close()
 			if err == nil && len(ws) > 0 {
-				return addr
+				return addr, tlsOpts
 			}
 		}
 		if time.Now().After(deadline) {
@@ -204,4 +234,56 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) string {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// writeCerts writes a CA and, signed by it, a server certificate for
+// 127.0.0.1 and a client certificate: dir/ca.crt, dir/server.{crt,key},
+// dir/client.{crt,key}. It returns the CA file and the two stems.
+func writeCerts(t *testing.T, dir string) (ca, server, client string) {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "buildlang e2e CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	write := func(name, typ string, der []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("ca.crt", "CERTIFICATE", caDER)
+	leaf := func(stem string, serial int64, usage x509.ExtKeyUsage) {
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: stem},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
+			IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kd, err := x509.MarshalECPrivateKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(stem+".crt", "CERTIFICATE", der)
+		write(stem+".key", "EC PRIVATE KEY", kd)
+	}
+	leaf("server", 2, x509.ExtKeyUsageServerAuth)
+	leaf("client", 3, x509.ExtKeyUsageClientAuth)
+	return filepath.Join(dir, "ca.crt"), filepath.Join(dir, "server"), filepath.Join(dir, "client")
 }
