@@ -604,9 +604,9 @@ func (c *conv) config(body *hclwrite.Body, name string, a *attrs, matrix map[str
 		case "ssh":
 			c.ssh(at)
 		case "attest":
-			c.note(body, at.SrcRange, "attest: buildlang has no attestation settings in the build file; pass --attest to docker buildx build")
+			c.attest(body, at)
 		case "entitlements":
-			hclgen.Comment(body, fmt.Sprintf("bake entitlements %s: buildlang asks for them when building (buildlang build --allow ...).", c.text(at.Expr)))
+			c.entitlements(body, at)
 		default:
 			c.note(body, at.SrcRange, "target %s: %s has no buildlang counterpart; left out", name, k)
 		}
