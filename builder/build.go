@@ -55,6 +55,9 @@ type TargetResult struct {
 	Node string
 	// Index is the digest of the index MergeParts pushed, for a part.
 	Index string
+	// NodeLost is true when it failed because its node stopped answering
+	// (a multi-node build rebuilds it on another node).
+	NodeLost bool
 	// Ref is BuildKit's build reference (buildctl debug / history).
 	Ref string
 	// Response is the exporters' response: containerimage.digest,
@@ -188,15 +191,30 @@ func (p *Plan) start(bctx, sctx context.Context, cancel context.CancelCauseFunc,
 			defer wg.Done()
 			r.buildTarget(bctx, res)
 			if res.Err != nil && !res.Canceled && opts.Node != "" {
+				res.NodeLost = !answers(opts.Connection)
 				res.Err = fmt.Errorf("on node %s (%s): %w", opts.Node, opts.Connection.Addr, res.Err)
 			}
-			if res.Err != nil && !res.Canceled && !opts.KeepGoing {
+			// A node that stopped answering cancels nothing: its targets
+			// are rebuilt elsewhere.
+			if res.Err != nil && !res.Canceled && !opts.KeepGoing && !res.NodeLost {
 				cancel(fmt.Errorf("target %q failed", t.Name))
 			}
 		}()
 	}
 	return nil
 }
+
+// answers says whether a daemon still answers, within 5 seconds.
+func answers(c *Connection) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := c.Client.ListWorkers(ctx)
+	return err == nil
+}
+
+// ReportError is the error of a report's targets, as Run gives it: nil
+// when every target was built.
+func ReportError(ctx context.Context, rep *Report) error { return buildError(ctx, rep) }
 
 // buildError summarizes the failed targets.
 func buildError(ctx context.Context, rep *Report) error {

@@ -1,6 +1,7 @@
 package cli_e2e
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -35,7 +36,7 @@ import (
 func TestNodesScheduleByPlatform(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	armAddr, armTLS := startNode(t, env, "linux/arm64")
+	armAddr, armTLS, killArm := startNode(t, env, "linux/arm64")
 	repo := "test/nodes-" + runID
 	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 target "arm" {
@@ -65,6 +66,16 @@ target "multi" {
   }
 }
 
+target "slow" {
+  from      = "busybox:1.35"
+  platforms = ["linux/amd64", "linux/arm64"]
+  tags      = [%q]
+  no_cache  = true
+  run {
+    command = "echo started-$(uname -m) && sleep 4 && uname -m > /arch"
+  }
+}
+
 target "bad" {
   from      = "busybox:1.35"
   platforms = ["linux/arm64"]
@@ -76,7 +87,7 @@ target "bad" {
 group "default" {
   targets = [target.arm, target.amd]
 }
-`, env.Ref(repo+":1"))})
+`, env.Ref(repo+":1"), env.Ref(repo+"-slow:1"))})
 	meta := filepath.Join(dir, "meta.json")
 	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--metadata-file", meta,
 		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS, "--node", "down=unix:///nonexistent/buildkitd.sock")
@@ -152,9 +163,50 @@ target "check" {
 	if r.code != 1 || !strings.Contains(r.stderr, `target "bad" failed: on node arm (`+armAddr+`)`) {
 		t.Errorf("a failed target on a node: exit %d\n%s", r.code, tail(r.stderr))
 	}
-	// No node runs linux/s390x: the error names the target and the nodes.
-	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "arm="+armAddr+armTLS)
-	if r.code != 1 || !strings.Contains(r.stderr, `target "arm": no node runs linux/s390x (nodes: arm linux/arm64`) {
+	// The arm64 node is killed while it builds its part: the part is
+	// built again on the node left (emulating arm64), and the one index
+	// is complete.
+	cmd := exec.CommandContext(t.Context(), binary, "build", "slow", "--push", "--progress", "plain",
+		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
+	cmd.Dir = dir
+	cmd.Env = cmdEnv(env, nil)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(stderr)
+		killed := false
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+			if !killed && strings.Contains(sc.Text(), "started-aarch64") {
+				killed = true
+				killArm()
+			}
+		}
+	}()
+	<-done
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the build with a node killed failed: %v\n%s", err, tail(log.String()))
+	}
+	out := log.String()
+	if !strings.Contains(out, "WARNING: node arm stopped answering; rebuilding its targets on the other nodes") {
+		t.Errorf("no note of the lost node:\n%s", tail(out))
+	}
+	_, body = newRegistry(env).manifest(t, repo+"-slow", "1")
+	idx.Manifests = nil
+	if err := json.Unmarshal(body, &idx); err != nil || len(idx.Manifests) != 2 {
+		t.Errorf("%s-slow:1 after the node was killed: %v\n%s", repo, err, body)
+	}
+	// No node left runs linux/s390x: the error names the target and the nodes.
+	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "shared="+env.BuildkitHost)
+	if r.code != 1 || !strings.Contains(r.stderr, `target "arm": no node runs linux/s390x (nodes: shared linux/amd64`) {
 		t.Errorf("no node for the platform: exit %d\n%s", r.code, tail(r.stderr))
 	}
 }
@@ -163,7 +215,7 @@ target "check" {
 // a temporary directory) whose worker is configured for platform (it
 // still lists the host's platforms after it), and
 // stops it when the test ends.
-func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts string) {
+func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts string, kill func()) {
 	t.Helper()
 	bin, err := e2eenv.BinDir()
 	if err != nil {
@@ -225,7 +277,7 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts st
 			ws, err := c.ListWorkers(t.Context())
 			c.Close()
 			if err == nil && len(ws) > 0 {
-				return addr, tlsOpts
+				return addr, tlsOpts, func() { cmd.Process.Kill() }
 			}
 		}
 		if time.Now().After(deadline) {

@@ -377,26 +377,78 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		fmt.Fprintln(os.Stderr, "buildlang:", err)
 		return exitError{1}
 	}
-	var plans []*builder.Plan
-	var builds []*lang.Build
-	for _, n := range live {
-		o := *opts
-		o.Targets, o.Node, o.Parts = nil, n.Name, parts[n]
-		for _, t := range names {
-			if _, part := parts[n][t]; part || sched[t] == n {
-				o.Targets = append(o.Targets, t)
-			}
-		}
-		if len(o.Targets) == 0 {
-			continue
-		}
-		nb, plan, err := planBuild(ctx, bf, f, &o, n.Conn)
-		if err != nil {
-			return err
-		}
-		plans, builds = append(plans, plan), append(builds, nb)
+	whole2 := map[*builder.LiveNode][]string{}
+	for _, t := range whole {
+		whole2[sched[t]] = append(whole2[sched[t]], t)
+	}
+	plans, builds, err := planNodes(ctx, bf, f, opts, live, names, whole2, parts)
+	if err != nil {
+		return err
 	}
 	reps, err := builder.RunAll(ctx, plans)
+	// Faults: the targets of a node that stopped answering are rebuilt on
+	// the nodes left, as parts again for a split image.
+	for err != nil && ctx.Err() == nil {
+		lost := map[string]bool{}
+		var again []*builder.TargetResult
+		for _, rep := range reps {
+			for _, t := range rep.Targets {
+				if t.NodeLost {
+					lost[t.Node] = true
+					again = append(again, t)
+				}
+			}
+		}
+		if len(again) == 0 {
+			break
+		}
+		live = slices.DeleteFunc(live, func(n *builder.LiveNode) bool {
+			if lost[n.Name] {
+				n.Conn.Close()
+			}
+			return lost[n.Name]
+		})
+		for name := range lost {
+			fmt.Fprintf(os.Stderr, "WARNING: node %s stopped answering; rebuilding its targets on the other nodes\n", name)
+		}
+		wholeAgain, partsAgain := map[*builder.LiveNode][]string{}, map[*builder.LiveNode]map[string][]ocispecs.Platform{}
+		var namesAgain []string
+		for _, t := range again {
+			tp := t.Target
+			s, serr := builder.Schedule(live, []string{tp.Name}, map[string][]ocispecs.Platform{tp.Name: tp.Platforms})
+			if serr != nil {
+				err = fmt.Errorf("node %s stopped answering, and %w", t.Node, serr)
+				break
+			}
+			n := s[tp.Name]
+			namesAgain = append(namesAgain, tp.Name)
+			if tp.Part {
+				if partsAgain[n] == nil {
+					partsAgain[n] = map[string][]ocispecs.Platform{}
+				}
+				partsAgain[n][tp.Name] = tp.Platforms
+			} else {
+				wholeAgain[n] = append(wholeAgain[n], tp.Name)
+			}
+		}
+		if len(namesAgain) < len(again) {
+			break
+		}
+		p2, b2, perr := planNodes(ctx, bf, f, opts, live, namesAgain, wholeAgain, partsAgain)
+		if perr != nil {
+			return perr
+		}
+		r2, _ := builder.RunAll(ctx, p2)
+		for _, rep := range reps {
+			rep.Targets = slices.DeleteFunc(rep.Targets, func(t *builder.TargetResult) bool { return t.NodeLost })
+		}
+		reps, plans, builds = append(reps, r2...), append(plans, p2...), append(builds, b2...)
+		all := &builder.Report{}
+		for _, rep := range reps {
+			all.Targets = append(all.Targets, rep.Targets...)
+		}
+		err = builder.ReportError(ctx, all)
+	}
 	all := &builder.Report{}
 	for i, rep := range reps {
 		saveRecords(context.WithoutCancel(ctx), os.Stderr, records.Open(opts.StateDir), builds[i], plans[i], rep, opts.NoCache)
@@ -422,6 +474,32 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		}
 	}
 	return buildExit(ctx, err)
+}
+
+// planNodes plans each node's targets: whole ones and parts (platforms
+// of a split image).
+func planNodes(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, live []*builder.LiveNode, names []string,
+	whole map[*builder.LiveNode][]string, parts map[*builder.LiveNode]map[string][]ocispecs.Platform) ([]*builder.Plan, []*lang.Build, error) {
+	var plans []*builder.Plan
+	var builds []*lang.Build
+	for _, n := range live {
+		o := *opts
+		o.Targets, o.Node, o.Parts = nil, n.Name, parts[n]
+		for _, t := range names {
+			if _, part := parts[n][t]; (part || slices.Contains(whole[n], t)) && !slices.Contains(o.Targets, t) {
+				o.Targets = append(o.Targets, t)
+			}
+		}
+		if len(o.Targets) == 0 {
+			continue
+		}
+		nb, plan, err := planBuild(ctx, bf, f, &o, n.Conn)
+		if err != nil {
+			return nil, nil, err
+		}
+		plans, builds = append(plans, plan), append(builds, nb)
+	}
+	return plans, builds, nil
 }
 
 // buildExit prints a build's error and gives its exit status: 130 when
