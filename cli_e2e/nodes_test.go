@@ -268,6 +268,7 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts st
 			<-done
 		}
 		logf.Close()
+		unmountUnder(dir) // a killed daemon leaves its steps' mounts
 		os.RemoveAll(dir)
 	})
 	deadline := time.Now().Add(60 * time.Second)
@@ -338,4 +339,20 @@ func writeCerts(t *testing.T, dir string) (ca, server, client string) {
 	leaf("server", 2, x509.ExtKeyUsageServerAuth)
 	leaf("client", 3, x509.ExtKeyUsageClientAuth)
 	return filepath.Join(dir, "ca.crt"), filepath.Join(dir, "server"), filepath.Join(dir, "client")
+}
+
+// unmountUnder detaches every mount below dir, deepest first.
+func unmountUnder(dir string) {
+	dt, _ := os.ReadFile("/proc/mounts")
+	var ms []string
+	for _, line := range strings.Split(string(dt), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[1], dir+"/") {
+			ms = append(ms, f[1])
+		}
+	}
+	slices.Sort(ms)
+	slices.Reverse(ms)
+	for _, m := range ms {
+		syscall.Unmount(m, syscall.MNT_DETACH)
+	}
 }
