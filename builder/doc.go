@@ -17,6 +17,16 @@
 // contacting BuildKit, images unresolved (what --dry-run prints); Run
 // builds a connected plan and returns a Report per target.
 //
+// Nodes (nodes.go, index.go): a multi-node build (--node) connects to
+// every node (ConnectNodes skips one that is down), schedules each target
+// to the node that runs its platforms best (Schedule: declared, native,
+// emulated, by queried worker platforms), plans each node's targets on
+// it, and runs every plan in one display (RunAll). A pushed image's
+// platforms may go to different nodes as parts (Options.Parts), pushed by
+// digest and merged into one index per tag (MergeParts) only when every
+// part succeeded; a target whose node stopped answering is marked
+// NodeLost and cancels nothing, so the caller can build it elsewhere.
+//
 // Consent (consent.go): the build asks the daemon only for the
 // entitlements Options.Allow grants, and a build file reads or writes on
 // the host only inside the build context, what the command line names,
