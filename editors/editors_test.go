@@ -88,7 +88,7 @@ var snippetWraps = map[string]string{
 var snippetPlace = map[string]string{
 	"validation": "validation", "run": "step", "runcache": "step", "runheredoc": "step", "copy": "step",
 	"copyfrom": "step", "file": "step", "set": "step", "mkdir": "step", "remove": "step", "symlink": "step",
-	"healthcheck": "step", "secretmount": "mount", "bind": "mount", "tmpfs": "mount", "device": "mount", "group": "group",
+	"healthcheck": "step", "secretmount": "mount", "bind": "mount", "tmpfs": "mount", "device": "mount", "dynamic": "mount", "group": "group",
 }
 
 var (
@@ -119,6 +119,13 @@ func TestSnippets(t *testing.T) {
 	covered := map[string]bool{}
 	for name, s := range snippets {
 		body := expand(strings.Join(s.Body, "\n"))
+		// A block a snippet holds is covered too: content is only
+		// written inside dynamic.
+		for _, line := range strings.Split(body, "\n") {
+			if f := strings.Fields(line); len(f) > 1 && (f[1] == "{" || f[1] == "{}" || strings.HasPrefix(f[1], `"`)) {
+				covered[f[0]] = true
+			}
+		}
 		covered[strings.Fields(body)[0]] = true
 		if strings.HasPrefix(body, "# syntax") {
 			covered[strings.Fields(strings.SplitN(body, "\n\n", 2)[1])[0]] = true
