@@ -36,9 +36,6 @@ type Allow struct {
 	SSH bool
 }
 
-// AllowKeys are the forms --allow takes.
-var AllowKeys = []string{"network.host", "security.insecure", "ssh", "fs.read=PATH", "fs.write=PATH", "fs=PATH", "env=NAME"}
-
 // ParseAllow parses --allow values (each may hold several, comma
 // separated): network.host, security.insecure, ssh, fs.read=PATH,
 // fs.write=PATH, fs=PATH (both), env=NAME; PATH and NAME may be *.
@@ -73,7 +70,7 @@ func ParseAllow(values []string) (Allow, error) {
 		case hasVal && k == "env":
 			a.Env = append(a.Env, val)
 		default:
-			return Allow{}, fmt.Errorf("--allow %q: unknown; use %s", v, strings.Join(AllowKeys, ", "))
+			return Allow{}, fmt.Errorf("--allow %q: unknown; use %s", v, strings.Join(lang.AllowForms, ", "))
 		}
 	}
 	return a, nil

@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lock"
@@ -290,6 +292,24 @@ const (
 	EntitlementNetworkHost      = "network.host"
 	EntitlementSecurityInsecure = "security.insecure"
 )
+
+// AllowForms are the grants buildlang build --allow takes, as bake's
+// --allow spells them: the entitlements, the ssh agent, and host paths and
+// variables (PATH and NAME stand for a value, * for any).
+var AllowForms = []string{EntitlementNetworkHost, EntitlementSecurityInsecure, "ssh", "fs.read=PATH", "fs.write=PATH", "fs=PATH", "env=NAME"}
+
+// IsAllowForm reports whether --allow takes v as one grant: a form of
+// AllowForms, with a value where the form has one.
+func IsAllowForm(v string) bool {
+	key, val, hasVal := strings.Cut(v, "=")
+	for _, f := range AllowForms {
+		fkey, _, fhasVal := strings.Cut(f, "=")
+		if key == fkey && hasVal == fhasVal && (!hasVal || val != "") {
+			return true
+		}
+	}
+	return false
+}
 
 // Entitlements are the BuildKit entitlements the step needs: the one
 // place that says so, for the needs-entitlement lint rule and for what

@@ -209,7 +209,7 @@ func (c *conv) entitlements(body *hclwrite.Body, at *hclsyntax.Attribute) {
 	names := c.strings(at)
 	var grants, unknown []string
 	for _, n := range names {
-		if allowable(n) {
+		if lang.IsAllowForm(n) {
 			grants = append(grants, n)
 		} else {
 			unknown = append(unknown, n)
@@ -220,21 +220,7 @@ func (c *conv) entitlements(body *hclwrite.Body, at *hclsyntax.Attribute) {
 		c.note(body, at.SrcRange, "entitlements %s: buildlang grants entitlements when building, not in the build file; pass buildlang build --allow %s (docker buildx build --allow %s through the frontend)", strings.Join(grants, ", "), flag, flag)
 	}
 	for _, n := range unknown {
-		c.note(body, at.SrcRange, "entitlement %s is none that buildlang build --allow grants (network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME); left out", n)
+		c.note(body, at.SrcRange, "entitlement %s is none that buildlang build --allow grants (%s); left out", n, strings.Join(lang.AllowForms, ", "))
 	}
 }
 
-// allowable reports whether buildlang build --allow takes the name (the
-// grants the CLI documents; convert does not import the builder).
-func allowable(name string) bool {
-	switch name {
-	case "network.host", "security.insecure", "ssh":
-		return true
-	}
-	for _, p := range []string{"fs.read=", "fs.write=", "fs=", "env="} {
-		if strings.HasPrefix(name, p) && len(name) > len(p) {
-			return true
-		}
-	}
-	return false
-}
