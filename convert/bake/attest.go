@@ -223,4 +223,3 @@ func (c *conv) entitlements(body *hclwrite.Body, at *hclsyntax.Attribute) {
 		c.note(body, at.SrcRange, "entitlement %s is none that buildlang build --allow grants (%s); left out", n, strings.Join(lang.AllowForms, ", "))
 	}
 }
-
