@@ -7,11 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"testing/fstest"
+
 	"github.com/containerd/platforms"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/util/entitlements"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/compilertest"
+	"github.com/org/buildlang/lang"
 )
 
 const needsBuild = `
@@ -142,6 +146,48 @@ target "app" {
 		}
 		if got := compiler.WarningLine(diags[0]); got != "base-image-platform: Base image platform mismatch (build.hcl:3)" {
 			t.Errorf("WarningLine = %q", got)
+		}
+	}
+}
+
+// Under a policy with base_platform = true, the same base image is an
+// error at its from line naming the policy, not a warning; in another
+// environment it stays a warning.
+func TestBaseImagePlatformPolicy(t *testing.T) {
+	src := []byte(`
+policy "strict" {
+  base_platform = true
+}
+environment "dev" {}
+environment "prod" {
+  policy = policy.strict
+}
+target "app" {
+  from = "example.com/amd64-only:1"
+}
+`)
+	arm := []ocispecs.Platform{platforms.MustParse("linux/arm64")}
+	for env, wantErr := range map[string]bool{"prod": true, "dev": false} {
+		b, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: src}}), []string{"build.hcl"}, lang.Options{Env: env})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		res, diags := compiler.Compile(context.Background(), b, compiler.Request{Platforms: arm, Resolver: &compilertest.Resolver{}})
+		if len(diags) != 1 || diags[0].Subject.Start.Line != 10 {
+			t.Fatalf("%s: %v", env, diags)
+		}
+		d := diags[0]
+		if !wantErr {
+			if d.Severity != hcl.DiagWarning || compiler.WarningKind(d) != compiler.WarnBaseImagePlatform {
+				t.Errorf("%s: %v", env, d)
+			}
+			continue
+		}
+		info := lang.DiagInfoOf(d)
+		if d.Severity != hcl.DiagError || res != nil || info == nil || info.Kind != lang.KindPolicyViolation ||
+			!slices.Equal(info.Names, []string{"strict", "prod"}) ||
+			!strings.Contains(d.Detail, `"example.com/amd64-only:1" has no linux/arm64 image, only linux/amd64`) {
+			t.Errorf("%s: %v (Extra %+v), result %v", env, d, info, res != nil)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
 )
 
@@ -70,7 +71,7 @@ func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.Dock
 		t.c.errorf(src.Range, "Cannot resolve image", "Resolving image %q for %s failed: %s.", src.Ref, platformKey(t.run), r.err)
 		return llb.Scratch(), nil
 	}
-	if r.actual != nil {
+	if r.actual != nil && !t.c.basePlatformRefused(r.name, *r.actual, t.run, src.Range) {
 		t.c.warnf(WarnBaseImagePlatform, src.Range, "Base image platform mismatch",
 			"Base image %s was pulled with platform %q, expected %q for this build: the registry has no %s image, so the result would hold %s binaries labelled %s. Use an image published for %s, or set platforms to what the image has.",
 			r.name, platformKey(*r.actual), platformKey(t.run), platformKey(t.run), r.actual.Architecture, t.run.Architecture, platformKey(t.run))
@@ -80,6 +81,23 @@ func (t *targetBuild) image(src lang.Source, u use) (llb.State, *dockerspec.Dock
 	}
 	st := llb.Image(r.ref, llb.Platform(t.run), t.name(u.index, "FROM "+r.name), t.c.location(u.rng))
 	return st, r.img
+}
+
+// basePlatformRefused reports, as an error at the from line, a base image
+// without the build's platform when the environment's policy requires it
+// (base_platform); it says whether it did.
+func (c *compiler) basePlatformRefused(image string, got, want ocispecs.Platform, at hcl.Range) bool {
+	env := c.b.Env
+	p := c.b.Policy(env.Policy)
+	if p == nil {
+		return false
+	}
+	summary, detail := p.PlatformViolation(image, platformKey(got), platformKey(want))
+	if summary == "" {
+		return false
+	}
+	c.diag(lang.PolicyViolation(p.Name, env.Name, summary, detail, at))
+	return true
 }
 
 // git fetches a repository with every option the build file gave.

@@ -61,6 +61,8 @@
 //     under --call check and in the build naming --cache-to/--cache-from;
 //     lint findings are printed during the build; a linux/amd64-only base
 //     built for linux/arm64 is a base-image-platform warning.
+//   - TestFrontendBaseImagePlatformPolicy: under a policy with
+//     base_platform = true that base is an error at its from line.
 //   - TestExamples: every example that builds offline (below).
 //
 // # Which examples are built

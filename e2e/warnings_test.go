@@ -91,3 +91,41 @@ target "arm" {
 		}
 	})
 }
+
+// Through docker buildx too, a base image without the requested platform
+// is an error at its from line when the environment's policy has
+// base_platform = true (only the daemon's resolver knows the platforms).
+func TestFrontendBaseImagePlatformPolicy(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	bx := newBuildx(t, env)
+	only := env.Ref("test/amd64-only-policy-" + nonce(t) + ":1")
+	env.PushSinglePlatform(t, only, "linux/amd64")
+	dir := project(t, map[string]string{"build.hcl": fmt.Sprintf(`# syntax=org/buildlang
+policy "strict" {
+  base_platform = true
+}
+
+environment "prod" {
+  policy = policy.strict
+}
+
+target "arm" {
+  from      = %q
+  platforms = ["linux/arm64"]
+  file {
+    path    = "/y"
+    content = "y"
+  }
+}
+`, only)})
+	log, err := bx.build(t, dir, "--build-arg", "BUILDLANG_ENV=prod", "--target", "arm", "--platform", "linux/arm64", "--output", "type=cacheonly")
+	if err == nil {
+		t.Fatalf("the build succeeded:\n%s", tail(log, 40))
+	}
+	for _, want := range []string{"build.hcl:11", "Base image without the platform", "has no linux/arm64 image, only linux/amd64"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the build's output does not show %q:\n%s", want, tail(log, 40))
+		}
+	}
+}

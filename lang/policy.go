@@ -32,6 +32,10 @@ type Policy struct {
 	HTTP []string
 	// HTTPChecksum requires every http source to give a checksum.
 	HTTPChecksum bool
+	// BasePlatform requires every base image to be published for the
+	// platform it is built for; only a build that resolves the image
+	// (through a daemon) can tell (see PlatformViolation).
+	BasePlatform bool
 	// DenyNetwork and DenySecurity are run steps' network and security
 	// modes refused ("host", "insecure").
 	DenyNetwork, DenySecurity []string
@@ -73,6 +77,7 @@ func (e *evaluator) declarePolicies() hcl.Diagnostics {
 		p.GitHosts = d.optList(attrs["git_hosts"])
 		p.HTTP = d.optList(attrs["http"])
 		p.HTTPChecksum = d.boolean(attrs["http_checksum"], false)
+		p.BasePlatform = d.boolean(attrs["base_platform"], false)
 		p.DenyNetwork = d.enumList(attrs["deny_network"], PolicyNetworkModes)
 		p.DenySecurity = d.enumList(attrs["deny_security"], []string{"insecure"})
 		p.Attestations = d.enumList(attrs["attestations"], AttestationKinds)
@@ -202,6 +207,17 @@ func (p *Policy) HTTPViolation(rawURL, checksum string) (summary, detail string)
 		return "Download without checksum", "Policy " + p.Name + " requires every http source to give its checksum, so the download cannot change under the build: write http(" + quote(rawURL) + ", \"sha256:...\")."
 	}
 	return "", ""
+}
+
+// PlatformViolation says why the policy refuses a base image that the
+// registry has only for other platforms: image was resolved for want but
+// holds got. It is "" when the policy lets that be a warning. The compiler
+// asks it where it resolves images, for the CLI and the frontend alike.
+func (p *Policy) PlatformViolation(image, got, want string) (summary, detail string) {
+	if !p.BasePlatform {
+		return "", ""
+	}
+	return "Base image without the platform", "Policy " + p.Name + " requires every base image to be published for the platform it is built for (base_platform = true); " + quote(image) + " has no " + want + " image, only " + got + ", so the result would hold " + got + " binaries labelled " + want + ". Use an image published for " + want + ", or build for the platforms the image has."
 }
 
 func quoteAll(xs []string) []string {

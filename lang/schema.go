@@ -254,6 +254,7 @@ var PolicySchema = block("policy", []string{"name"}, "What an environment refuse
 	attr("git_hosts", "list(string)", "Hosts git sources may come from, e.g. [\"github.com\"]."),
 	attr("http", "list(string)", "URLs http sources may download, as patterns where * matches any characters."),
 	attr("http_checksum", "bool", "Every http source must give its checksum."),
+	attr("base_platform", "bool", "Every base image must be published for the platform it is built for: one without it is an error at its from line, found when the build resolves the image, rather than the base-image-platform warning."),
 	attr("deny_network", "list(string)", "Network modes run steps may not use: \"host\", \"none\"."),
 	attr("deny_security", "list(string)", "Security modes run steps may not use: \"insecure\"."),
 	attr("signed_by", "list(string)", "Public keys (PEM files, relative to the build file) one of which must have signed every image, in cosign's format; `buildlang build` verifies the signatures before the solve."),
