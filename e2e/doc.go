@@ -62,7 +62,8 @@
 //     lint findings are printed during the build; a linux/amd64-only base
 //     built for linux/arm64 is a base-image-platform warning.
 //   - TestFrontendBaseImagePlatformPolicy: under a policy with
-//     base_platform = true that base is an error at its from line.
+//     base_platform = true that base is an error at its from line (the
+//     frontend run in the test's process through the Go client).
 //   - TestExamples: every example that builds offline (below).
 //
 // # Which examples are built

@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"fmt"
+
+	"github.com/moby/buildkit/client"
+	"github.com/org/buildlang/frontend"
+	"github.com/tonistiigi/fsutil"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,13 +96,15 @@ target "arm" {
 	})
 }
 
-// Through docker buildx too, a base image without the requested platform
+// Through the frontend too, a base image without the requested platform
 // is an error at its from line when the environment's policy has
-// base_platform = true (only the daemon's resolver knows the platforms).
+// base_platform = true: only the daemon's resolver knows the platforms,
+// and the frontend reads them through it. The frontend runs in this test's
+// process (the Go client's Build, as buildx runs a frontend image), so the
+// test checks this tree's frontend whatever image is pushed.
 func TestFrontendBaseImagePlatformPolicy(t *testing.T) {
 	t.Parallel()
 	env := setup(t)
-	bx := newBuildx(t, env)
 	only := env.Ref("test/amd64-only-policy-" + nonce(t) + ":1")
 	env.PushSinglePlatform(t, only, "linux/amd64")
 	dir := project(t, map[string]string{"build.hcl": fmt.Sprintf(`# syntax=org/buildlang
@@ -119,13 +125,27 @@ target "arm" {
   }
 }
 `, only)})
-	log, err := bx.build(t, dir, "--build-arg", "BUILDLANG_ENV=prod", "--target", "arm", "--platform", "linux/arm64", "--output", "type=cacheonly")
+	fs, err := fsutil.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	solve := func(envName string) error {
+		_, err := env.Client(t).Build(t.Context(), client.SolveOpt{
+			LocalMounts:   map[string]fsutil.FS{"context": fs, "dockerfile": fs},
+			FrontendAttrs: map[string]string{"target": "arm", "platform": "linux/arm64", "build-arg:BUILDLANG_ENV": envName},
+		}, "buildlang-e2e", frontend.Build, nil)
+		return err
+	}
+	err = solve("prod")
 	if err == nil {
-		t.Fatalf("the build succeeded:\n%s", tail(log, 40))
+		t.Fatal("the prod build succeeded")
 	}
 	for _, want := range []string{"build.hcl:11", "Base image without the platform", "has no linux/arm64 image, only linux/amd64"} {
-		if !strings.Contains(log, want) {
-			t.Errorf("the build's output does not show %q:\n%s", want, tail(log, 40))
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q:\n%v", want, err)
 		}
+	}
+	if err := solve(""); err != nil {
+		t.Errorf("without the policy the build fails: %v", err)
 	}
 }
