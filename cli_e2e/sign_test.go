@@ -1,11 +1,7 @@
 package cli_e2e
 
 import (
-	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,28 +9,28 @@ import (
 	"testing"
 
 	"github.com/org/buildlang/internal/e2eenv"
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
 )
 
-// writeKeyPair writes an unencrypted PEM EC P-256 key pair into dir.
-func writeKeyPair(t *testing.T, dir, name string) (priv, pub string) {
+// writeKeyPair writes a PEM EC P-256 key pair into dir: with a password,
+// the private key in cosign's encrypted format (what `cosign
+// generate-key-pair` writes: sigstore's ENCRYPTED SIGSTORE PRIVATE KEY),
+// else unencrypted PKCS#8.
+func writeKeyPair(t *testing.T, dir, name, password string) (priv, pub string) {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
+	pf := cryptoutils.SkipPassword
+	if password != "" {
+		pf = cryptoutils.StaticPasswordFunc([]byte(password))
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	privPEM, pubPEM, err := cryptoutils.GeneratePEMEncodedECDSAKeyPair(elliptic.P256(), pf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	priv, pub = filepath.Join(dir, name+".key"), filepath.Join(dir, name+".pub")
-	if err := os.WriteFile(priv, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(priv, privPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o644); err != nil {
+	if err := os.WriteFile(pub, pubPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return priv, pub
@@ -50,14 +46,23 @@ func TestSignVerifyAndSignedBasePolicy(t *testing.T) {
 	pushBusybox(t, env, repo+"/signed:1", "signed")
 	pushBusybox(t, env, repo+"/unsigned:1", "unsigned")
 	dir := t.TempDir()
-	priv, pub := writeKeyPair(t, dir, "release")
-	_, otherPub := writeKeyPair(t, dir, "other")
+	priv, pub := writeKeyPair(t, dir, "release", "release-password")
+	otherPriv, otherPub := writeKeyPair(t, dir, "other", "")
 
-	mustBuild(t, env, dir, nil, "sign", "--key", priv, repo+"/signed:1")
+	if r := buildlang(t, env, dir, map[string]string{"COSIGN_PASSWORD": "wrong"}, "sign", "--key", priv, repo+"/signed:1"); r.code == 0 || !strings.Contains(r.stderr, "the password does not open this encrypted key") {
+		t.Errorf("sign with a wrong COSIGN_PASSWORD: exit %d:\n%s", r.code, r.stderr)
+	}
+	mustBuild(t, env, dir, map[string]string{"COSIGN_PASSWORD": "release-password"}, "sign", "--key", priv, repo+"/signed:1")
+	// An unencrypted key signs too; its signature joins the first.
+	mustBuild(t, env, dir, nil, "sign", "--key", otherPriv, repo+"/signed:1")
 	if r := mustBuild(t, env, dir, nil, "verify", "--key", pub, repo+"/signed:1"); !strings.Contains(r.stderr, "verified "+repo+"/signed@sha256:") {
 		t.Errorf("verify does not say what it verified:\n%s", r.stderr)
 	}
-	for _, c := range []struct{ key, image string }{{otherPub, repo + "/signed:1"}, {pub, repo + "/unsigned:1"}} {
+	if r := mustBuild(t, env, dir, nil, "verify", "--key", otherPub, repo+"/signed:1"); !strings.Contains(r.stderr, "verified ") {
+		t.Errorf("the second key's signature does not verify:\n%s", r.stderr)
+	}
+	_, strangerPub := writeKeyPair(t, dir, "stranger", "")
+	for _, c := range []struct{ key, image string }{{strangerPub, repo + "/signed:1"}, {pub, repo + "/unsigned:1"}} {
 		if r := buildlang(t, env, dir, nil, "verify", "--key", c.key, c.image); r.code != 1 || !strings.Contains(r.stderr, "no signature verifies") {
 			t.Errorf("verify --key %s %s: exit %d, want 1:\n%s", filepath.Base(c.key), c.image, r.code, r.stderr)
 		}

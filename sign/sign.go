@@ -1,15 +1,11 @@
 package sign
 
 import (
+	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/x509"
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +21,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
+	"github.com/sigstore/sigstore/pkg/signature"
+	"github.com/sigstore/sigstore/pkg/signature/payload"
 )
 
 const (
@@ -32,77 +31,54 @@ const (
 	signatureAnnotation = "dev.cosignproject.cosign/signature"
 )
 
-// payload is cosign's simple signing payload.
-type payload struct {
-	Critical struct {
-		Identity struct {
-			DockerReference string `json:"docker-reference"`
-		} `json:"identity"`
-		Image struct {
-			DockerManifestDigest string `json:"docker-manifest-digest"`
-		} `json:"image"`
-		Type string `json:"type"`
-	} `json:"critical"`
-	Optional map[string]any `json:"optional"`
+// PasswordFunc returns the password of an encrypted private key, as
+// cosign does: COSIGN_PASSWORD when it is set, else what the terminal (or
+// a pipe on stdin) gives. It is asked for only for encrypted keys.
+func PasswordFunc(confirm bool) ([]byte, error) {
+	if pw, ok := os.LookupEnv("COSIGN_PASSWORD"); ok {
+		return []byte(pw), nil
+	}
+	return cryptoutils.GetPasswordFromStdIn(confirm)
 }
 
-// LoadPrivateKey reads an unencrypted PEM EC P-256 private key.
-func LoadPrivateKey(path string) (*ecdsa.PrivateKey, error) {
-	b, err := readPEM(path)
-	if err != nil {
-		return nil, err
-	}
-	if k, err := x509.ParseECPrivateKey(b.Bytes); err == nil {
-		return p256(k, path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not an unencrypted EC private key (%s block): %v", path, b.Type, err)
-	}
-	ek, ok := k.(*ecdsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("%s: a %T, not an ECDSA key", path, k)
-	}
-	return p256(ek, path)
-}
-
-func p256(k *ecdsa.PrivateKey, path string) (*ecdsa.PrivateKey, error) {
-	if k.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("%s: the key is on %s; cosign keys are P-256", path, k.Curve.Params().Name)
-	}
-	return k, nil
-}
-
-// LoadPublicKey reads a PEM PKIX ECDSA public key.
-func LoadPublicKey(path string) (*ecdsa.PublicKey, error) {
-	b, err := readPEM(path)
-	if err != nil {
-		return nil, err
-	}
-	k, err := x509.ParsePKIXPublicKey(b.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a public key: %v", path, err)
-	}
-	ek, ok := k.(*ecdsa.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("%s: a %T, not an ECDSA public key", path, k)
-	}
-	return ek, nil
-}
-
-func readPEM(path string) (*pem.Block, error) {
+// LoadSigner reads a PEM private key, cosign's encrypted format (its
+// password from pass) or an unencrypted one, and returns sigstore's signer
+// for it, hashing with SHA-256 as cosign does.
+func LoadSigner(path string, pass cryptoutils.PassFunc) (signature.Signer, error) {
 	dt, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	b, _ := pem.Decode(dt)
-	if b == nil {
-		return nil, fmt.Errorf("%s: no PEM block", path)
+	k, err := cryptoutils.UnmarshalPEMToPrivateKey(dt, pass)
+	if err != nil {
+		if strings.Contains(err.Error(), "decryption failed") {
+			return nil, fmt.Errorf("%s: the password does not open this encrypted key (set COSIGN_PASSWORD to its password)", path)
+		}
+		return nil, fmt.Errorf("%s: not a private key cosign reads (PEM: ENCRYPTED SIGSTORE PRIVATE KEY, PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY): %v", path, err)
 	}
-	if strings.Contains(b.Type, "ENCRYPTED") {
-		return nil, fmt.Errorf("%s: an encrypted key (%s); give an unencrypted PEM EC key, e.g. from openssl ecparam -name prime256v1 -genkey", path, b.Type)
+	s, err := signature.LoadSignerVerifier(k, crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return b, nil
+	return s, nil
+}
+
+// LoadVerifier reads a PEM public key (PKIX, as `cosign public-key`
+// prints) and returns sigstore's verifier for it.
+func LoadVerifier(path string) (signature.Verifier, error) {
+	dt, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := cryptoutils.UnmarshalPEMToPublicKey(dt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a PEM public key: %v", path, err)
+	}
+	v, err := signature.LoadVerifier(k, crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return v, nil
 }
 
 func options(ctx context.Context) []remote.Option {
@@ -132,17 +108,12 @@ func signatureTag(d name.Digest) name.Tag {
 
 // Sign adds a signature of the image d to its signature image, keeping the
 // signatures already there.
-func Sign(ctx context.Context, d name.Digest, key *ecdsa.PrivateKey) error {
-	var p payload
-	p.Critical.Identity.DockerReference = d.Context().Name()
-	p.Critical.Image.DockerManifestDigest = d.DigestStr()
-	p.Critical.Type = "cosign container image signature"
-	body, err := json.Marshal(p)
+func Sign(ctx context.Context, d name.Digest, s signature.Signer) error {
+	body, err := json.Marshal(payload.Cosign{Image: d})
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	sig, err := ecdsa.SignASN1(rand.Reader, key, sum[:])
+	sig, err := s.SignMessage(bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -172,8 +143,8 @@ func isNotFound(err error) bool {
 var ErrNotSigned = errors.New("no signature verifies with the given keys")
 
 // Verify checks that the image d has a signature, made by one of keys,
-// of a payload naming d's digest.
-func Verify(ctx context.Context, d name.Digest, keys []*ecdsa.PublicKey) error {
+// of a cosign payload naming d's digest.
+func Verify(ctx context.Context, d name.Digest, keys []signature.Verifier) error {
 	img, err := remote.Image(signatureTag(d), options(ctx)...)
 	if isNotFound(err) {
 		return fmt.Errorf("%s: %w (it has no signatures at %s)", d, ErrNotSigned, signatureTag(d))
@@ -186,40 +157,46 @@ func Verify(ctx context.Context, d name.Digest, keys []*ecdsa.PublicKey) error {
 		return err
 	}
 	for _, l := range m.Layers {
-		if ok, _ := verifyLayer(img, l, d, keys); ok {
+		if verifyLayer(img, l, d, keys) {
 			return nil
 		}
 	}
 	return fmt.Errorf("%s: %w (%d signatures there)", d, ErrNotSigned, len(m.Layers))
 }
 
-func verifyLayer(img v1.Image, l v1.Descriptor, d name.Digest, keys []*ecdsa.PublicKey) (bool, error) {
+// verifyLayer reports whether one signature layer is a payload naming d,
+// signed by one of keys. A layer that is not (another image's payload, a
+// signature by another key, a damaged blob) is skipped, as cosign does.
+func verifyLayer(img v1.Image, l v1.Descriptor, d name.Digest, keys []signature.Verifier) bool {
 	sig, err := base64.StdEncoding.DecodeString(l.Annotations[signatureAnnotation])
 	if err != nil || len(sig) == 0 {
-		return false, err
+		return false
 	}
+	body, err := layerBytes(img, l)
+	if err != nil {
+		return false
+	}
+	var p payload.Cosign
+	if err := json.Unmarshal(body, &p); err != nil || p.Image.DigestStr() != d.DigestStr() {
+		return false
+	}
+	for _, k := range keys {
+		if k.VerifySignature(bytes.NewReader(sig), bytes.NewReader(body)) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func layerBytes(img v1.Image, l v1.Descriptor) ([]byte, error) {
 	layer, err := img.LayerByDigest(l.Digest)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	rc, err := layer.Compressed()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer rc.Close()
-	body, err := io.ReadAll(io.LimitReader(rc, 1<<20))
-	if err != nil {
-		return false, err
-	}
-	var p payload
-	if err := json.Unmarshal(body, &p); err != nil || p.Critical.Image.DockerManifestDigest != d.DigestStr() {
-		return false, err
-	}
-	sum := sha256.Sum256(body)
-	for _, k := range keys {
-		if ecdsa.VerifyASN1(k, sum[:], sig) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return io.ReadAll(io.LimitReader(rc, 1<<20))
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"os"
 
 	"github.com/org/buildlang/sign"
+	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/spf13/cobra"
 )
 
@@ -23,11 +23,13 @@ func signCommand() *cobra.Command {
 		Short: "Sign pushed images with a local key, in cosign's format",
 		Long: "Sign resolves each IMAGE (a tag or name@digest) in its registry and adds a\n" +
 			"signature of that digest, in cosign's format (REPO:sha256-HEX.sig), made with\n" +
-			"KEY, an unencrypted PEM EC P-256 private key. `cosign verify --key KEY.pub\n" +
-			"--insecure-ignore-tlog IMAGE` and `buildlang verify` accept it.",
+			"KEY, a PEM private key: cosign's encrypted key file (`cosign generate-key-pair`;\n" +
+			"its password from COSIGN_PASSWORD or the terminal) or an unencrypted one.\n" +
+			"`cosign verify --key KEY.pub --insecure-ignore-tlog IMAGE` and `buildlang\n" +
+			"verify` accept it.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, images []string) error {
-			k, err := sign.LoadPrivateKey(key)
+			k, err := sign.LoadSigner(key, sign.PasswordFunc)
 			if err != nil {
 				return err
 			}
@@ -44,7 +46,7 @@ func signCommand() *cobra.Command {
 			}
 			return nil
 		},
-	}, &key, "private key (PEM EC P-256)")
+	}, &key, "private key (PEM, cosign's encrypted format or unencrypted)")
 }
 
 func verifyCommand() *cobra.Command {
@@ -57,7 +59,7 @@ func verifyCommand() *cobra.Command {
 			"when one does not.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, images []string) error {
-			k, err := sign.LoadPublicKey(key)
+			k, err := sign.LoadVerifier(key)
 			if err != nil {
 				return err
 			}
@@ -66,7 +68,7 @@ func verifyCommand() *cobra.Command {
 			for _, img := range images {
 				d, err := sign.Resolve(ctx, img)
 				if err == nil {
-					err = sign.Verify(ctx, d, []*ecdsa.PublicKey{k})
+					err = sign.Verify(ctx, d, []signature.Verifier{k})
 				}
 				if err != nil {
 					if !errors.Is(err, sign.ErrNotSigned) {

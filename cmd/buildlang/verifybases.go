@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/sign"
+	"github.com/sigstore/sigstore/pkg/signature"
 )
 
 // verifyBases enforces the environment's policy signed_by before anything
@@ -23,9 +23,9 @@ func verifyBases(ctx context.Context, b *lang.Build, dir string) error {
 	if p == nil || len(p.SignedBy) == 0 {
 		return nil
 	}
-	var keys []*ecdsa.PublicKey
+	var keys []signature.Verifier
 	for _, k := range p.SignedBy {
-		key, err := sign.LoadPublicKey(filepath.Join(dir, filepath.FromSlash(k)))
+		key, err := sign.LoadVerifier(filepath.Join(dir, filepath.FromSlash(k)))
 		if err != nil {
 			return fmt.Errorf("policy %s, signed_by: %w", p.Name, err)
 		}
