@@ -7,6 +7,8 @@
 // attach the same SPDX attestations.
 //
 // Provenance is not made here: BuildKit's solver records it for any solve
-// whose frontend attributes ask for attest:provenance (with the request's
-// parameters for frontend solves).
+// whose frontend attributes ask for attest:provenance, with the request's
+// parameters only for frontend solves. For a client-side build,
+// Invocation is the attestation that records them beside it: the build
+// files, the environment and the variables (sensitive ones by name only).
 package attest

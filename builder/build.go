@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -435,7 +436,8 @@ func (r *runner) explainPolicy(err error) error {
 // for (exporters check the result against them) and the attestations
 // asked for. (BuildKit records request parameters in provenance only for
 // frontend solves, not for a client-side build like this one, so the
-// environment and variables are not sent: they would not be recorded.)
+// environment and variables are not sent here: the invocation attestation
+// records them.)
 func (r *runner) frontendAttrs(t *TargetPlan) map[string]string {
 	attrs := map[string]string{"platform": formatPlatforms(t.Platforms)}
 	for k, v := range r.attestAttrs(t) {
@@ -491,6 +493,10 @@ func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFu
 		if err != nil {
 			return nil, err
 		}
+		provenance, err := attest.ProvenanceMode(attAttrs)
+		if err != nil {
+			return nil, err
+		}
 		res := gateway.NewResult()
 		multi := len(outputs) > 1
 		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(outputs))}
@@ -522,10 +528,19 @@ func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFu
 						return err
 					}
 				}
+				var inv *result.Attestation[gateway.Reference]
+				if provenance != "" {
+					if inv, err = p.invocation(t, out.Platform, provenance).Attestation(ctx, gw); err != nil {
+						return err
+					}
+				}
 				mu.Lock()
 				defer mu.Unlock()
 				if att != nil {
 					res.AddAttestation(id, *att)
+				}
+				if inv != nil {
+					res.AddAttestation(id, *inv)
 				}
 				exp.Platforms[i] = exptypes.Platform{ID: id, Platform: out.Platform}
 				if multi {
@@ -548,6 +563,33 @@ func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFu
 		res.AddMeta(exptypes.ExporterPlatformsKey, dt)
 		return res, nil
 	}
+}
+
+// invocation is what this build of t for plat was asked, for the
+// invocation attestation beside BuildKit's provenance (which records
+// request parameters only for frontend solves): the files, the target,
+// the environment and every variable, sensitive ones without their value,
+// and in min mode none with a value (as min provenance leaves out build
+// args).
+func (p *Plan) invocation(t *TargetPlan, plat ocispecs.Platform, mode string) *attest.Invocation {
+	b := p.Build
+	inv := &attest.Invocation{
+		Files:       slices.Clone(b.FileOrder),
+		Target:      t.Name,
+		Platform:    platformID(plat),
+		Environment: b.Env.Name,
+		Variables:   map[string]attest.InvocationVar{},
+		Complete:    mode == "max",
+	}
+	for _, v := range b.Variables {
+		iv := attest.InvocationVar{Source: string(v.Source), Sensitive: v.Sensitive}
+		if inv.Complete && !v.Sensitive {
+			val := v.ValueString()
+			iv.Value = &val
+		}
+		inv.Variables[v.Name] = iv
+	}
+	return inv
 }
 
 // gatewayCacheImports reads the cache imports client.Build passed to the

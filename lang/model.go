@@ -7,6 +7,7 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lock"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // Build is the checked model of a set of build files with one selected
@@ -60,6 +61,28 @@ type Variable struct {
 	Sensitive   bool
 	HostEnv     string // the host variable the CLI may read, from `env = "..."`
 	DeclRange   hcl.Range
+}
+
+// ValueString is the variable's value as --var would give it: a string as
+// it is, null as "null", any other type as JSON; "" when it has none yet.
+// Build records and the invocation attestation show values this way.
+func (v *Variable) ValueString() string {
+	val := v.Value
+	if val == cty.NilVal || !val.IsWhollyKnown() {
+		return ""
+	}
+	val, _ = val.Unmark()
+	if val.IsNull() {
+		return "null"
+	}
+	if val.Type() == cty.String {
+		return val.AsString()
+	}
+	dt, err := ctyjson.Marshal(val, val.Type())
+	if err != nil {
+		return val.GoString()
+	}
+	return string(dt)
 }
 
 // ValueSource says which rule of the precedence order set a variable.

@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/records"
-	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // The variables that reach a step are the ones its block's expressions
@@ -227,7 +225,7 @@ func (x *varIndex) note(name string) *records.Var {
 		return nil
 	}
 	v := &records.Var{Sensitive: decl.Sensitive, Source: x.source(decl)}
-	val := formatValue(decl.Value)
+	val := decl.ValueString()
 	if decl.Sensitive {
 		v.Hash = records.KeyedHash(x.key, name, val)
 	} else {
@@ -250,24 +248,6 @@ func (x *varIndex) source(v *lang.Variable) string {
 		return "environment " + x.b.Env.Name
 	}
 	return "its default"
-}
-
-func formatValue(v cty.Value) string {
-	if v == cty.NilVal || !v.IsWhollyKnown() {
-		return ""
-	}
-	v, _ = v.Unmark()
-	if v.IsNull() {
-		return "null"
-	}
-	if v.Type() == cty.String {
-		return v.AsString()
-	}
-	dt, err := ctyjson.Marshal(v, v.Type())
-	if err != nil {
-		return v.GoString()
-	}
-	return string(dt)
 }
 
 func within(r hcl.Range, line int) bool { return r.Start.Line <= line && line <= r.End.Line }
