@@ -1,10 +1,12 @@
 package lsp
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang"
 )
 
@@ -14,7 +16,7 @@ import (
 func TestParseIncremental(t *testing.T) {
 	src := benchFile()
 	cache := &chunkCache{}
-	check := func(what string, src []byte) {
+	check := func(what string, src []byte, maxParsed int) {
 		t.Helper()
 		got, gdiags := parseIncremental(src, "build.hcl", cache)
 		want, wdiags := hclParse(src)
@@ -25,26 +27,96 @@ func TestParseIncremental(t *testing.T) {
 		if len(gdiags) != len(wdiags) || gdiags.Error() != wdiags.Error() {
 			t.Fatalf("%s: diagnostics %v, want %v", what, gdiags, wdiags)
 		}
+		if cache.parsed > maxParsed {
+			t.Fatalf("%s: %d chunks parsed again, want at most %d", what, cache.parsed, maxParsed)
+		}
 	}
-	check("first parse", src)
-	check("same text", src)
-	mid := len(src) / 2
+	all := len(lang.SplitChunks(src)) + 2
+	check("first parse", src, all)
+	check("same text", src, 0)
+	const mid = -1 // the start of the middle line: edits there keep the file valid
 	for _, edit := range []struct {
-		what string
-		at   int
-		text string
+		what      string
+		at        int
+		text      string
+		maxParsed int
 	}{
-		{"insert at start", 0, "# é😀\n"},
-		{"insert in the middle", mid, "\n"},
-		{"insert at end", len(src), "target \"z\" {\n}\n"},
-		{"break the middle", mid, "{{{ \""},
+		// The chunks after an edit are moved, not parsed again.
+		{"insert at start", 0, "# é😀\n", 1},
+		{"insert in the middle", mid, "\n", 1},
+		{"insert at end", 1 << 30, "target \"z\" {\n}\n", 2}, // the last chunk and the new one
+		{"insert a block at start", 0, shiftCases, 1},
+		{"insert in the middle again", mid, "\n\n", 1},
+		{"break the middle", mid, "{{{ \"", all},
 	} {
 		at := min(edit.at, len(src))
+		if edit.at == mid {
+			at = bytes.LastIndexByte(src[:len(src)/2], '\n') + 1
+		}
 		src = append(append(append([]byte{}, src[:at]...), edit.text...), src[at:]...)
-		check(edit.what, src)
+		check(edit.what, src, edit.maxParsed)
 	}
 	if len(cache.chunks) == 0 {
 		t.Fatal("no chunks cached")
+	}
+}
+
+// shiftCases is a chunk holding every kind of expression the parser makes.
+const shiftCases = `locals {
+  a = [for k, v in var.m : "${k}=${v}" if v != ""]
+  b = { for x in var.l : x => x... }
+  c = var.l[*].name
+  d = var.o.*.id
+  e = (1 + 2) * -3 > 4 ? !true : false
+  f = var.m["k"][0]
+  g = "%{ for x in var.l }${x}%{ endfor }"
+  h = "%{ if var.b }yes%{ else }no%{ endif }"
+  i = <<EOT
+  line ${upper("x")}
+EOT
+  j = concat(var.l, var.l2...)
+  k = { "quoted" = 1, (var.key) = 2, bare = 3 }
+  l = var.l[0].name[*].x
+  m = upper(var.s).x
+}
+`
+
+// TestShiftBody checks that moving a chunk's syntax gives what parsing it
+// at the new position gives, for every kind of expression, and that a
+// splat and the expression reading its symbol still share it.
+func TestShiftBody(t *testing.T) {
+	src := []byte(shiftCases)
+	from := hcl.Pos{Line: 3, Column: 1, Byte: 40}
+	to := hcl.Pos{Line: 12, Column: 1, Byte: 301}
+	f0, diags := lang.ParseAt(src, "build.hcl", from)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want, _ := lang.ParseAt(src, "build.hcl", to)
+	got, ok := shiftBody(f0.Body.(*hclsyntax.Body), from, to)
+	if !ok {
+		t.Fatal("shiftBody gave up")
+	}
+	if !reflect.DeepEqual(got, want.Body) {
+		t.Fatal("the moved syntax differs from a parse at the new position")
+	}
+	splats := 0
+	hclsyntax.VisitAll(got, func(n hclsyntax.Node) hcl.Diagnostics {
+		if s, ok := n.(*hclsyntax.SplatExpr); ok {
+			splats++
+			found := false
+			hclsyntax.VisitAll(s.Each, func(n hclsyntax.Node) hcl.Diagnostics {
+				found = found || n == hclsyntax.Node(s.Item)
+				return nil
+			})
+			if !found {
+				t.Errorf("splat at %v: its expression does not read its own symbol", s.SrcRange)
+			}
+		}
+		return nil
+	})
+	if splats < 3 {
+		t.Fatalf("%d splats, want 3", splats)
 	}
 }
 
