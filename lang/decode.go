@@ -226,6 +226,14 @@ func (d *decoder) duration(a *hcl.Attribute) int64 {
 // as a literal list of n elements, so an error about one element points at
 // it (and two bad elements are two errors); otherwise the whole
 // expression's range.
+// elemExpr is the expression of element i of n of a list literal, or nil.
+func elemExpr(a *hcl.Attribute, i, n int) hcl.Expression {
+	if t, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) == n && i < n {
+		return t.Exprs[i]
+	}
+	return nil
+}
+
 func elemRange(a *hcl.Attribute, i, n int) hcl.Range {
 	if t, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) == n && i < n {
 		return t.Exprs[i].Range()

@@ -786,3 +786,21 @@ func LinkWithChmod(subject hcl.Range) *hcl.Diagnostic {
 	return newDiag(hcl.DiagWarning, info, subject.Ptr(), "link has no effect with chmod",
 		"A copy with chmod is made as a plain copy, so link = true does nothing here: the layer is not independent of earlier steps. Remove link, or set the mode another way (a run step's chmod, or the file's mode in the context).")
 }
+
+// MissingNodeKey reports an environment's node without its name or
+// address.
+func MissingNodeKey(key string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindMissingAttribute, key)
+	info.What = "node"
+	return errorf(info, subject, "Missing node "+key,
+		"Each node needs a name and an address, like { name = \"arm\", address = \"tcp://10.0.0.5:1234\", platforms = [\"linux/arm64\"] }.")
+}
+
+// DuplicateNode reports two nodes of one environment with the same name.
+func DuplicateNode(env, name string, first, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindDuplicate, name)
+	info.What = "node"
+	return errorf(info, subject, fmt.Sprintf("Duplicate node %q", name),
+		"Environment %q already has a node named %q, at %s. The build names each node in its progress, summary and metadata; rename one of them.",
+		env, name, position(first))
+}

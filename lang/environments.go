@@ -52,6 +52,7 @@ func (e *evaluator) declareEnvironments() hcl.Diagnostics {
 		if a := content.Attributes["policy"]; a != nil {
 			env.Policy = d.ref(a, PolicyRefType)
 		}
+		env.Nodes = d.nodes(content.Attributes["nodes"], name, e.limits.MaxPlatforms)
 		diags = append(diags, d.diags...)
 		// A value for a variable nobody declares would silently do nothing.
 		for _, k := range sortedKeys(env.Vars) {

@@ -126,9 +126,30 @@ type Environment struct {
 	// as digits, "git" (the commit time of the build's git checkout, which
 	// the CLI reads), or "" for none.
 	SourceDateEpoch string
-	DeclRange       hcl.Range
+	// Nodes are the BuildKit daemons its builds are spread over when the
+	// command line names none (--node, --builder).
+	Nodes     []*Node
+	DeclRange hcl.Range
 	// Implicit is true for the environment used when none is declared or selected.
 	Implicit bool
+}
+
+// Node is one BuildKit daemon of an environment's nodes.
+type Node struct {
+	Name    string
+	Address string // unix://, tcp://, docker-container://, ... (NodeSchemes)
+	// Platforms are the ones the node is declared for: it is preferred for
+	// them over a node whose workers only list them.
+	Platforms []ocispecs.Platform
+	// TLS files are as written: relative ones are relative to the file
+	// that declares the environment.
+	TLS       NodeTLS
+	DeclRange hcl.Range // the node's object
+}
+
+// NodeTLS are a tcp:// node's TLS client settings.
+type NodeTLS struct {
+	CACert, Cert, Key, ServerName string
 }
 
 // Secret is a secret the client provides by id.

@@ -294,6 +294,7 @@ var TopSchema = &BlockSpec{
 			attr("attest", "object", "Attestations of the images built in this environment: { sbom = true, provenance = \"min\" | \"max\" }; a target's attest wins, --sbom/--provenance/--attest win over both."),
 			attr("source_date_epoch", "number or string", "SOURCE_DATE_EPOCH of builds in this environment: unix seconds, or \"git\" for the commit time of the checkout (CLI). Sets image creation times and rewrites layer timestamps, for reproducible images; --source-date-epoch and $SOURCE_DATE_EPOCH win."),
 			attr("policy", "policy", "The source policy builds in this environment obey, policy.NAME: checked by `buildlang check` and enforced by BuildKit at solve time."),
+			attr("nodes", "list(object)", "BuildKit daemons `buildlang build` spreads this environment's builds over when --node and --builder are not given: [{ name = \"arm\", address = \"tcp://10.0.0.5:1234\", platforms = [\"linux/arm64\"], tls = { ca_cert = \"ca.pem\", cert = \"cert.pem\", key = \"key.pem\", server_name = \"arm.example.com\" } }]. Each target's platforms go to the node that runs them natively (spec/nodes.md)."),
 		}),
 		PolicySchema,
 		block("secret", []string{"name"}, "A secret the client provides by id; only the id enters the build graph.", []*AttrSpec{
