@@ -17,14 +17,18 @@
 // contacting BuildKit, images unresolved (what --dry-run prints); Run
 // builds a connected plan and returns a Report per target.
 //
-// Nodes (nodes.go, index.go): a multi-node build (--node) connects to
-// every node (ConnectNodes skips one that is down), schedules each target
-// to the node that runs its platforms best (Schedule: declared, native,
-// emulated, by queried worker platforms), plans each node's targets on
+// Nodes (nodes.go, assign.go, index.go): a multi-node build's nodes come
+// from --node (ParseNode), a buildx builder (BuilderNodes, through
+// buildxstore) or the environment's nodes (EnvNodes). It connects to
+// every node (ConnectNodes skips one that is down), assigns each target
+// to the node that runs its platforms best (Assign, Schedule: declared,
+// native, emulated, by queried worker platforms; a target that feeds
+// another goes to its dependent's node), plans each node's targets on
 // it, and runs every plan in one display (RunAll). A pushed image's
 // platforms may go to different nodes as parts (Options.Parts), pushed by
 // digest and merged into one index per tag (MergeParts) only when every
-// part succeeded; a target whose node stopped answering is marked
+// part succeeded (each part keeps its cache under a tag of its own,
+// partCache); a target whose node stopped answering is marked
 // NodeLost and cancels nothing, so the caller can build it elsewhere.
 //
 // Consent (consent.go): the build asks the daemon only for the

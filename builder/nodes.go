@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/containerd/platforms"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/buildxstore"
+	"github.com/org/buildlang/lang"
 )
 
 // This file is a multi-node build's nodes (--node): several BuildKit
@@ -33,6 +36,9 @@ func ParseNode(s string) (Node, error) {
 	name, addr, ok := strings.Cut(parts[0], "=")
 	if !ok || name == "" || addr == "" {
 		return Node{}, fmt.Errorf("--node %q: write NAME=ADDR[,platforms=linux/arm64,...], e.g. --node arm=tcp://10.0.0.5:1234,platforms=linux/arm64", s)
+	}
+	if err := lang.CheckNodeAddress(addr); err != nil {
+		return Node{}, fmt.Errorf("--node %s: %w", name, err)
 	}
 	n := Node{Name: name, Connect: ConnectOptions{Addr: addr}}
 	inPlatforms := false
@@ -63,6 +69,50 @@ func ParseNode(s string) (Node, error) {
 		}
 	}
 	return n, nil
+}
+
+// EnvNodes are an environment's nodes (its nodes attribute, checked by
+// lang), with TLS files relative to the file that declares it.
+func EnvNodes(env *lang.Environment) []Node {
+	dir := fileDir(env.DeclRange.Filename)
+	file := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	var out []Node
+	for _, n := range env.Nodes {
+		out = append(out, Node{Name: n.Name, Platforms: n.Platforms, Connect: ConnectOptions{
+			Addr: n.Address, TLSCACert: file(n.TLS.CACert), TLSCert: file(n.TLS.Cert), TLSKey: file(n.TLS.Key), TLSServerName: n.TLS.ServerName,
+		}})
+	}
+	return out
+}
+
+// BuilderNodes are the nodes of the buildx builder named name (--builder),
+// read from buildx's builder store (getenv finds it: $BUILDX_CONFIG,
+// $DOCKER_CONFIG).
+func BuilderNodes(name string, getenv func(string) string) ([]Node, error) {
+	dir, err := buildxstore.Dir(getenv)
+	if err != nil {
+		return nil, err
+	}
+	b, err := buildxstore.Load(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []Node
+	for _, n := range b.Nodes {
+		a, err := b.Endpoint(n, nil)
+		if err != nil {
+			return nil, fmt.Errorf("--builder %s: %w", name, err)
+		}
+		out = append(out, Node{Name: n.Name, Platforms: n.Platforms, Connect: ConnectOptions{
+			Addr: a.Addr, TLSCACert: a.TLSCACert, TLSCert: a.TLSCert, TLSKey: a.TLSKey, TLSServerName: a.TLSServerName,
+		}})
+	}
+	return out, nil
 }
 
 // LiveNode is a node that answered, with its workers' platforms (the
@@ -115,7 +165,11 @@ func ConnectNodes(ctx context.Context, nodes []Node, log io.Writer) ([]*LiveNode
 		out = append(out, live[i])
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no node answers (%d given with --node)", len(nodes))
+		var names []string
+		for _, n := range nodes {
+			names = append(names, n.Name+" ("+n.Connect.Addr+")")
+		}
+		return nil, fmt.Errorf("no node answers: %s", strings.Join(names, ", "))
 	}
 	return out, nil
 }

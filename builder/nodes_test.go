@@ -5,7 +5,9 @@ import (
 
 	"github.com/containerd/platforms"
 	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang"
 )
 
 func TestParseNode(t *testing.T) {
@@ -18,10 +20,28 @@ func TestParseNode(t *testing.T) {
 	if d := cmp.Diff(want, n); d != "" {
 		t.Errorf("ParseNode (-want +got):\n%s", d)
 	}
-	for _, bad := range []string{"arm", "=unix:///x", "arm=unix:///x,color=red", "arm=unix:///x,platforms=linux/nosuch/x/y"} {
+	for _, bad := range []string{"arm", "=unix:///x", "arm=unix:///x,color=red", "arm=unix:///x,platforms=linux/nosuch/x/y", "arm=http://10.0.0.5:1234", "arm=10.0.0.5:1234"} {
 		if _, err := ParseNode(bad); err == nil {
 			t.Errorf("ParseNode(%q) succeeded", bad)
 		}
+	}
+}
+
+// An environment's nodes: TLS files relative to the file that declares
+// the environment.
+func TestEnvNodes(t *testing.T) {
+	env := &lang.Environment{DeclRange: hcl.Range{Filename: "ci/build.hcl"}, Nodes: []*lang.Node{
+		{Name: "arm", Address: "tcp://10.0.0.5:1234", Platforms: []ocispecs.Platform{platforms.MustParse("linux/arm64")},
+			TLS: lang.NodeTLS{CACert: "certs/ca.pem", Cert: "/etc/c.pem", Key: "k.pem", ServerName: "arm.internal"}},
+		{Name: "local", Address: "unix:///run/buildkit/buildkitd.sock"},
+	}}
+	want := []Node{
+		{Name: "arm", Platforms: []ocispecs.Platform{platforms.MustParse("linux/arm64")}, Connect: ConnectOptions{Addr: "tcp://10.0.0.5:1234",
+			TLSCACert: "ci/certs/ca.pem", TLSCert: "/etc/c.pem", TLSKey: "ci/k.pem", TLSServerName: "arm.internal"}},
+		{Name: "local", Connect: ConnectOptions{Addr: "unix:///run/buildkit/buildkitd.sock"}},
+	}
+	if d := cmp.Diff(want, EnvNodes(env)); d != "" {
+		t.Errorf("EnvNodes (-want +got):\n%s", d)
 	}
 }
 

@@ -322,7 +322,62 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 			}
 		}
 	}
+	if ps, ok := opts.Parts[t.Name]; ok && t.Part {
+		partCache(t, ps)
+	}
 	return nil
+}
+
+// partCache gives a part (some platforms of an image, built on one node
+// while other nodes build the rest) caches of its own, so the nodes'
+// exports do not overwrite each other's: a registry export's tag, or a
+// local one's tag in the directory's index, gets the part's platforms
+// (app:cache becomes app:cache-linux-arm64), and the part imports that
+// before the cache as written. A build of all the platforms on one node
+// uses the caches as written.
+func partCache(t *TargetPlan, ps []ocispecs.Platform) {
+	suffix := strings.NewReplacer("/", "-", ",", "_").Replace(formatPlatforms(ps))
+	own := func(e client.CacheOptionsEntry) (client.CacheOptionsEntry, bool) {
+		out := client.CacheOptionsEntry{Type: e.Type, Attrs: maps.Clone(e.Attrs)}
+		switch e.Type {
+		case "local":
+			if e.Attrs["digest"] != "" {
+				return e, false
+			}
+			out.Attrs["tag"] = cacheTag(e.Attrs["tag"] + "-" + suffix)
+		case "registry":
+			named, err := reference.ParseNormalizedNamed(e.Attrs["ref"])
+			if err != nil {
+				return e, false
+			}
+			if _, digested := named.(reference.Digested); digested {
+				return e, false
+			}
+			tag := "latest"
+			if tagged, ok := named.(reference.Tagged); ok {
+				tag = tagged.Tag()
+			}
+			ref, err := reference.WithTag(reference.TrimNamed(named), cacheTag(tag+"-"+suffix))
+			if err != nil {
+				return e, false
+			}
+			out.Attrs["ref"] = reference.FamiliarString(ref)
+		default:
+			return e, false
+		}
+		return out, true
+	}
+	for i, e := range t.CacheExports {
+		t.CacheExports[i], _ = own(e)
+	}
+	var imports []client.CacheOptionsEntry
+	for _, e := range t.CacheImports {
+		if o, ok := own(e); ok {
+			imports = append(imports, o)
+		}
+		imports = append(imports, e)
+	}
+	t.CacheImports = imports
 }
 
 // repositories are the repositories of a list of references, each once:

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 )
@@ -206,6 +209,45 @@ group "default" {
 	p.Targets[0].CacheImports[0].Attrs["digest"] = "x"
 	if p.Targets[1].CacheImports[0].Attrs["digest"] != "" {
 		t.Error("targets share cache attribute maps")
+	}
+}
+
+// A part (some of an image's platforms, on one node) exports its registry
+// and local caches under tags of their own, and imports that before the shared one,
+// so nodes building the image's platforms do not overwrite each other's
+// cache; the whole image on one node uses the refs as written.
+func TestPartCache(t *testing.T) {
+	src := `
+cache "reg" {
+  import = [{ type = "registry", ref = "localhost:5000/app:cache" }, { type = "local", src = ".cache" }]
+  export = [{ type = "registry", ref = "localhost:5000/app:cache", mode = "max" }, { type = "inline" }, { type = "local", dest = ".cache" }]
+}
+target "app" {
+  from      = "busybox"
+  platforms = ["linux/amd64", "linux/arm64"]
+  tags      = ["localhost:5000/app:1"]
+  cache     = cache.reg
+}
+`
+	arm := []ocispecs.Platform{platforms.MustParse("linux/arm64")}
+	p := mustPlan(t, src, Options{Push: true, Parts: map[string][]ocispecs.Platform{"app": arm}})
+	tp := p.Targets[0]
+	var imports, exports []string
+	for _, e := range tp.CacheImports {
+		imports = append(imports, cacheString(e))
+	}
+	for _, e := range tp.CacheExports {
+		exports = append(exports, cacheString(e))
+	}
+	wantImports := []string{"type=registry,ref=localhost:5000/app:cache-linux-arm64,registry.insecure=true", "type=registry,ref=localhost:5000/app:cache,registry.insecure=true",
+		"type=local,src=.cache,tag=app-linux-arm64", "type=local,src=.cache,tag=app"}
+	wantExports := []string{"type=registry,mode=max,ref=localhost:5000/app:cache-linux-arm64,registry.insecure=true", "type=inline", "type=local,dest=.cache,tag=app-linux-arm64"}
+	if !tp.Part || !slices.Equal(imports, wantImports) || !slices.Equal(exports, wantExports) {
+		t.Errorf("part: %v, imports %q, exports %q", tp.Part, imports, exports)
+	}
+	whole := mustPlan(t, src, Options{Push: true}).Targets[0]
+	if whole.Part || len(whole.CacheImports) != 2 || whole.CacheExports[0].Attrs["ref"] != "localhost:5000/app:cache" || whole.CacheExports[2].Attrs["tag"] != "app" {
+		t.Errorf("whole: %+v", whole)
 	}
 }
 

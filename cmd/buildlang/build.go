@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/containerd/platforms"
+	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/builder"
@@ -40,6 +42,7 @@ type buildCLIFlags struct {
 	contextDir             string
 	buildContexts          []string
 	nodes                  []string
+	builder                string
 	allow                  []string
 	targets                []string
 	sourceDateEpoch        string
@@ -115,6 +118,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
 	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL[#REF] or NAME=https://URL (repeatable)")
+	fl.StringVar(&f.builder, "builder", "", "build on the nodes of a docker buildx builder, read from buildx's builder store ($BUILDX_CONFIG, else ~/.docker/buildx): its remote, docker-container or kubernetes nodes")
 	fl.StringArrayVar(&f.nodes, "node", nil, "build on several BuildKit daemons: NAME=ADDR[,platforms=P,...][,tlscacert=F,tlscert=F,tlskey=F,servername=N] (repeatable); each target goes to the node that runs its platforms natively, a node that is down is skipped")
 	registerTargets(cmd, &f.targets, "build")
 	fl.StringVar(&f.attest.SBOM, "sbom", "", "attach an SPDX SBOM, as buildx: true, false or generator=IMAGE (default: the build file's attest)")
@@ -241,8 +245,27 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	// first. A private daemon (daemonless mode) is started only once such
 	// a plan is checked, so nothing the user has not granted starts one;
 	// the build is then planned on it.
-	if len(f.nodes) > 0 && !f.dryRun {
-		return runOnNodes(ctx, cmd, bf, f, opts)
+	//
+	// A build goes over several nodes when --node or --builder names them,
+	// else when the environment has nodes and --addr names no daemon.
+	var pre *loaded
+	if !f.dryRun {
+		nodes, err := f.flagNodes(os.Getenv)
+		if err != nil {
+			return err // bad flags: exit 2
+		}
+		if nodes == nil && f.addr == "" {
+			// The environment's nodes, from a load for lang's default
+			// build platform that the one-daemon path reuses when its
+			// daemon has that platform.
+			if pre, err = loadBuild(bf); err != nil {
+				return err
+			}
+			nodes = builder.EnvNodes(pre.b.Env)
+		}
+		if len(nodes) > 0 {
+			return runOnNodes(ctx, cmd, bf, f, opts, nodes)
+		}
 	}
 	var conn *builder.Connection
 	var connErr error
@@ -252,7 +275,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 			defer closeConnection(conn)
 		}
 	}
-	b, plan, err := planBuild(ctx, bf, f, opts, conn)
+	b, plan, err := planBuild(ctx, bf, f, opts, conn, pre)
 	if err != nil {
 		return err
 	}
@@ -281,7 +304,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 			return exitError{1}
 		}
 		defer closeConnection(conn)
-		if b, plan, err = planBuild(ctx, bf, f, opts, conn); err != nil {
+		if b, plan, err = planBuild(ctx, bf, f, opts, conn, nil); err != nil {
 			return err
 		}
 	}
@@ -304,18 +327,30 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	return buildExit(ctx, err)
 }
 
-// runOnNodes builds on several nodes (--node): each target on the node
-// that runs its platforms best (builder.Schedule), all in one progress
-// display, with a summary per node.
-func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, opts *builder.Options) error {
+// flagNodes are the nodes --node or --builder name; nil for neither.
+func (f *buildCLIFlags) flagNodes(getenv func(string) string) ([]builder.Node, error) {
+	if f.builder != "" {
+		if len(f.nodes) > 0 {
+			return nil, fmt.Errorf("--builder and --node both name the nodes to build on; give one of them")
+		}
+		return builder.BuilderNodes(f.builder, getenv)
+	}
 	var nodes []builder.Node
 	for _, s := range f.nodes {
 		n, err := builder.ParseNode(s)
 		if err != nil {
-			return err // bad flags: exit 2
+			return nil, err
 		}
 		nodes = append(nodes, n)
 	}
+	return nodes, nil
+}
+
+// runOnNodes builds on several nodes (--node, --builder, the
+// environment's nodes): each target on the node that runs its platforms
+// best (builder.Schedule), all in one progress display, with a summary
+// per node.
+func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, nodes []builder.Node) error {
 	live, err := builder.ConnectNodes(ctx, nodes, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "buildlang:", err)
@@ -346,42 +381,14 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		}
 	}
 	// A pushed image's platforms may go to different nodes, each pushing
-	// its part by digest; other targets are built whole on one node.
-	var whole []string
-	parts := map[*builder.LiveNode]map[string][]ocispecs.Platform{}
-	for _, t := range names {
-		if len(plats[t]) > 1 && builder.Splittable(b, opts, t, plats[t][0]) {
-			byNode := map[*builder.LiveNode][]ocispecs.Platform{}
-			for _, p := range plats[t] {
-				s, err := builder.Schedule(live, []string{t}, map[string][]ocispecs.Platform{t: {p}})
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "buildlang:", err)
-					return exitError{1}
-				}
-				byNode[s[t]] = append(byNode[s[t]], p)
-			}
-			if len(byNode) > 1 {
-				for n, ps := range byNode {
-					if parts[n] == nil {
-						parts[n] = map[string][]ocispecs.Platform{}
-					}
-					parts[n][t] = ps
-				}
-				continue
-			}
-		}
-		whole = append(whole, t)
-	}
-	sched, err := builder.Schedule(live, whole, plats)
+	// its part by digest; other targets are built whole on one node; a
+	// target that feeds another goes where it is needed.
+	asg, err := builder.Assign(b, live, names, plats, func(t string) bool { return builder.Splittable(b, opts, t, plats[t][0]) })
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "buildlang:", err)
 		return exitError{1}
 	}
-	whole2 := map[*builder.LiveNode][]string{}
-	for _, t := range whole {
-		whole2[sched[t]] = append(whole2[sched[t]], t)
-	}
-	plans, builds, err := planNodes(ctx, bf, f, opts, live, names, whole2, parts)
+	plans, builds, err := planNodes(ctx, bf, f, opts, live, names, asg)
 	if err != nil {
 		return err
 	}
@@ -411,7 +418,7 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		for name := range lost {
 			fmt.Fprintf(os.Stderr, "WARNING: node %s stopped answering; rebuilding its targets on the other nodes\n", name)
 		}
-		wholeAgain, partsAgain := map[*builder.LiveNode][]string{}, map[*builder.LiveNode]map[string][]ocispecs.Platform{}
+		again2 := builder.NewAssignment()
 		var namesAgain []string
 		for _, t := range again {
 			tp := t.Target
@@ -423,18 +430,15 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 			n := s[tp.Name]
 			namesAgain = append(namesAgain, tp.Name)
 			if tp.Part {
-				if partsAgain[n] == nil {
-					partsAgain[n] = map[string][]ocispecs.Platform{}
-				}
-				partsAgain[n][tp.Name] = tp.Platforms
+				again2.AddPart(n, tp.Name, tp.Platforms...)
 			} else {
-				wholeAgain[n] = append(wholeAgain[n], tp.Name)
+				again2.AddWhole(n, tp.Name)
 			}
 		}
 		if len(namesAgain) < len(again) {
 			break
 		}
-		p2, b2, perr := planNodes(ctx, bf, f, opts, live, namesAgain, wholeAgain, partsAgain)
+		p2, b2, perr := planNodes(ctx, bf, f, opts, live, namesAgain, again2)
 		if perr != nil {
 			return perr
 		}
@@ -478,22 +482,16 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 
 // planNodes plans each node's targets: whole ones and parts (platforms
 // of a split image).
-func planNodes(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, live []*builder.LiveNode, names []string,
-	whole map[*builder.LiveNode][]string, parts map[*builder.LiveNode]map[string][]ocispecs.Platform) ([]*builder.Plan, []*lang.Build, error) {
+func planNodes(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, live []*builder.LiveNode, names []string, asg *builder.Assignment) ([]*builder.Plan, []*lang.Build, error) {
 	var plans []*builder.Plan
 	var builds []*lang.Build
 	for _, n := range live {
 		o := *opts
-		o.Targets, o.Node, o.Parts = nil, n.Name, parts[n]
-		for _, t := range names {
-			if _, part := parts[n][t]; (part || slices.Contains(whole[n], t)) && !slices.Contains(o.Targets, t) {
-				o.Targets = append(o.Targets, t)
-			}
-		}
+		o.Targets, o.Node, o.Parts = asg.Work(n, names), n.Name, asg.Parts[n]
 		if len(o.Targets) == 0 {
 			continue
 		}
-		nb, plan, err := planBuild(ctx, bf, f, &o, n.Conn)
+		nb, plan, err := planBuild(ctx, bf, f, &o, n.Conn, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -516,21 +514,43 @@ func buildExit(ctx context.Context, err error) error {
 	return exitError{1}
 }
 
+// loaded is a load of the build files and its warnings.
+type loaded struct {
+	b        *lang.Build
+	warnings hcl.Diagnostics
+}
+
+// loadBuild loads the build files for lang's default build platform.
+func loadBuild(bf *buildFlags, mutate ...func(*lang.Options)) (*loaded, error) {
+	b, warnings, err := bf.loadValid(mutate...)
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{b, warnings}, nil
+}
+
 // planBuild loads the build files and plans the build: on conn, for its
-// platform and with its resolver; without, as a dry run. Problems are
-// printed; the error is the exit.
-func planBuild(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, conn *builder.Connection) (*lang.Build, *builder.Plan, error) {
+// platform and with its resolver; without, as a dry run. pre, if not nil,
+// is a load for lang's default platform, used when the daemon has that
+// platform. Problems are printed; the error is the exit.
+func planBuild(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *builder.Options, conn *builder.Connection, pre *loaded) (*lang.Build, *builder.Plan, error) {
 	var mutate []func(*lang.Options)
 	opts.Connection = conn
 	if conn != nil {
 		if p, ok := conn.Platform(ctx); ok {
 			mutate = append(mutate, func(o *lang.Options) { o.BuildPlatform = p })
+			if pre != nil && platforms.FormatAll(p) != platforms.FormatAll(pre.b.BuildPlatform) {
+				pre = nil
+			}
 		}
 	}
-	b, warnings, err := bf.loadValid(mutate...)
-	if err != nil {
-		return nil, nil, err
+	var err error
+	if pre == nil {
+		if pre, err = loadBuild(bf, mutate...); err != nil {
+			return nil, nil, err
+		}
 	}
+	b, warnings := pre.b, pre.warnings
 	// Load warnings and lint findings are printed with the build's own
 	// warnings, as the Dockerfile frontend prints its lint warnings.
 	opts.Warnings = lint.Findings(b, warnings)
