@@ -6,7 +6,9 @@
 //     rows are checked against its samples (TestDockerfileChapter);
 //   - reference.md lists every block and attribute; it is generated from
 //     lang.TopSchema by RenderReference (go generate ./spec);
-//   - stdlib.md and lint.md are generated from the stdlib and lint packages.
+//   - stdlib.md and lint.md are generated from the stdlib and lint packages;
+//   - nodes.md describes builds over several BuildKit nodes (--node,
+//     --builder, an environment's nodes): scheduling, faults, reports.
 //
 // The tests check that reference.md is up to date and that every hcl
 // sample in spec/*.md and README.md means what the text around it says: it
