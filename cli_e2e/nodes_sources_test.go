@@ -124,6 +124,13 @@ group "default" {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(filepath.Join(bin, "buildx")); err != nil {
+		msg := "buildx not built (" + err.Error() + "); hack/e2e-env up builds it from hack/buildx"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
 	cfg := t.TempDir()
 	bxEnv := map[string]string{"BUILDX_CONFIG": filepath.Join(cfg, "buildx"), "DOCKER_CONFIG": filepath.Join(cfg, "docker")}
 	buildx := func(args ...string) {
