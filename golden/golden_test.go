@@ -1,10 +1,12 @@
 package golden
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,4 +73,56 @@ func render(t *testing.T, path string, a *txtar.Archive) []byte {
 		t.Fatal(err)
 	}
 	return Render(a, sections)
+}
+
+// speltOut is the file of a case that writes out by hand what its build
+// files say with a shorthand (mount sets, ...).
+const speltOut = "spelt-out.hcl"
+
+// TestSpeltOut compiles each case holding a spelt-out.hcl twice, from its
+// build files and from spelt-out.hcl alone, and requires byte-identical
+// ops and image configs: the shorthand is only a way of writing. Source
+// locations are left out (they point into different files by nature).
+func TestSpeltOut(t *testing.T) {
+	n := 0
+	for path, a := range cases(t) {
+		c, err := Parse(path, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Files[speltOut] == nil {
+			continue
+		}
+		n++
+		short, err := c.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := *c
+		long.Entry = []string{speltOut}
+		spelt, err := long.Run(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if short.Result == nil || spelt.Result == nil {
+			t.Fatalf("%s: does not compile:\n%s\n%s: %s", path, FormatDiagnostics(short.Diags), speltOut, FormatDiagnostics(spelt.Diags))
+		}
+		if len(short.Defs) != len(spelt.Defs) {
+			t.Fatalf("%s: %d outputs, %s %d", path, len(short.Defs), speltOut, len(spelt.Defs))
+		}
+		for i := range short.Defs {
+			a, b := short.Defs[i].Def, spelt.Defs[i].Def
+			if !slices.EqualFunc(a, b, bytes.Equal) {
+				t.Errorf("%s: the ops of output %d differ from %s's", path, i, speltOut)
+			}
+			ca, _ := ConfigJSON(short.Result.Outputs[i])
+			cb, _ := ConfigJSON(spelt.Result.Outputs[i])
+			if !bytes.Equal(ca, cb) {
+				t.Errorf("%s: the image config of output %d differs from %s's:\n%s", path, i, speltOut, textdiff.Lines(string(cb), string(ca)))
+			}
+		}
+	}
+	if n == 0 {
+		t.Errorf("no golden case has a %s", speltOut)
+	}
 }

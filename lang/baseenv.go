@@ -53,6 +53,10 @@ func (td *targetDecl) scanTarget() {
 				if name := stepName(t[1]); name != "" {
 					td.targetRefs = append(td.targetRefs, name)
 				}
+			case t.RootName() == "mounts" && len(t) > 1:
+				if name := stepName(t[1]); name != "" {
+					td.mountSetRefs = append(td.mountSetRefs, name)
+				}
 			case t.RootName() == "base" && len(t) >= 3:
 				if env, ok := t[1].(hcl.TraverseAttr); !ok || env.Name != "env" {
 					continue

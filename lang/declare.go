@@ -33,9 +33,9 @@ func (t *declTable) has(name string) bool { _, ok := t.blocks[name]; return ok }
 
 // declarations are every top-level declaration of a build, from all files.
 type declarations struct {
-	variables, functions, environments, secrets, ssh, caches, targets, groups, policies *declTable
-	locals                                                                              map[string]*hcl.Attribute
-	localOrder                                                                          []string
+	variables, functions, environments, secrets, ssh, caches, mounts, targets, groups, policies *declTable
+	locals                                                                                      map[string]*hcl.Attribute
+	localOrder                                                                                  []string
 }
 
 func collect(bodies []*hcl.BodyContent) (*declarations, hcl.Diagnostics) {
@@ -46,6 +46,7 @@ func collect(bodies []*hcl.BodyContent) (*declarations, hcl.Diagnostics) {
 		secrets:      newDeclTable("secret"),
 		ssh:          newDeclTable("ssh"),
 		caches:       newDeclTable("cache"),
+		mounts:       newDeclTable("mounts"),
 		targets:      newDeclTable("target"),
 		groups:       newDeclTable("group"),
 		policies:     newDeclTable("policy"),
@@ -53,7 +54,7 @@ func collect(bodies []*hcl.BodyContent) (*declarations, hcl.Diagnostics) {
 	}
 	tables := map[string]*declTable{
 		"variable": d.variables, "function": d.functions, "environment": d.environments,
-		"secret": d.secrets, "ssh": d.ssh, "cache": d.caches, "target": d.targets, "group": d.groups,
+		"secret": d.secrets, "ssh": d.ssh, "cache": d.caches, "mounts": d.mounts, "target": d.targets, "group": d.groups,
 		"policy": d.policies,
 	}
 	var diags hcl.Diagnostics

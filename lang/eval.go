@@ -22,8 +22,9 @@ type evaluator struct {
 	scopes map[string]*scope            // by environment name
 	refs   map[string]cty.Value
 
-	targetDecls map[string]*targetDecl // by block name
-	instances   map[string]*Target     // by instance name
+	targetDecls map[string]*targetDecl   // by block name
+	mountSets   map[string]*mountSetDecl // by name
+	instances   map[string]*Target       // by instance name
 
 	budget    *budget
 	loadDiags hcl.Diagnostics              // those of reading and collecting the files, before evaluation
@@ -119,6 +120,7 @@ func (e *evaluator) run() hcl.Diagnostics {
 	diags = append(diags, e.declareSecrets(root)...)
 	diags = append(diags, e.declareSSH(root)...)
 	diags = append(diags, e.declareCaches(root)...)
+	diags = append(diags, e.declareMountSets(root)...)
 	diags = append(diags, e.declareTargets(root)...)
 	e.refs["target"] = e.targetRefs()
 	diags = append(diags, e.checkReferences()...)

@@ -60,7 +60,13 @@ func (e *evaluator) linkTargets() hcl.Diagnostics {
 // dependency.
 func (e *evaluator) staticTargetRefs(td *targetDecl) []string {
 	var refs []string
-	for _, name := range td.targetRefs {
+	names := td.targetRefs
+	for _, set := range td.mountSetRefs {
+		if ms := e.mountSets[set]; ms != nil {
+			names = append(names[:len(names):len(names)], ms.targetRefs...)
+		}
+	}
+	for _, name := range names {
 		if e.instances[name] != nil || e.targetDecls[name] != nil {
 			refs = append(refs, name)
 		}

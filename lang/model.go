@@ -26,6 +26,7 @@ type Build struct {
 	Secrets      []*Secret
 	SSH          []*SSH
 	Caches       []*CachePolicy
+	MountSets    []*MountSet
 	Policies     []*Policy
 	Targets      []*Target // matrix instances expanded, in source order
 	Groups       []*Group
@@ -180,6 +181,15 @@ type CachePolicy struct {
 	Description string
 	Import      []map[string]string
 	Export      []map[string]string
+	DeclRange   hcl.Range
+}
+
+// MountSet is a mounts block: mounts written once, which run steps take
+// with mounts = [mounts.NAME]. Its mounts are evaluated in each step that
+// lists it, as if written there, and end up in that step's RunStep.Mounts.
+type MountSet struct {
+	Name        string
+	Description string
 	DeclRange   hcl.Range
 }
 

@@ -10,13 +10,13 @@ import (
 var refKinds = map[string]string{
 	"var": "variable", "local": "local value", "target": "target", "group": "group",
 	"secret": "secret", "ssh": "ssh", "cache": "cache", "environment": "environment",
-	"matrix": "matrix key", "policy": "policy",
+	"matrix": "matrix key", "policy": "policy", "mounts": "mount set",
 }
 
 // Roots lists every name an expression may start with, for the language
 // server's completion and for suggestions.
 var Roots = []string{
-	"var", "local", "env", "environment", "target", "group", "secret", "ssh", "cache", "policy",
+	"var", "local", "env", "environment", "target", "group", "secret", "ssh", "cache", "mounts", "policy",
 	"matrix", "scratch", "context", "contexts", "build_platform", "target_platform", "base",
 }
 
@@ -57,6 +57,8 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 				sc.inVariable = true
 			case "locals":
 				sc.inLocals = true
+			case "mounts":
+				sc.inTarget = true // evaluated in each step that uses the set
 			case "target":
 				sc.inTarget = true
 				if m := b.Body.Attributes["matrix"]; m != nil {
@@ -203,6 +205,8 @@ func (e *evaluator) namesOf(root string, sc refScope) []string {
 		return nonNil(e.decls.ssh.order)
 	case "cache":
 		return nonNil(e.decls.caches.order)
+	case "mounts":
+		return nonNil(e.decls.mounts.order)
 	case "policy":
 		return nonNil(e.decls.policies.order)
 	case "environment":

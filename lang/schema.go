@@ -108,6 +108,7 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 		enum(attr("network", "string", "Network for this step: \"default\", \"none\" or \"host\" (host needs the network.host entitlement). Overrides the environment's network policy."), NetworkModes),
 		enum(attr("security", "string", "\"sandbox\" (default) or \"insecure\" (needs the security.insecure entitlement)."), SecurityModes),
 		attr("no_cache", "bool", "Always run this step, never take it from the cache."),
+		attr("mounts", "list(mounts)", "Mount sets (mounts.NAME) whose mounts this step gets, in the list's order and before its own mount blocks: the same mounts as if written here."),
 	},
 	block("cache", []string{"path"}, "Mounts a persistent cache directory at the label's path, kept between builds.", []*AttrSpec{
 		attr("id", "string", "Cache id; steps with the same id share the cache. Defaults to the mount path."),
@@ -145,6 +146,12 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 		attr("readwrite", "bool", "Allow writes; they are discarded after the step."),
 	}),
 )
+
+// MountsSchema is the schema of a mounts block: a named set of the mounts a
+// run step takes, written once for the steps that list it in their mounts.
+var MountsSchema = block("mounts", []string{"name"}, "A named set of run-step mounts (cache, bind, tmpfs, secret, ssh, device, dynamic), written once: a run step with mounts = [mounts.NAME] gets them as if they were written in it.",
+	[]*AttrSpec{attr("description", "string", "What the mounts are for.")},
+	RunSchema.Blocks...)
 
 // CopySchema is the schema of a copy step.
 var CopySchema = block("copy", nil, "Copies files into the target from the build context or another source.", []*AttrSpec{
@@ -316,6 +323,7 @@ var TopSchema = &BlockSpec{
 			attr("import", "list(map(string))", "Cache sources in BuildKit's attribute form, e.g. { type = \"registry\", ref = \"...\" }."),
 			attr("export", "list(map(string))", "Cache destinations, e.g. { type = \"local\", dest = \".cache\", mode = \"max\" }."),
 		}),
+		MountsSchema,
 		TargetSchema,
 		block("group", []string{"name"}, "A named set of targets built together; `default` is built when no target is named.", []*AttrSpec{
 			attr("description", "string", "What the group is for."),

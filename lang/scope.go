@@ -66,6 +66,7 @@ func (e *evaluator) staticRefs() map[string]cty.Value {
 		"secret":      refs(e.decls.secrets, SecretRefType),
 		"ssh":         refs(e.decls.ssh, SSHRefType),
 		"cache":       refs(e.decls.caches, CacheRefType),
+		"mounts":      refs(e.decls.mounts, MountsRefType),
 		"group":       refs(e.decls.groups, GroupRefType),
 		"environment": objectOrEmpty(envs),
 		"scratch":     sourceVal(Source{Kind: SourceScratch}),

@@ -124,7 +124,11 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	}
 	r.PlatformArgs = platformArgs(r.Args, spec.Platform, e.build.BuildPlatform)
 	ssh := 0
-	for _, md := range sd.mounts {
+	mounts := sd.mounts
+	if ma := a["mounts"]; ma != nil {
+		mounts = append(e.setMounts(d, ma), sd.mounts...)
+	}
+	for _, md := range mounts {
 		if md.kind == "dynamic" {
 			for _, x := range e.expandDynamic(d, md) {
 				if m := e.mount(x.d, x.md, &ssh); m != nil {

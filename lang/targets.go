@@ -23,6 +23,9 @@ type targetDecl struct {
 	// target.NAME, and the value of base.
 	targetRefs []string
 	base       cty.Value
+	// mountSetRefs are the names mentioned as mounts.NAME: the targets
+	// those sets mention are dependencies too.
+	mountSetRefs []string
 }
 
 type stepDecl struct {
@@ -94,16 +97,29 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 	sd := &stepDecl{kind: StepKind(b.Type), block: b}
 	c, diags := bodyContent(b.Body, spec)
 	sd.content = c
+	if spec == RunSchema {
+		var mdiags hcl.Diagnostics
+		sd.mounts, mdiags = decodeMounts(c, spec)
+		diags = append(diags, mdiags...)
+	}
+	return sd, diags
+}
+
+// decodeMounts decodes the mount blocks of a run step or a mounts block
+// (spec is RunSchema or MountsSchema, whose blocks are the same).
+func decodeMounts(c *hcl.BodyContent, spec *BlockSpec) ([]*mountDecl, hcl.Diagnostics) {
+	var out []*mountDecl
+	var diags hcl.Diagnostics
 	for _, mb := range c.Blocks {
-		if mb.Type == "dynamic" && spec == RunSchema && !validDynamic(mb) {
+		if mb.Type == "dynamic" && !validDynamic(mb) {
 			diags = append(diags, NotAllowed("dynamic block type", mb.Labels[0], dynamicTypes, mb.LabelRanges[0]))
 			continue
 		}
 		mc, mdiags := bodyContent(mb.Body, spec.Block(mb.Type))
 		diags = append(diags, mdiags...)
-		sd.mounts = append(sd.mounts, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
+		out = append(out, &mountDecl{kind: MountKind(mb.Type), block: mb, content: mc})
 	}
-	return sd, diags
+	return out, diags
 }
 
 // expandTarget makes the target's instances: one, or one per matrix

@@ -37,6 +37,7 @@ var (
 	SecretRefType = refCapsule("secret")
 	SSHRefType    = refCapsule("ssh")
 	CacheRefType  = refCapsule("cache")
+	MountsRefType = refCapsule("mounts")
 	PolicyRefType = refCapsule("policy")
 )
 

@@ -344,6 +344,7 @@ var rootDocs = map[string]string{
 	"secret":          "Secrets: `secret.NAME`.",
 	"ssh":             "SSH agents: `ssh.NAME`.",
 	"cache":           "Cache policies: `cache.NAME`.",
+	"mounts":          "Mount sets, for a run step's mounts: `mounts.NAME`.",
 	"matrix":          "The values of this matrix instance: `matrix.KEY`.",
 	"scratch":         "The empty filesystem, as a source.",
 	"context":         "The main build context, as a source.",
@@ -429,6 +430,10 @@ func (cb *completer) names() {
 	case "cache":
 		for _, c := range build.Caches {
 			cb.add(c.Name, protocol.KindStruct, "cache", c.Description)
+		}
+	case "mounts":
+		for _, m := range build.MountSets {
+			cb.add(m.Name, protocol.KindStruct, "mount set", m.Description)
 		}
 	case "environment":
 		for _, e := range build.Environments {

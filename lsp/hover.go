@@ -171,6 +171,12 @@ func symbolDoc(b *buildInfo, sym symbol, instance string) string {
 				line("Exports to %s", cacheEntry(e))
 			}
 		}
+	case "mounts":
+		for _, m := range build.MountSets {
+			if m.Name == sym.name && m.Description != "" {
+				line("%s", m.Description)
+			}
+		}
 	case "environment":
 		for _, e := range build.Environments {
 			if e.Name == sym.name {

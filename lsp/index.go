@@ -17,19 +17,19 @@ type symbol struct {
 // rootKinds maps reference roots to the kind of symbol they name.
 var rootKinds = map[string]string{
 	"var": "variable", "local": "local", "target": "target", "group": "group",
-	"secret": "secret", "ssh": "ssh", "cache": "cache", "environment": "environment",
+	"secret": "secret", "ssh": "ssh", "cache": "cache", "mounts": "mounts", "environment": "environment",
 }
 
 // kindRoots maps symbol kinds back to their reference roots.
 var kindRoots = map[string]string{
 	"variable": "var", "local": "local", "target": "target", "group": "group",
-	"secret": "secret", "ssh": "ssh", "cache": "cache", "environment": "environment",
+	"secret": "secret", "ssh": "ssh", "cache": "cache", "mounts": "mounts", "environment": "environment",
 }
 
 // declKinds are the top-level blocks that declare a symbol by their label.
 var declKinds = map[string]bool{
 	"variable": true, "function": true, "environment": true, "secret": true,
-	"ssh": true, "cache": true, "target": true, "group": true,
+	"ssh": true, "cache": true, "mounts": true, "target": true, "group": true,
 }
 
 // occurrence is one place a symbol is written: its declaration or a use.

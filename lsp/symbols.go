@@ -12,7 +12,7 @@ import (
 var symbolKinds = map[string]protocol.SymbolKind{
 	"variable": protocol.SymbolVariable, "locals": protocol.SymbolNamespace, "function": protocol.SymbolFunction,
 	"environment": protocol.SymbolModule, "secret": protocol.SymbolKey, "ssh": protocol.SymbolKey,
-	"cache": protocol.SymbolStruct, "target": protocol.SymbolClass, "group": protocol.SymbolPackage,
+	"cache": protocol.SymbolStruct, "mounts": protocol.SymbolStruct, "target": protocol.SymbolClass, "group": protocol.SymbolPackage,
 	"run": protocol.SymbolMethod, "copy": protocol.SymbolMethod, "file": protocol.SymbolMethod,
 	"mkdir": protocol.SymbolMethod, "remove": protocol.SymbolMethod, "symlink": protocol.SymbolMethod,
 	"healthcheck": protocol.SymbolEvent, "validation": protocol.SymbolEvent,

@@ -187,6 +187,45 @@ target "app" {
 		},
 	})
 
+	UnusedMountSet = rule(&Rule{
+		ID:          "unused-mount-set",
+		Description: "A mount set is declared but no run step uses it.",
+		Explanation: "A mounts block writes mounts once for the run steps that list it as `mounts = [mounts.NAME]`. Its mounts are checked in each step that uses it, so a set no step lists does nothing and is not checked. " +
+			"List it in the run steps that need its mounts, or remove the mounts block.",
+		Bad: `mounts "apk" {
+  cache "/var/cache/apk" {}
+}
+
+target "app" {
+  from = "alpine:3.20"
+  run {
+    command = "make"
+  }
+}
+`,
+		Good: `mounts "apk" {
+  cache "/var/cache/apk" {}
+}
+
+target "app" {
+  from = "alpine:3.20"
+  run {
+    command = "make"
+    mounts  = [mounts.apk]
+  }
+}
+`,
+		check: func(p *pass, r *Rule) {
+			for _, m := range p.b.MountSets {
+				if p.used("mounts", m.Name) {
+					continue
+				}
+				p.warn(r, p.labelRange("mounts", m.Name, m.DeclRange), "Unused mount set",
+					fmt.Sprintf("Mount set %q is declared but no run step lists it (mounts = [mounts.%s]), so its mounts are never made, nor checked. Use it, or remove the mounts block.", m.Name, m.Name), m.Name)
+			}
+		},
+	})
+
 	UntaggedBaseImage = rule(&Rule{
 		ID:          "untagged-base-image",
 		Description: "A target's base image has no tag or digest.",

@@ -1,0 +1,86 @@
+package lang
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// mountSetDecl is a mounts block decoded structurally, once. Its mount
+// blocks are evaluated in each run step that lists the set, in that
+// step's context, exactly as the same blocks written in the step would be.
+type mountSetDecl struct {
+	mounts []*mountDecl
+	// targetRefs are the targets its mounts mention as target.NAME: a
+	// target using the set depends on them.
+	targetRefs []string
+}
+
+func (e *evaluator) declareMountSets(s *scope) hcl.Diagnostics {
+	e.mountSets = map[string]*mountSetDecl{}
+	return e.decodeBlocks(e.decls.mounts, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
+		mounts, diags := decodeMounts(c, MountsSchema)
+		d.add(diags...)
+		set := &mountSetDecl{mounts: mounts}
+		for _, md := range mounts {
+			for _, a := range md.content.Attributes {
+				set.targetRefs = append(set.targetRefs, mentionedTargets(a)...)
+			}
+		}
+		e.mountSets[name] = set
+		e.build.MountSets = append(e.build.MountSets, &MountSet{Name: name, Description: d.str(c.Attributes["description"]), DeclRange: b.DefRange})
+	})
+}
+
+// mentionedTargets are the names an attribute mentions as target.NAME.
+func mentionedTargets(a *hcl.Attribute) []string {
+	var out []string
+	for _, t := range a.Expr.Variables() {
+		if t.RootName() == "target" && len(t) > 1 {
+			if name := stepName(t[1]); name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// setMounts are the mounts of the sets a run step's mounts attribute
+// lists, set after set, each set's in the order written.
+func (e *evaluator) setMounts(d *decoder, a *hcl.Attribute) []*mountDecl {
+	v := d.value(a)
+	if v == cty.NilVal || v.IsNull() {
+		return nil
+	}
+	want := "a list of mount sets, like [mounts.apt]"
+	if !v.Type().IsListType() && !v.Type().IsTupleType() {
+		got := typeName(v)
+		if v.Type().Equals(MountsRefType) {
+			got = "one mount set, not in a list"
+		}
+		d.add(WrongType(`The "mounts" attribute`, want, got, a.Expr.Range()))
+		return nil
+	}
+	var out []*mountDecl
+	seen := map[string]bool{}
+	n := v.LengthInt()
+	i := 0
+	for it := v.ElementIterator(); it.Next(); i++ {
+		_, ev := it.Element()
+		r := refOf(ev)
+		if r == nil || !ev.Type().Equals(MountsRefType) {
+			d.add(WrongType("Each element of mounts", "a mount set like mounts.NAME", typeName(ev), elemRange(a, i, n)))
+			continue
+		}
+		if seen[r.Name] {
+			d.add(InvalidValue("mounts", fmt.Sprintf("mounts.%s is listed twice; list each set once.", r.Name), elemRange(a, i, n)))
+			continue
+		}
+		seen[r.Name] = true
+		if set := e.mountSets[r.Name]; set != nil {
+			out = append(out, set.mounts...)
+		}
+	}
+	return out
+}
