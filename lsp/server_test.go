@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/lsp/internal/protocol"
@@ -45,6 +46,33 @@ func TestPanicIsReported(t *testing.T) {
 		Position: protocol.Position{Line: 0, Character: 17}}, &h)
 	if h == nil || !strings.Contains(h.Contents.Value, "from") {
 		t.Errorf("hover after a panic: %+v", h)
+	}
+}
+
+// TestCheckPanicIsReported checks that a panic while evaluating a target
+// for diagnostics is published as an internal error, not a crash, and that
+// the server goes on serving; the next version is checked as usual.
+func TestCheckPanicIsReported(t *testing.T) {
+	resolve := resolveTarget
+	defer func() { resolveTarget = resolve }()
+	resolveTarget = func(b *lang.Build, name string, p ocispecs.Platform) {
+		if name == "b" {
+			panic("boom")
+		}
+		resolve(b, name, p)
+	}
+	c := startServer(t, Options{DiagnosticsDelay: -1})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, "target \"a\" {\n  from = \"alpine\"\n}\ntarget \"b\" {\n  from = \"alpine\"\n}\n")
+	diags := c.waitDiagnostics(uri)[uri].Diagnostics
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Message, "Internal error") || !strings.Contains(diags[0].Message, "boom") {
+		t.Fatalf("diagnostics %+v, want one internal error", diags)
+	}
+	resolveTarget = resolve
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Text: "target \"a\" {\n  from = \"alpine\"\n  bogus = 1\n}\n"})
+	diags = c.waitDiagnostics(uri)[uri].Diagnostics
+	if len(diags) != 1 || strings.Contains(diags[0].Message, "Internal error") {
+		t.Fatalf("diagnostics after the fix %+v, want the build's own error", diags)
 	}
 }
 

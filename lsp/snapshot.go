@@ -349,7 +349,7 @@ func (s *snapshot) loadRoot(root string) (bi *buildInfo) {
 		if r := recover(); r != nil {
 			s.cfg.logf("internal error loading %s: %v\n%s", root, r, debug.Stack())
 			bi.build, bi.loaded = nil, false
-			bi.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Internal error", Detail: fmt.Sprintf("The language server failed to load this build: %v. Please report it.", r)}}
+			bi.diags = hcl.Diagnostics{internalError("load", r)}
 		}
 		if bi.build == nil {
 			bi.build = &lang.Build{Files: map[string]*hcl.File{}}
@@ -411,7 +411,10 @@ func (s *snapshot) diagnostics() *checked {
 		s.load()
 		c := &checked{builds: s.builds, byPath: s.byPath, diags: map[string][]*hcl.Diagnostic{}}
 		for _, b := range c.builds {
-			diags := s.lint(b, s.check(b))
+			diags, ok := s.check(b)
+			if ok {
+				diags = s.lint(b, diags)
+			}
 			for _, p := range b.order {
 				if _, ok := c.diags[p]; !ok {
 					c.diags[p] = []*hcl.Diagnostic{}
@@ -433,15 +436,19 @@ func (s *snapshot) diagnostics() *checked {
 }
 
 // check evaluates every target of b, on every core, then returns what a
-// non-lenient load reports.
-func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics) {
+// non-lenient load reports. Build.Check would evaluate them on its own
+// goroutines, where a panic (a bug) would take the server down: here each
+// evaluation recovers, and a build one panicked in is not checked further
+// (Check would evaluate that target again) but reported; ok is false then,
+// and lint is not run (it evaluates the other environments).
+func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics, ok bool) {
 	if !b.loaded {
-		return b.diags
+		return b.diags, false
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			s.cfg.logf("internal error checking %s: %v\n%s", b.root, r, debug.Stack())
-			diags = b.diags
+			diags, ok = append(b.diags[:len(b.diags):len(b.diags)], internalError("check", r)), false
 		}
 	}()
 	type job struct {
@@ -450,13 +457,21 @@ func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics) {
 	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
+	var failed atomic.Value // the first panic
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { _ = recover() }() // Check below reports it again
 			for j := range jobs {
-				b.build.Resolve(j.name, j.p)
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							s.cfg.logf("internal error checking target %q of %s: %v\n%s", j.name, b.root, r, debug.Stack())
+							failed.CompareAndSwap(nil, fmt.Sprint(r))
+						}
+					}()
+					resolveTarget(b.build, j.name, j.p)
+				}()
 			}
 		}()
 	}
@@ -467,7 +482,20 @@ func (s *snapshot) check(b *buildInfo) (diags hcl.Diagnostics) {
 	}
 	close(jobs)
 	wg.Wait()
-	return b.build.Check(b.diags)
+	if r := failed.Load(); r != nil {
+		return append(b.diags[:len(b.diags):len(b.diags)], internalError("check", r)), false
+	}
+	return b.build.Check(b.diags), true
+}
+
+// resolveTarget evaluates a target for a platform; tests replace it.
+var resolveTarget = func(b *lang.Build, name string, p ocispecs.Platform) { b.Resolve(name, p) }
+
+// internalError is the diagnostic of a bug the server recovered from in
+// the step what of computing diagnostics.
+func internalError(what string, r any) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Internal error",
+		Detail: fmt.Sprintf("The language server failed to %s this build: %v. Please report it.", what, r)}
 }
 
 // lint adds the lint findings to a build's diagnostics as `buildlang
