@@ -25,6 +25,50 @@ type BlockSpec struct {
 	Blocks []*BlockSpec
 	// Open bodies accept any attribute name (locals).
 	Open bool
+	// Short is the block's one-line form, whose labels stand for
+	// attributes; nil when it has none.
+	Short *ShortForm
+}
+
+// ShortForm is a step block's short form: its labels stand for the
+// attributes a Dockerfile instruction's arguments are, so
+//
+//	run "make test" {}
+//	copy "go.mod" "go.sum" "/src/" {}
+//
+// are run { command = "make test" } and copy { src = ["go.mod", "go.sum"],
+// dest = "/src/" }, and the body keeps the block's other attributes (a
+// one-line body holds one, like { chmod = "0755" }). Labels are literal
+// strings, as HCL's are (no ${} interpolation; $${ is a literal ${), so a
+// computed value takes the long form.
+type ShortForm struct {
+	// Attrs are the attributes the labels stand for, in order. With List,
+	// the first attribute (a list) takes every label but the last, which
+	// is the second's; else there is one label per attribute.
+	Attrs []string
+	List  bool
+	// Conflicts are attributes the body may not have besides Attrs,
+	// because they say what the labels say (a run step's script).
+	Conflicts []string
+	Example   string // the form written out, e.g. run "make test" {}
+	Doc       string // one sentence for spec/ and editor hover
+}
+
+// MinLabels is the fewest labels the short form takes.
+func (f *ShortForm) MinLabels() int { return len(f.Attrs) }
+
+// LabelAttr is the attribute label i of n stands for.
+func (f *ShortForm) LabelAttr(i, n int) string {
+	if f.List {
+		if i == n-1 {
+			return f.Attrs[1]
+		}
+		return f.Attrs[0]
+	}
+	if i < len(f.Attrs) {
+		return f.Attrs[i]
+	}
+	return ""
 }
 
 // Attr returns the attribute spec with the given name, or nil.
@@ -81,6 +125,8 @@ var (
 	SharingModes  = []string{"shared", "private", "locked"}
 )
 
+func withShort(f *ShortForm, b *BlockSpec) *BlockSpec { b.Short = f; return b }
+
 func attr(name, typ, doc string) *AttrSpec { return &AttrSpec{Name: name, Type: typ, Doc: doc} }
 
 func required(a *AttrSpec) *AttrSpec { a.Required = true; return a }
@@ -98,7 +144,11 @@ var mountOwnerAttrs = []*AttrSpec{
 }
 
 // RunSchema is the schema of a run step.
-var RunSchema = block("run", nil, "Runs a command in the target's filesystem. Steps run in source order.",
+var RunSchema = withShort(&ShortForm{
+	Attrs: []string{"command"}, Conflicts: []string{"script"},
+	Example: `run "make test" {}`,
+	Doc:     "The label is the command, run through the target's shell as command = \"...\" is, like a Dockerfile's RUN line.",
+}, block("run", nil, "Runs a command in the target's filesystem. Steps run in source order.",
 	[]*AttrSpec{
 		attr("command", "string or list(string)", "A string runs through the target's shell (default [\"/bin/sh\", \"-c\"]); a list runs as argv without a shell. A run step has a command or a script."),
 		attr("script", "heredoc", "A shell script taken as written, with no ${} interpolation: a heredoc (<<-EOT ... EOT) whose text runs through the target's shell, so Dockerfile RUN lines with ${VAR} paste unchanged."),
@@ -145,7 +195,7 @@ var RunSchema = block("run", nil, "Runs a command in the target's filesystem. St
 		attr("source", "string", "Path inside the source to mount; defaults to its root."),
 		attr("readwrite", "bool", "Allow writes; they are discarded after the step."),
 	}),
-)
+))
 
 // MountsSchema is the schema of a mounts block: a named set of the mounts a
 // run step takes, written once for the steps that list it in their mounts.
@@ -154,7 +204,11 @@ var MountsSchema = block("mounts", []string{"name"}, "A named set of run-step mo
 	RunSchema.Blocks...)
 
 // CopySchema is the schema of a copy step.
-var CopySchema = block("copy", nil, "Copies files into the target from the build context or another source.", []*AttrSpec{
+var CopySchema = withShort(&ShortForm{
+	Attrs: []string{"src", "dest"}, List: true,
+	Example: `copy "go.mod" "go.sum" "/src/" {}`,
+	Doc:     "The labels are the sources then the destination, as in a Dockerfile's COPY line: src is every label but the last, dest the last.",
+}, block("copy", nil, "Copies files into the target from the build context or another source.", []*AttrSpec{
 	attr("from", "source", "Where to copy from: context (the default), contexts.NAME, target.NAME, image(\"ref\"), git(...), http(...) or local(...)."),
 	required(attr("src", "list(string)", "Paths in the source; wildcards allowed.")),
 	required(attr("dest", "string", "Destination path; relative paths are taken from the target's workdir. A trailing / copies into the directory.")),
@@ -166,7 +220,7 @@ var CopySchema = block("copy", nil, "Copies files into the target from the build
 	attr("link", "bool", "Copy as an independent layer that does not depend on earlier steps (like COPY --link), so it stays cached when they change."),
 	attr("parents", "bool", "Keep the source's parent directories under dest (like COPY --parents)."),
 	attr("follow_symlinks", "bool", "Copy what symlinks in src point to instead of the links. Defaults to true."),
-})
+}))
 
 // FileSchema is the schema of a file step.
 var FileSchema = block("file", nil, "Writes a file with the given content.", []*AttrSpec{
@@ -340,8 +394,16 @@ func bodyContent(body hcl.Body, spec *BlockSpec) (*hcl.BodyContent, hcl.Diagnost
 	if !ok {
 		return body.Content(spec.schema())
 	}
+	// HCL's schema fixes a block's label count, so short-form steps
+	// (labelled run and copy blocks) are decoded apart and put back in
+	// source order.
+	all := sb
+	sb = withoutShortForms(sb, spec)
 	c, _, diags := sb.PartialContent(spec.schema())
-	if len(c.Attributes) == len(sb.Attributes) && len(c.Blocks) == len(sb.Blocks) {
+	if sb != all {
+		c.Blocks = withShortForms(all, spec, c.Blocks)
+	}
+	if len(c.Attributes) == len(sb.Attributes) && len(c.Blocks) == len(all.Blocks) {
 		return c, diags // everything is in the schema
 	}
 	var unset, blockTypes []string

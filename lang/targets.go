@@ -97,6 +97,9 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 	sd := &stepDecl{kind: StepKind(b.Type), block: b}
 	c, diags := bodyContent(b.Body, spec)
 	sd.content = c
+	if len(b.Labels) > 0 && spec.Short != nil {
+		diags = append(diags, shortFormAttrs(spec, b, c.Attributes)...)
+	}
 	if spec == RunSchema {
 		var mdiags hcl.Diagnostics
 		sd.mounts, mdiags = decodeMounts(c, spec)
