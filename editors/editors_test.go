@@ -86,7 +86,7 @@ var snippetWraps = map[string]string{
 }
 
 var snippetPlace = map[string]string{
-	"validation": "validation", "run": "step", "runcache": "step", "runheredoc": "step", "copy": "step",
+	"validation": "validation", "run": "step", "runcache": "step", "runheredoc": "step", "runshort": "step", "copy": "step", "copyshort": "step",
 	"copyfrom": "step", "file": "step", "set": "step", "mkdir": "step", "remove": "step", "symlink": "step",
 	"healthcheck": "step", "secretmount": "mount", "bind": "mount", "tmpfs": "mount", "device": "mount", "dynamic": "mount", "group": "group",
 }

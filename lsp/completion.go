@@ -245,6 +245,12 @@ func (cb *completer) bodyItems() {
 		body := cb.f.file.Body.(*hclsyntax.Body)
 		if n := len(path.blocks); n > 0 {
 			body = path.blocks[n-1].Body
+			// A short-form step's labels give these already.
+			if blk := path.blocks[n-1]; len(blk.Labels) > 0 && spec.Short != nil {
+				for _, name := range append(spec.Short.Attrs, spec.Short.Conflicts...) {
+					present[name] = true
+				}
+			}
 		}
 		for name := range body.Attributes {
 			present[name] = true
@@ -260,7 +266,38 @@ func (cb *completer) bodyItems() {
 	for _, bs := range spec.Blocks {
 		it := cb.add(bs.Type, protocol.KindClass, "block", bs.Doc)
 		it.InsertText, it.InsertTextFormat = cb.blockSnippet(bs)
+		if f := bs.Short; f != nil {
+			it := cb.add(f.Example, protocol.KindClass, "short form", shortFormDoc(bs))
+			it.FilterText = bs.Type
+			it.InsertText, it.InsertTextFormat = cb.shortFormSnippet(bs)
+		}
 	}
+}
+
+// shortFormDoc documents a block's short form, for completion and hover.
+func shortFormDoc(bs *lang.BlockSpec) string {
+	f := bs.Short
+	return fmt.Sprintf("**%s** short form: `%s`\n\n%s\n\nThe labels stand for %s; the body takes the block's other attributes.",
+		bs.Type, f.Example, f.Doc, "`"+strings.Join(f.Attrs, "` and `")+"`")
+}
+
+// shortFormSnippet writes a block's short form with a placeholder per
+// attribute its labels stand for, e.g. copy "src" "dest" {}.
+func (cb *completer) shortFormSnippet(bs *lang.BlockSpec) (string, protocol.InsertTextFormat) {
+	var sb strings.Builder
+	sb.WriteString(bs.Type)
+	for i, name := range bs.Short.Attrs {
+		if cb.snippets {
+			fmt.Fprintf(&sb, " \"${%d:%s}\"", i+1, name)
+		} else {
+			sb.WriteString(` ""`)
+		}
+	}
+	sb.WriteString(" {}")
+	if !cb.snippets {
+		return sb.String(), protocol.PlainTextFormat
+	}
+	return sb.String() + "$0", protocol.SnippetFormat
 }
 
 func attrDoc(a *lang.AttrSpec) string {

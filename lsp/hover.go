@@ -61,6 +61,11 @@ func hoverAt(b *buildInfo, f *fileInfo, off int) (string, hcl.Range) {
 				return fmt.Sprintf("**%s** block\n\n%s", spec.Type, spec.Doc), blk.TypeRange
 			}
 		}
+		for _, lr := range blk.LabelRanges {
+			if spec := (nodePath{blocks: path.blocks}).schema(); contains(lr, off) && spec != nil && spec.Short != nil {
+				return shortFormDoc(spec), lr
+			}
+		}
 	}
 	if path.attr != nil && contains(path.attr.NameRange, off) {
 		if spec := path.schema(); spec != nil {

@@ -44,6 +44,9 @@ func RenderReference() []byte {
 		if len(bs.Labels) > 0 {
 			fmt.Fprintf(&b, "Labels: %s.\n\n", labelList(bs))
 		}
+		if f := bs.Short; f != nil {
+			fmt.Fprintf(&b, "Short form: `%s`. %s See [language.md, \"Short forms\"](language.md#short-forms).\n\n", f.Example, text(f.Doc))
+		}
 		if bs.Open {
 			b.WriteString("Any attribute name is allowed: each attribute defines one value of that name.\n\n")
 		} else if len(bs.Attrs) > 0 {

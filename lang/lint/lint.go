@@ -322,6 +322,9 @@ func (p *pass) attrRange(blockRange hcl.Range, attr string) hcl.Range {
 	if a := blk.Body.Attributes[attr]; a != nil {
 		return a.Expr.Range()
 	}
+	if r, ok := lang.ShortFormRange(blk, attr); ok {
+		return r
+	}
 	return blk.DefRange()
 }
 
