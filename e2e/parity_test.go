@@ -149,7 +149,7 @@ func TestDockerfileParity(t *testing.T) {
 // language gets shorter forms, until it reaches the goal.
 const (
 	parityLineGoal  = 1.5
-	parityLineBound = 2.3
+	parityLineBound = 1.92
 )
 
 // TestParityLineRatio counts non-blank, non-comment lines of the parity
