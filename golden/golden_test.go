@@ -76,7 +76,7 @@ func render(t *testing.T, path string, a *txtar.Archive) []byte {
 }
 
 // speltOut is the file of a case that writes out by hand what its build
-// files say with a shorthand (mount sets, ...).
+// files say with a shorthand (mount sets, short-form steps, ...).
 const speltOut = "spelt-out.hcl"
 
 // TestSpeltOut compiles each case holding a spelt-out.hcl twice, from its
@@ -114,6 +114,9 @@ func TestSpeltOut(t *testing.T) {
 			a, b := short.Defs[i].Def, spelt.Defs[i].Def
 			if !slices.EqualFunc(a, b, bytes.Equal) {
 				t.Errorf("%s: the ops of output %d differ from %s's", path, i, speltOut)
+			}
+			if d := cmp.Diff(spelt.Defs[i].Metadata, short.Defs[i].Metadata); d != "" {
+				t.Errorf("%s: the ops' metadata (names, caps) of output %d differ from %s's (-%s +build files):\n%s", path, i, speltOut, speltOut, d)
 			}
 			ca, _ := ConfigJSON(short.Result.Outputs[i])
 			cb, _ := ConfigJSON(spelt.Result.Outputs[i])
