@@ -24,6 +24,7 @@ import (
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/session/auth/authprovider"
+	sessioncontent "github.com/moby/buildkit/session/content"
 	"github.com/moby/buildkit/session/filesync"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
@@ -173,7 +174,7 @@ func (p *Plan) start(bctx, sctx context.Context, cancel context.CancelCauseFunc,
 	// same for targets sharing a context). Each solve has its own session
 	// too, for its outputs: BuildKit addresses a file or directory export
 	// by the exporter's index within a solve.
-	if len(p.Locals) > 0 {
+	if len(p.Locals) > 0 || len(p.Layouts) > 0 {
 		if err := p.allowLocals(); err != nil {
 			return err
 		}
@@ -311,7 +312,8 @@ func (p *Plan) registryAuth() []session.Attachable {
 	})}
 }
 
-// allowLocals lets the plan's session send its local directories.
+// allowLocals lets the plan's session send its local directories and the
+// blobs of its OCI layout contexts.
 func (p *Plan) allowLocals() error {
 	dirs := filesync.StaticDirSource{}
 	for name, dir := range p.Locals {
@@ -322,6 +324,9 @@ func (p *Plan) allowLocals() error {
 		dirs[name] = fs
 	}
 	p.session.Allow(filesync.NewFSSyncProvider(dirs))
+	if len(p.Layouts) > 0 {
+		p.session.Allow(sessioncontent.NewAttachable(p.ociStores()))
+	}
 	return nil
 }
 

@@ -151,14 +151,26 @@ func (p *Plan) setLocalOpts() error {
 }
 
 // namedContexts provides contexts.NAME from --build-context: an image for
-// docker-image://REF, a git repository or download for a URL, else the
+// docker-image://REF, an OCI layout for oci-layout://PATH, a git
+// repository or download for a URL, else the
 // directory as a local sent by the build's
 // session. A name without a directory is a local too, so the plan sees it
 // is read (Plan.Check reports it missing).
-func (p *Plan) namedContexts(_ context.Context, name string, _ ocispecs.Platform) (*compiler.NamedContext, error) {
+func (p *Plan) namedContexts(ctx context.Context, name string, platform ocispecs.Platform) (*compiler.NamedContext, error) {
 	src := p.opts.BuildContexts[name]
 	if ref, ok := strings.CutPrefix(src, "docker-image://"); ok {
 		return &compiler.NamedContext{State: llb.Image(ref)}, nil
+	}
+	if strings.HasPrefix(src, ociLayoutPrefix) {
+		l, err := p.layout(name, src)
+		if err != nil {
+			return nil, err
+		}
+		id := ""
+		if p.session != nil {
+			id = p.session.ID()
+		}
+		return l.namedContext(ctx, name, id, platform)
 	}
 	if isRemoteContext(src) {
 		return remoteContext(name, src)
@@ -178,6 +190,21 @@ func (p *Plan) namedContexts(_ context.Context, name string, _ ocispecs.Platform
 		}
 	}
 	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
+}
+
+// layout is the OCI layout context of name, read once.
+func (p *Plan) layout(name, src string) (*ociLayout, error) {
+	p.layoutsMu.Lock()
+	defer p.layoutsMu.Unlock()
+	if l := p.Layouts[name]; l != nil {
+		return l, nil
+	}
+	l, err := parseOCILayout(name, src)
+	if err != nil {
+		return nil, err
+	}
+	p.Layouts[name] = l
+	return l, nil
 }
 
 // remoteContext is a git repository (URL#ref:subdir, as buildx and

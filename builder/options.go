@@ -49,8 +49,9 @@ type Options struct {
 	// ContextDir is the build context sent as `context`; default ".".
 	ContextDir string
 	// BuildContexts provide named contexts and local(...) directories:
-	// NAME → DIR, docker-image://REF, a git URL (https://host/repo.git#ref,
-	// git@host:repo) or an HTTP(S) URL of a file.
+	// NAME → DIR, docker-image://REF, oci-layout://PATH[:TAG][@DIGEST],
+	// a git URL (https://host/repo.git#ref, git@host:repo) or an HTTP(S)
+	// URL of a file.
 	BuildContexts map[string]string
 	// KeepGoing lets the other targets finish when one fails.
 	KeepGoing bool
@@ -193,6 +194,9 @@ func (p *Plan) Print(w io.Writer) {
 	}
 	for _, name := range sortedKeys(p.Remotes) {
 		fmt.Fprintf(w, "context %s: %s\n", name, p.Remotes[name])
+	}
+	for _, name := range sortedKeys(p.Layouts) {
+		fmt.Fprintf(w, "context %s: %s\n", name, p.Layouts[name])
 	}
 	if len(p.Entitlements) > 0 {
 		fmt.Fprintf(w, "entitlements: %s\n", strings.Join(p.Entitlements, ", "))

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
@@ -38,6 +39,10 @@ type Plan struct {
 	// Remotes are named contexts provided as a git repository or an
 	// HTTP(S) download (--build-context NAME=URL), as buildx takes them.
 	Remotes map[string]string
+	// Layouts are named contexts provided as an OCI image layout on the
+	// client (oci-layout://PATH[:TAG][@DIGEST]), sent through the session.
+	Layouts   map[string]*ociLayout
+	layoutsMu sync.Mutex
 	// Entitlements are the ones the steps need (network.host,
 	// security.insecure) and the user granted (--allow); the build asks
 	// the daemon for them, and the daemon must allow them.
@@ -110,7 +115,7 @@ type SSHPlan struct {
 // consent; err from the options.
 func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diagnostics, error) {
 	opts.setDefaults()
-	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, Remotes: map[string]string{}, opts: opts}
+	p := &Plan{Build: b, Locals: map[string]string{}, Images: map[string]string{}, Remotes: map[string]string{}, Layouts: map[string]*ociLayout{}, opts: opts}
 	comps, cdiags, err := p.compile(ctx)
 	if cdiags.HasErrors() || err != nil {
 		p.closeSession()
@@ -489,6 +494,10 @@ func (p *Plan) resolveLocals() {
 			if isRemoteContext(src) {
 				p.Remotes[name] = src
 				delete(p.Locals, name)
+				continue
+			}
+			if strings.HasPrefix(src, ociLayoutPrefix) {
+				delete(p.Locals, name) // in Layouts since it was compiled
 				continue
 			}
 			p.Locals[name] = src

@@ -1,6 +1,7 @@
 package cli_e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -40,5 +41,59 @@ target "app" {
 	}
 	if !strings.Contains(r.stderr, "[context notes] "+srv.URL) {
 		t.Errorf("the progress does not name the context's download:\n%s", r.stderr)
+	}
+}
+
+// TestBuildContextOCILayout: --build-context NAME=oci-layout://PATH[:TAG]
+// [@sha256:DIGEST] gives contexts.NAME as the image in a local OCI layout
+// (here one this build exported with type=oci,tar=false), its blobs sent
+// through the session as buildx sends them: a target built from it has its
+// files and its config (env, workdir). Without a digest the layout's only
+// image is taken; a directory that is no layout is an error at the line
+// that reads the context.
+func TestBuildContextOCILayout(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	dir := writeFiles(t, map[string]string{"build.hcl": `
+target "base" {
+  from    = "busybox"
+  env     = { GREETING = "from the layout" }
+  workdir = "/w"
+  run { command = "echo ` + runID + ` > /w/marker" }
+  output = ["type=oci,tar=false,dest=layout"]
+}
+
+target "app" {
+  from = contexts.base
+  run { command = "cat marker > /copy && echo $GREETING >> /copy && pwd >> /copy" }
+  output = ["type=local,dest=out"]
+}
+`})
+	mustBuild(t, env, dir, nil, "build", "--progress", "plain", "base")
+	idx, err := os.ReadFile(filepath.Join(dir, "layout", "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index struct {
+		Manifests []struct{ Digest string } `json:"manifests"`
+	}
+	if err := json.Unmarshal(idx, &index); err != nil || len(index.Manifests) != 1 {
+		t.Fatalf("index.json: %v\n%s", err, idx)
+	}
+	want := runID + "\nfrom the layout\n/w\n"
+	for _, ref := range []string{"oci-layout://layout", "oci-layout://" + filepath.Join(dir, "layout") + "@" + index.Manifests[0].Digest} {
+		os.RemoveAll(filepath.Join(dir, "out"))
+		r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "app", "--build-context", "base="+ref)
+		got, err := os.ReadFile(filepath.Join(dir, "out", "copy"))
+		if err != nil || string(got) != want {
+			t.Errorf("--build-context base=%s: /copy = %q, %v; want %q\n%s", ref, got, err, want, tail(r.stderr))
+		}
+		if !strings.Contains(r.stderr, "[context base] OCI load from client") {
+			t.Errorf("--build-context base=%s: the progress does not show the layout's load:\n%s", ref, tail(r.stderr))
+		}
+	}
+	r := buildlang(t, env, dir, nil, "build", "app", "--build-context", "base=oci-layout://out")
+	if r.code == 0 || !strings.Contains(r.stderr, "on build.hcl line 11") || !strings.Contains(r.stderr, "is not an OCI image layout (no index.json)") {
+		t.Errorf("a directory that is no layout: exit %d\n%s", r.code, tail(r.stderr))
 	}
 }

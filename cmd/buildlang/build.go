@@ -117,7 +117,7 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be built (targets, platforms, outputs, cache, secrets) without contacting BuildKit")
 	fl.BoolVar(&f.keepGoing, "keep-going", false, "when a target fails, let the others finish (the exit status is still 1)")
 	fl.StringVar(&f.contextDir, "context", "", "build context directory (default: the directory of the first build file)")
-	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL[#REF] or NAME=https://URL (repeatable)")
+	fl.StringArrayVar(&f.buildContexts, "build-context", nil, "provide contexts.NAME or local(\"NAME\"): NAME=DIR, NAME=docker-image://REF, NAME=oci-layout://PATH[:TAG][@sha256:DIGEST], NAME=GIT_URL[#REF] or NAME=https://URL (repeatable)")
 	fl.StringVar(&f.builder, "builder", "", "build on the nodes of a docker buildx builder, read from buildx's builder store ($BUILDX_CONFIG, else ~/.docker/buildx): its remote, docker-container or kubernetes nodes")
 	fl.StringArrayVar(&f.nodes, "node", nil, "build on several BuildKit daemons: NAME=ADDR[,platforms=P,...][,tlscacert=F,tlscert=F,tlskey=F,servername=N] (repeatable); each target goes to the node that runs its platforms natively, a node that is down is skipped")
 	registerTargets(cmd, &f.targets, "build")
@@ -200,7 +200,7 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 	for _, s := range f.buildContexts {
 		name, src, ok := strings.Cut(s, "=")
 		if !ok || name == "" || src == "" {
-			return nil, fmt.Errorf("--build-context %q: write NAME=DIR, NAME=docker-image://REF, NAME=GIT_URL or NAME=https://URL", s)
+			return nil, fmt.Errorf("--build-context %q: write NAME=DIR, NAME=docker-image://REF, NAME=oci-layout://PATH, NAME=GIT_URL or NAME=https://URL", s)
 		}
 		if o.BuildContexts == nil {
 			o.BuildContexts = map[string]string{}
