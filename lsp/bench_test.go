@@ -28,8 +28,11 @@ func benchFile() []byte {
 	return gen.Targets(n)
 }
 
-// benchServer opens the generated file and waits for its diagnostics.
+// benchServer opens the generated file and waits for its diagnostics. The
+// process's garbage collector is set as `buildlang lsp` sets it (SetGC;
+// GOGC in the environment wins, GOGC=100 measures without it).
 func benchServer(b *testing.B, opts Options) (*client, protocol.DocumentURI, string) {
+	SetGC()
 	src := string(benchFile())
 	c := startServer(b, opts)
 	uri := pathURI(filepath.Join(b.TempDir(), "build.hcl"))

@@ -22,6 +22,7 @@ func lspCommand() *cobra.Command {
 			"go to definition, references, rename, formatting and more. See editors/README.md.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			lsp.SetGC()
 			opts := lsp.Options{Env: env, HostEnv: os.LookupEnv, Vars: map[string]string{}}
 			for _, kv := range vars {
 				k, v, ok := strings.Cut(kv, "=")
