@@ -1,9 +1,7 @@
 package builder
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,67 +12,13 @@ import (
 	"github.com/org/buildlang/lang"
 )
 
-// This file holds the user's consent: what a build file may ask of the
-// daemon (entitlements) and of the host (files outside the build context,
-// host environment variables, the ssh agent), as `docker buildx bake
-// --allow` grants it. What the command line names itself (--secret,
-// --ssh, --build-context, --context, --output, --cache-from, --cache-to,
-// --var) needs no further consent: the user typed it.
-
-// Allow is what --allow granted.
-type Allow struct {
-	// Entitlements are BuildKit entitlements: network.host,
-	// security.insecure.
-	Entitlements []string
-	// FSRead and FSWrite are host paths (a file or a directory and all
-	// below it) the build file may read or write; "*" is any path.
-	FSRead, FSWrite []string
-	// Env names host environment variables the build file may read; "*"
-	// is any.
-	Env []string
-	// SSH lets an ssh block forward the agent at $SSH_AUTH_SOCK.
-	SSH bool
-}
-
-// ParseAllow parses --allow values (each may hold several, comma
-// separated): network.host, security.insecure, ssh, fs.read=PATH,
-// fs.write=PATH, fs=PATH (both), env=NAME; PATH and NAME may be *.
-func ParseAllow(values []string) (Allow, error) {
-	var a Allow
-	for _, v := range values {
-		k, val, hasVal := strings.Cut(v, "=")
-		switch {
-		case !hasVal && (k == compiler.EntitlementNetworkHost || k == compiler.EntitlementSecurityInsecure):
-			if !slices.Contains(a.Entitlements, k) {
-				a.Entitlements = append(a.Entitlements, k)
-			}
-		case !hasVal && k == "ssh":
-			a.SSH = true
-		case hasVal && val == "":
-			return Allow{}, fmt.Errorf("--allow %s: give a value, e.g. %s=* for any", v, k)
-		case hasVal && (k == "fs.read" || k == "fs.write" || k == "fs"):
-			p := val
-			if p != "*" {
-				abs, err := filepath.Abs(p)
-				if err != nil {
-					return Allow{}, fmt.Errorf("--allow %s: %w", v, err)
-				}
-				p = abs
-			}
-			if k != "fs.write" {
-				a.FSRead = append(a.FSRead, p)
-			}
-			if k != "fs.read" {
-				a.FSWrite = append(a.FSWrite, p)
-			}
-		case hasVal && k == "env":
-			a.Env = append(a.Env, val)
-		default:
-			return Allow{}, fmt.Errorf("--allow %q: unknown; use %s", v, strings.Join(lang.AllowForms, ", "))
-		}
-	}
-	return a, nil
-}
+// This file refuses what the build file asks for and the user did not
+// grant (Options.Allow, decided by lang.Allow): entitlements, secrets,
+// ssh, outputs and caches. A variable's host environment variable is
+// refused by lang, as it loads, for every command alike. What the command
+// line names itself (--secret, --ssh, --build-context, --context,
+// --output, --cache-from, --cache-to, --var) needs no further consent:
+// the user typed it.
 
 // refusal is one thing the build file asks for that the user did not
 // grant.
@@ -134,71 +78,17 @@ func (p *Plan) checkEntitlements() {
 	}
 }
 
-// checkHostVariables refuses variables whose value came from the host
-// environment without --allow env=NAME.
-func (p *Plan) checkHostVariables() {
-	for _, v := range p.Build.Variables {
-		if v.Source != lang.FromHostEnv || p.envAllowed(v.HostEnv) {
-			continue
-		}
-		p.refuse(v.DeclRange, "Reading a host environment variable needs consent", "env="+v.HostEnv,
-			"Variable %q reads the host environment variable %s, which is set here. If you trust this build file, pass --allow env=%s to let it, or give the value yourself with --var %s=VALUE.",
-			v.Name, v.HostEnv, v.HostEnv, v.Name)
-	}
-}
-
-func (p *Plan) envAllowed(name string) bool {
-	return slices.Contains(p.opts.Allow.Env, name) || slices.Contains(p.opts.Allow.Env, "*")
-}
+func (p *Plan) envAllowed(name string) bool { return p.opts.Allow.EnvAllowed(name) }
 
 // readAllowed says whether the build file may read a host path: inside
 // the build context, or granted with --allow fs.read.
 func (p *Plan) readAllowed(path string) bool {
-	return pathAllowed(path, append([]string{p.opts.ContextDir}, p.opts.Allow.FSRead...))
+	return p.opts.Allow.ReadAllowed(path, p.opts.ContextDir)
 }
 
 // writeAllowed is readAllowed for writes (--allow fs.write).
 func (p *Plan) writeAllowed(path string) bool {
-	return pathAllowed(path, append([]string{p.opts.ContextDir}, p.opts.Allow.FSWrite...))
-}
-
-// pathAllowed says whether path is one of grants or below one, after
-// resolving symbolic links (a link inside the context to a file outside
-// it is outside).
-func pathAllowed(path string, grants []string) bool {
-	real := resolveExisting(path)
-	for _, g := range grants {
-		if g == "*" {
-			return true
-		}
-		if g = resolveExisting(g); real == g || strings.HasPrefix(real, strings.TrimSuffix(g, string(filepath.Separator))+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
-}
-
-// resolveExisting makes path absolute and resolves the symbolic links of
-// its longest existing prefix; the rest is kept as it is.
-func resolveExisting(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return filepath.Clean(path)
-	}
-	rest := ""
-	for dir := abs; ; {
-		if real, err := filepath.EvalSymlinks(dir); err == nil {
-			return filepath.Join(real, rest)
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return abs
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return abs
-		}
-		rest = filepath.Join(filepath.Base(dir), rest)
-		dir = parent
-	}
+	return p.opts.Allow.WriteAllowed(path, p.opts.ContextDir)
 }
 
 // checkOutput refuses an output from the build file that writes outside

@@ -11,6 +11,7 @@ import (
 	"github.com/moby/buildkit/client"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
+	"github.com/org/buildlang/lang"
 )
 
 // Options configure a build. The zero value builds the default group with
@@ -45,7 +46,7 @@ type Options struct {
 	SSH     []SSHSource
 	// Allow is what the user granted: entitlements and host access beyond
 	// the build context (--allow).
-	Allow Allow
+	Allow lang.Allow
 	// ContextDir is the build context sent as `context`; default ".".
 	ContextDir string
 	// BuildContexts provide named contexts and local(...) directories:

@@ -191,7 +191,6 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 		p.entitlementNeeds = append(p.entitlementNeeds, ents[name])
 	}
 	p.checkEntitlements()
-	p.checkHostVariables()
 	if err := p.checkOutputCollisions(); err != nil {
 		p.closeSession()
 		return nil, diags, err

@@ -291,7 +291,7 @@ func TestSecrets(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "secrets"), 0o755)
 	env := map[string]string{"TOKEN": "t0ken", "SSH_AUTH_SOCK": filepath.Join(dir, "agent.sock")}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	allow := Allow{Env: []string{"TOKEN"}, SSH: true}
+	allow := lang.Allow{Env: []string{"TOKEN"}, SSH: true}
 
 	// Nothing but TOKEN: netrc's file is missing, undeclared_src has no
 	// source, the agent socket does not exist; optional is optional.
@@ -369,7 +369,7 @@ target "app" {
   }
 }
 `
-	host := Allow{Entitlements: []string{"network.host"}}
+	host := lang.Allow{Entitlements: []string{"network.host"}}
 	p := mustPlan(t, src, Options{BuildContexts: map[string]string{"base": "docker-image://alpine:3.20"}, Allow: host})
 	err := p.Check()
 	if err == nil || !strings.Contains(err.Error(), "pass --build-context assets=DIR") {

@@ -30,6 +30,7 @@ var update = flag.Bool("update", false, "rewrite the diagnostics sections of tes
 //	env: NAME          select an environment (--env)
 //	var: NAME=VALUE    set a variable (--var), repeatable
 //	hostenv: K=V       a host environment variable, repeatable
+//	allow: G[,G]       what --allow grants (env=NAME, fs.read=PATH, ...)
 //	files: a.hcl b.hcl the files to load (default build.hcl)
 //	build-platform: P  the builder's platform (default linux/amd64)
 //	lenient: true      Options.Lenient
@@ -76,6 +77,12 @@ func readCase(t testing.TB, ar *txtar.Archive) checkCase {
 					} else {
 						host[k] = v
 					}
+				case "allow": // as buildlang's --allow, comma separated
+					a, err := lang.ParseAllow(strings.Split(val, ","))
+					if err != nil {
+						t.Fatal(err)
+					}
+					c.opts.Allow = a
 				case "files":
 					c.files = strings.Fields(val)
 				case "build-platform":

@@ -50,6 +50,7 @@ const (
 	KindInvalidImageRef      DiagKind = "invalid-image-ref"      // Names: [reference]; a fix when a close one is valid
 	KindOptionConflict       DiagKind = "option-conflict"        // Names: the options; What: what they configure
 	KindPolicyViolation      DiagKind = "policy-violation"       // Names: [policy, environment]; What: the summary
+	KindNotGranted           DiagKind = "not-granted"            // Names: [the --allow grant, what asks for it]; What: what is asked
 	// KindHCL marks the errors of the HCL library itself (syntax errors,
 	// evaluation errors), which carry no names.
 	KindHCL DiagKind = "hcl"
@@ -715,6 +716,17 @@ func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hc
 	info := diagInfo(KindPolicyViolation, policy, env)
 	info.What = summary
 	return errorf(info, subject, summary, "%s Environment %q builds under policy %s.", detail, env, policy)
+}
+
+// HostEnvNotGranted reports a variable whose env attribute names a host
+// environment variable that is set, which the user did not let the build
+// file read (--allow env=NAME); the value is not used.
+func HostEnvNotGranted(variable, hostVar string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindNotGranted, "env="+hostVar, variable)
+	info.What = "host environment variable"
+	return errorf(info, subject, "Reading a host environment variable needs consent",
+		"Variable %q reads the host environment variable %s, which is set here. If you trust this build file, pass --allow env=%s to let it, or give the value yourself with --var %s=VALUE.",
+		variable, hostVar, hostVar, variable)
 }
 
 // EnvironmentsNotChecked warns that Build.CheckEnvironments reached its

@@ -63,6 +63,10 @@ type Options struct {
 	// that name one explicitly with `env`. Nil means no host environment
 	// (the frontend).
 	HostEnv func(string) (string, bool)
+	// Allow is what the user granted (--allow). A variable's env is read
+	// only with Allow's consent (env=NAME); set but not granted, it is an
+	// error at the attribute naming the flag (consent.go).
+	Allow Allow
 	// BuildPlatform is the builder's platform; defaults to linux/amd64.
 	BuildPlatform ocispecs.Platform
 	// Limits bound the work a file can ask for; zero fields take defaults.

@@ -212,7 +212,7 @@ func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env 
 	var val cty.Value
 	if raw, ok := e.opts.Vars[name]; ok {
 		val, v.Source = e.parseOverride(d, fmt.Sprintf("The value --var gives variable %q", name), raw, v.Type, nil, v.Sensitive), FromOverride
-	} else if host, ok := e.hostEnv(v.HostEnv); ok {
+	} else if host, ok := e.hostEnv(d, name, v.HostEnv, c.Attributes["env"]); ok {
 		val, v.Source = e.parseOverride(d, fmt.Sprintf("Host environment variable %s (read for variable %q)", v.HostEnv, name), host, v.Type, c.Attributes["env"].Expr.Range().Ptr(), v.Sensitive), FromHostEnv
 	} else if ev, ok := env.Vars[name]; ok {
 		val, v.Source = d.typed(e.envVarRange(env, name), ev, v.Type, fmt.Sprintf("The value environment %q gives variable %q", env.Name, name)), FromEnvironment
@@ -229,13 +229,6 @@ func (e *evaluator) variable(name string, b *hcl.Block, c *hcl.BodyContent, env 
 		}
 	}
 	return v, d.diags
-}
-
-func (e *evaluator) hostEnv(name string) (string, bool) {
-	if name == "" || e.opts.HostEnv == nil {
-		return "", false
-	}
-	return e.opts.HostEnv(name)
 }
 
 // typed converts a value to the variable's type; from says where the

@@ -26,7 +26,7 @@ secret "plain" {}
 		want string
 	}{
 		{"var", lang.Options{Vars: map[string]string{"TOKEN": "from-var"}}, "from-var"},
-		{"host env", lang.Options{HostEnv: func(k string) (string, bool) { return "from-env", k == "MY_TOKEN" }}, "from-env"},
+		{"host env", lang.Options{HostEnv: func(k string) (string, bool) { return "from-env", k == "MY_TOKEN" }, Allow: lang.Allow{Env: []string{"MY_TOKEN"}}}, "from-env"},
 	} {
 		b, diags := lang.Load(lang.FS(fsys), []string{"build.hcl"}, tc.opts)
 		if diags.HasErrors() {

@@ -52,7 +52,7 @@ environment "dev" {}
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			opts := lang.Options{Env: c.env, Vars: c.vars}
+			opts := lang.Options{Env: c.env, Vars: c.vars, Allow: lang.Allow{Env: []string{"HOST_WITH"}}}
 			var asked []string
 			opts.HostEnv = func(k string) (string, bool) {
 				asked = append(asked, k)

@@ -540,7 +540,7 @@ func variableDoc(v *lang.Variable) string {
 		sb.WriteString("\nValue: not set\n")
 	}
 	if v.HostEnv != "" {
-		fmt.Fprintf(&sb, "\nRead from the host environment variable `%s`.\n", v.HostEnv)
+		fmt.Fprintf(&sb, "\nRead from the host environment variable `%s`, when set and granted (`--allow env=%s`).\n", v.HostEnv, v.HostEnv)
 	}
 	return strings.TrimSuffix(sb.String(), "\n")
 }

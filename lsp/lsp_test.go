@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lsp/internal/protocol"
 	"golang.org/x/tools/txtar"
 )
@@ -21,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the expectations in testdata/*.
 // sections named after requests ("hover", "completion @b", "rename @x
 // NEWNAME", ...) holding the expected result in a readable form. Every
 // file is written to a temporary directory and opened in the server,
-// except those under disk/, which the server reads from disk only.
+// except those under disk/, which the server reads from disk only. An
+// "options" section configures the server (caseOptions).
 // Run with -update to rewrite the expectations; read every change.
 func TestProtocol(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
@@ -83,7 +85,7 @@ func runCase(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
-	tc.c = startServer(t, Options{DiagnosticsDelay: -1})
+	tc.c = startServer(t, caseOptions(t, ar))
 	for _, f := range ar.Files {
 		if isSourceFile(f.Name) && !strings.HasPrefix(f.Name, "disk/") {
 			tc.c.open(tc.uri(f.Name), tc.texts[f.Name])
@@ -92,7 +94,7 @@ func runCase(t *testing.T, file string) {
 	}
 	changed := false
 	for i, f := range ar.Files {
-		if isSourceFile(f.Name) {
+		if isSourceFile(f.Name) || f.Name == optionsSection {
 			continue
 		}
 		got := tc.run(f.Name)
@@ -113,6 +115,42 @@ func runCase(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// optionsSection configures the server, a line each, as the flags of
+// `buildlang lsp` would:
+//
+//	hostenv: K=V   a host environment variable (none by default), repeatable
+//	allow: G[,G]   what --allow grants, e.g. env=NAME
+const optionsSection = "options"
+
+func caseOptions(t *testing.T, ar *txtar.Archive) Options {
+	opts := Options{DiagnosticsDelay: -1}
+	for _, f := range ar.Files {
+		if f.Name != optionsSection {
+			continue
+		}
+		host := map[string]string{}
+		opts.HostEnv = func(k string) (string, bool) { v, ok := host[k]; return v, ok }
+		for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+			key, val, _ := strings.Cut(line, ":")
+			val = strings.TrimSpace(val)
+			switch key {
+			case "hostenv":
+				k, v, _ := strings.Cut(val, "=")
+				host[k] = v
+			case "allow":
+				a, err := lang.ParseAllow(strings.Split(val, ","))
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Allow = a
+			default:
+				t.Fatalf("options: unknown line %q", line)
+			}
+		}
+	}
+	return opts
 }
 
 func (tc *tcase) uri(name string) protocol.DocumentURI {

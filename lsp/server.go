@@ -25,6 +25,10 @@ type Options struct {
 	// HostEnv looks up host environment variables for variables and
 	// secrets that name one with `env`, as the CLI does; nil means none.
 	HostEnv func(string) (string, bool)
+	// Allow is what the user granted, as the CLI's --allow: a variable's
+	// host environment variable is read only with env=NAME; set but not
+	// granted, it is reported (as check reports it) and not read.
+	Allow lang.Allow
 	// DiagnosticsDelay is how long the server waits for more edits before
 	// it computes diagnostics, when edits come faster than that; an edit
 	// after a quiet period is diagnosed at once. 0 means 50ms; negative
@@ -33,7 +37,7 @@ type Options struct {
 }
 
 func (o Options) langOptions() lang.Options {
-	return lang.Options{Env: o.Env, Vars: o.Vars, HostEnv: o.HostEnv}
+	return lang.Options{Env: o.Env, Vars: o.Vars, HostEnv: o.HostEnv, Allow: o.Allow}
 }
 
 func (o Options) delay() time.Duration {

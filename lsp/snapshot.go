@@ -293,7 +293,10 @@ func (s *snapshot) candidates() []string {
 					set[cand] = true
 				}
 			}
-			if s.isWorkspaceRoot(dir) {
+			// Never above the workspace: a document outside the
+			// workspace folders (when there are some) looks only in its
+			// own directory.
+			if s.isWorkspaceRoot(dir) || len(s.cfg.roots) > 0 && !s.inWorkspace(dir) {
 				break
 			}
 			parent := filepath.Dir(dir)
@@ -309,6 +312,16 @@ func (s *snapshot) candidates() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// inWorkspace says whether dir is a workspace folder or below one.
+func (s *snapshot) inWorkspace(dir string) bool {
+	for _, r := range s.cfg.roots {
+		if rel, err := filepath.Rel(r, dir); err == nil && filepath.IsLocal(rel) || rel == "." {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *snapshot) isWorkspaceRoot(dir string) bool {

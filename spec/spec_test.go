@@ -327,7 +327,7 @@ target "t" {
 			v, w string
 		}{
 			{lang.Options{}, "environment", "environment"},
-			{lang.Options{HostEnv: host}, "host", "environment"}, // w has no env attribute: never read
+			{lang.Options{HostEnv: host, Allow: lang.Allow{Env: []string{"HOST_V"}}}, "host", "environment"}, // w has no env attribute: never read
 			{lang.Options{HostEnv: host, Vars: map[string]string{"v": "override"}}, "override", "environment"},
 		} {
 			b := load(t, src, tc.opts)
@@ -338,6 +338,11 @@ target "t" {
 			if got["v"] != tc.v || got["w"] != tc.w {
 				t.Errorf("with %+v: v=%q w=%q, want v=%q w=%q", tc.opts.Vars, got["v"], got["w"], tc.v, tc.w)
 			}
+		}
+		// Set but not granted (--allow env=HOST_V): an error, not read.
+		_, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: []byte(src)}}), []string{"build.hcl"}, lang.Options{HostEnv: host})
+		if len(diags) != 1 || lang.DiagInfoOf(diags[0]).Kind != lang.KindNotGranted || !strings.Contains(diags[0].Detail, "--allow env=HOST_V") {
+			t.Errorf("not granted: %v", diags)
 		}
 	})
 

@@ -43,7 +43,6 @@ type buildCLIFlags struct {
 	buildContexts          []string
 	nodes                  []string
 	builder                string
-	allow                  []string
 	targets                []string
 	sourceDateEpoch        string
 	attest                 attest.Flags
@@ -127,7 +126,6 @@ files have errors), 2 for bad flags, 130 when interrupted.`,
 	fl.Lookup("provenance").NoOptDefVal = "true"
 	fl.StringArrayVar(&f.attest.Attest, "attest", nil, "attestation, as buildx: type=sbom[,generator=IMAGE] or type=provenance[,mode=max], disabled=true to turn one off (repeatable)")
 	fl.StringVar(&f.sourceDateEpoch, "source-date-epoch", "", "SOURCE_DATE_EPOCH for reproducible images: unix seconds, or git for HEAD's commit time (default $SOURCE_DATE_EPOCH, then the environment's source_date_epoch)")
-	fl.StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated)")
 	return cmd
 }
 
@@ -157,11 +155,6 @@ func (f *buildCLIFlags) options(targets, files []string, lookupEnv func(string) 
 			o.ContextDir = filepath.Dir(files[0])
 		}
 	}
-	allow, err := builder.ParseAllow(f.allow)
-	if err != nil {
-		return nil, err
-	}
-	o.Allow = allow
 	for _, s := range f.outputs {
 		out, err := builder.ParseOutput(s)
 		if err != nil {
@@ -222,6 +215,9 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 	logrus.SetLevel(logrus.ErrorLevel)
 	opts, err := f.options(append(args, f.targets...), bf.filenames(), os.LookupEnv)
 	if err != nil {
+		return err // bad flags: exit 2
+	}
+	if opts.Allow, err = lang.ParseAllow(bf.allow); err != nil {
 		return err // bad flags: exit 2
 	}
 	opts.Attest = f.attest

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,4 +212,46 @@ func TestCheckCommand(t *testing.T) {
 			t.Errorf("exit code %d, output:\n%s", r.code, r.stderr)
 		}
 	})
+}
+
+// A variable's host environment variable needs the same consent in every
+// command that reads build files: set but not granted, check, compile and
+// build all fail at the env attribute naming --allow env=NAME and never
+// use the value; granted (or given with --var), all of them read it.
+func TestHostEnvConsentEveryCommand(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "build.hcl"), []byte(`
+variable "REGISTRY" {
+  default = "localhost:5000"
+  env     = "BUILDLANG_TEST_REGISTRY"
+}
+
+target "app" {
+  from = "busybox"
+  tags = ["${var.REGISTRY}/app:1"]
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BUILDKIT_HOST", "unix:///nonexistent/buildkitd.sock")
+	t.Setenv("BUILDLANG_TEST_REGISTRY", "registry.example")
+	commands := [][]string{{"check"}, {"compile", "app", "--format", "json"}, {"build", "app", "--dry-run"}, {"targets"}}
+	for _, args := range commands {
+		r := run(t, bin, dir, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "Reading a host environment variable needs consent") ||
+			!strings.Contains(r.stderr, "on build.hcl line 4") || !strings.Contains(r.stderr, "pass --allow env=BUILDLANG_TEST_REGISTRY") ||
+			strings.Contains(r.stdout, "registry.example") {
+			t.Errorf("%v without consent: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+		for _, grant := range [][]string{{"--allow", "env=BUILDLANG_TEST_REGISTRY"}, {"--allow", "env=*"}, {"--var", "REGISTRY=registry.example"}} {
+			r := run(t, bin, dir, append(slices.Clone(args), grant...)...)
+			if r.code != 0 || strings.Contains(r.stderr, "consent") {
+				t.Errorf("%v %v: exit %d\nstdout:\n%s\nstderr:\n%s", args, grant, r.code, r.stdout, r.stderr)
+			}
+			if args[0] == "build" && !strings.Contains(r.stdout, "tags:      registry.example/app:1") {
+				t.Errorf("%v %v does not use the value:\n%s", args, grant, r.stdout)
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lsp"
 	"github.com/spf13/cobra"
 )
@@ -13,9 +14,9 @@ func init() { addCommand(lspCommand) }
 
 func lspCommand() *cobra.Command {
 	var env string
-	var vars []string
+	var vars, allow []string
 	cmd := &cobra.Command{
-		Use:   "lsp [--env E] [--var K=V]...",
+		Use:   "lsp [--env E] [--var K=V]... [--allow G[,G]]",
 		Short: "Run the language server on stdin and stdout",
 		Long: "lsp runs a Language Server Protocol server for build files over stdin and stdout,\n" +
 			"for editors: diagnostics as `buildlang check` reports them, completion, hover,\n" +
@@ -24,6 +25,10 @@ func lspCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			lsp.SetGC()
 			opts := lsp.Options{Env: env, HostEnv: os.LookupEnv, Vars: map[string]string{}}
+			var err error
+			if opts.Allow, err = lang.ParseAllow(allow); err != nil {
+				return err
+			}
 			for _, kv := range vars {
 				k, v, ok := strings.Cut(kv, "=")
 				if !ok || k == "" {
@@ -39,6 +44,7 @@ func lspCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&env, "env", "", "environment to select (default: \"default\" if declared)")
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "set a variable, NAME=VALUE (repeatable)")
+	cmd.Flags().StringSliceVar(&allow, "allow", nil, "grant what the build files ask for, as for check and build: env=NAME lets a variable read its host environment variable (repeatable, comma separated)")
 	return cmd
 }
 

@@ -26,7 +26,6 @@ func init() { addCommand(whyCommand) }
 func whyCommand() *cobra.Command {
 	var bf buildFlags
 	var platform, since, format, contextDir, addr string
-	var allow []string
 	var plan bool
 	cmd := &cobra.Command{
 		Use:   "why [TARGET] [--platform P] [--since REF] [--plan] [--format text|json]",
@@ -78,7 +77,7 @@ for bad flags.`,
 			var exs []*records.Explanation
 			var err error
 			if plan {
-				exs, err = predict(ctx, &bf, store, target, platform, contextDir, addr, allow)
+				exs, err = predict(ctx, &bf, store, target, platform, contextDir, addr)
 			} else {
 				exs, err = explainRecords(store, target, platform, since)
 			}
@@ -101,7 +100,6 @@ for bad flags.`,
 	fl.BoolVar(&plan, "plan", false, "predict which steps the next build will miss, without building")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
 	fl.StringVar(&contextDir, "context", "", "build context directory, as for build (with --plan)")
-	fl.StringSliceVar(&allow, "allow", nil, "grant what the build file asks for, as for build (with --plan)")
 	fl.StringVar(&addr, "addr", "", "BuildKit daemon to resolve base images through, with --plan (default $BUILDKIT_HOST; none: bases as last recorded)")
 	return cmd
 }
@@ -209,10 +207,10 @@ func describe(target, platform string) string {
 
 // predict compiles the targets as build would and compares each platform
 // with its latest record.
-func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, platform, contextDir, addr string, allow []string) ([]*records.Explanation, error) {
+func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, platform, contextDir, addr string) ([]*records.Explanation, error) {
 	var f buildCLIFlags
 	f.progress = "quiet"
-	f.contextDir, f.addr, f.allow = contextDir, addr, allow
+	f.contextDir, f.addr = contextDir, addr
 	if platform != "" {
 		f.plats = []string{platform}
 	}
@@ -222,6 +220,9 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 	}
 	opts, err := f.options(targets, bf.filenames(), os.LookupEnv)
 	if err != nil {
+		return nil, err
+	}
+	if opts.Allow, err = lang.ParseAllow(bf.allow); err != nil {
 		return nil, err
 	}
 	// Targets without platforms build for the daemon's: load for it, as
