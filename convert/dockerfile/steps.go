@@ -56,7 +56,8 @@ func (s *stageConv) run(c *instructions.RunCommand, sc *scope) {
 	case len(c.Files) > 0:
 		s.heredocRun(c, b, ln)
 	default:
-		b.SetAttributeRaw("command", hclgen.Lit(strings.Join(c.CmdLine, " ")).Tokens())
+		// A shell-form RUN is one line: run "COMMAND" {}, the short form.
+		blk.SetLabels([]string{strings.Join(c.CmdLine, " ")})
 	}
 	if extra != nil && len(extra.keys) > 0 {
 		b.SetAttributeRaw("env", strMap(extra))
@@ -252,7 +253,8 @@ func (s *stageConv) copy(c *instructions.CopyCommand, sc *scope) {
 
 func (s *stageConv) copyBlock(from hclwrite.Tokens, srcs []string, dest, chown, chmod string, exclude []string) *hclwrite.Body {
 	d := s.c.decode
-	b := s.steps.AppendNewBlock("copy", nil).Body()
+	blk := s.steps.AppendNewBlock("copy", nil)
+	b := blk.Body()
 	if from != nil {
 		b.SetAttributeRaw("from", from)
 	}
@@ -260,8 +262,14 @@ func (s *stageConv) copyBlock(from hclwrite.Tokens, srcs []string, dest, chown, 
 	for i, p := range srcs {
 		items[i] = d(p)
 	}
-	b.SetAttributeRaw("src", hclgen.List(items))
-	b.SetAttributeRaw("dest", d(dest).Tokens())
+	// Literal paths are the short form's labels, copy "SRC"... "DEST" {}
+	// as in COPY; paths with a variable take the long form.
+	if labels, ok := litLabels(append(items, d(dest))); ok {
+		blk.SetLabels(labels)
+	} else {
+		b.SetAttributeRaw("src", hclgen.List(items))
+		b.SetAttributeRaw("dest", d(dest).Tokens())
+	}
 	if len(exclude) > 0 {
 		ex := make([]hclgen.Str, len(exclude))
 		for i, p := range exclude {
@@ -276,6 +284,19 @@ func (s *stageConv) copyBlock(from hclwrite.Tokens, srcs []string, dest, chown, 
 		b.SetAttributeRaw("chmod", d(chmod).Tokens())
 	}
 	return b
+}
+
+// litLabels is the text of strs when none holds an expression.
+func litLabels(strs []hclgen.Str) ([]string, bool) {
+	out := make([]string, len(strs))
+	for i, x := range strs {
+		lit, ok := x.IsLit()
+		if !ok {
+			return nil, false
+		}
+		out[i] = lit
+	}
+	return out, true
 }
 
 // heredocFiles writes COPY/ADD heredocs as file steps.

@@ -5,12 +5,14 @@
 package hclgen
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/org/buildlang/lang/format"
@@ -314,11 +316,61 @@ func (f *File) Bytes() ([]byte, error) {
 			body.AppendNewline()
 		}
 	}
-	// Blocks with nothing in them are written {} as people write them.
-	src := emptyBlock.ReplaceAll(hclwrite.Format(out.Bytes()), []byte("{}"))
+	// Blocks with nothing in them are written {} as people write them,
+	// and steps and mounts with one attribute on one line.
+	src := oneLineBlocks(emptyBlock.ReplaceAll(hclwrite.Format(out.Bytes()), []byte("{}")))
 	formatted, diags := format.Source(src, "build.hcl")
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("convert: internal error, the generated file does not parse: %s\n%s", diags.Error(), src)
 	}
 	return formatted, nil
+}
+
+// oneLineBlocks writes each block inside a target (a step, a mount) whose
+// body is one attribute on one line, with nothing else in it (no
+// comment), on one line, as a Dockerfile's instruction is:
+// copy "run.sh" "/bin/" { chmod = "0755" }, set { user = "app" }. src
+// must parse; the result does too, since only the whitespace around the
+// attribute changes.
+func oneLineBlocks(src []byte) []byte {
+	f, diags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		return src
+	}
+	type splice struct {
+		start, end int
+		text       []byte
+	}
+	var splices []splice
+	var walk func(blocks hclsyntax.Blocks)
+	walk = func(blocks hclsyntax.Blocks) {
+		for _, blk := range blocks {
+			b := blk.Body
+			walk(b.Blocks)
+			if len(b.Attributes) != 1 || len(b.Blocks) != 0 {
+				continue
+			}
+			var a *hclsyntax.Attribute
+			for _, x := range b.Attributes {
+				a = x
+			}
+			open, close := blk.OpenBraceRange.End.Byte, blk.CloseBraceRange.Start.Byte
+			attr := src[a.SrcRange.Start.Byte:a.SrcRange.End.Byte]
+			if bytes.ContainsRune(attr, '\n') || len(bytes.TrimSpace(src[open:a.SrcRange.Start.Byte])) > 0 || len(bytes.TrimSpace(src[a.SrcRange.End.Byte:close])) > 0 {
+				continue
+			}
+			splices = append(splices, splice{open, close, append(append([]byte(" "), attr...), ' ')})
+		}
+	}
+	for _, target := range f.Body.(*hclsyntax.Body).Blocks {
+		if target.Type == "target" {
+			walk(target.Body.Blocks)
+		}
+	}
+	slices.SortFunc(splices, func(a, b splice) int { return a.start - b.start })
+	for i := len(splices) - 1; i >= 0; i-- {
+		sp := splices[i]
+		src = slices.Concat(src[:sp.start], sp.text, src[sp.end:])
+	}
+	return src
 }
