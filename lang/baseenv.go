@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -47,7 +48,7 @@ func ExpandBaseEnv(s string, lookup func(string) string) string {
 func (td *targetDecl) scanTarget() {
 	names := map[string]cty.Value{}
 	visitAttrs(td, func(a *hcl.Attribute) {
-		for _, t := range a.Expr.Variables() {
+		for _, t := range walk.Variables(a.Expr) {
 			switch {
 			case t.RootName() == "target" && len(t) > 1:
 				if name := stepName(t[1]); name != "" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -540,7 +541,7 @@ func checkBefore(name string, args []cty.Value) error {
 // instrument wraps the syntax evaluation must be metered at (see the top
 // of this file). It is idempotent: wrapped nodes are not wrapped again.
 func instrument(body *hclsyntax.Body) {
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+	walk.All(body, func(n hclsyntax.Node) {
 		switch x := n.(type) {
 		case *hclsyntax.ForExpr:
 			x.CollExpr = guard(guardFor, x.CollExpr)
@@ -564,7 +565,6 @@ func instrument(body *hclsyntax.Body) {
 		case *hclsyntax.IndexExpr:
 			x.Key = guard(guardNumber, x.Key)
 		}
-		return nil
 	})
 }
 

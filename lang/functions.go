@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/org/buildlang/stdlib"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -118,11 +119,10 @@ func calledFunctions(syntax ...hclsyntax.Node) []string {
 		if n == nil {
 			continue
 		}
-		hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+		walk.All(n, func(n hclsyntax.Node) {
 			if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
 				seen[call.Name] = true
 			}
-			return nil
 		})
 	}
 	return sortedKeys(seen)

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -11,7 +12,7 @@ import (
 func (e *evaluator) resolveLocals(s *scope) hcl.Diagnostics {
 	deps := map[string][]string{}
 	for _, name := range e.decls.localOrder {
-		for _, t := range e.decls.locals[name].Expr.Variables() {
+		for _, t := range walk.Variables(e.decls.locals[name].Expr) {
 			if t.RootName() == "local" && len(t) > 1 {
 				if dep := stepName(t[1]); dep != "" && e.decls.locals[dep] != nil {
 					deps[name] = append(deps[name], dep)

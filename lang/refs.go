@@ -3,6 +3,7 @@ package lang
 import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/walk"
 )
 
 // refKinds maps each reference root to the kind of thing it names, as
@@ -91,7 +92,7 @@ func (e *evaluator) checkBody(body *hclsyntax.Body, sc refScope) hcl.Diagnostics
 
 func (e *evaluator) checkExpr(expr hclsyntax.Expression, sc refScope) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, t := range hclsyntax.Variables(expr) {
+	for _, t := range walk.Variables(expr) {
 		if d := e.checkTraversal(t, sc); d != nil {
 			DiagInfoOf(d).reference = true
 			diags = append(diags, d)

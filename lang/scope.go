@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -103,11 +104,10 @@ func fileTraversals(f *hcl.File) []hcl.Traversal {
 		return nil
 	}
 	var out []hcl.Traversal
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+	walk.All(body, func(n hclsyntax.Node) {
 		if x, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
 			out = append(out, x.Traversal)
 		}
-		return nil
 	})
 	return out
 }
@@ -128,7 +128,7 @@ func stepName(s hcl.Traverser) string {
 // varRefs lists the declared variables an expression reads as var.NAME.
 func varRefs(expr hcl.Expression, vars *declTable) []string {
 	var out []string
-	for _, tr := range expr.Variables() {
+	for _, tr := range walk.Variables(expr) {
 		if tr.RootName() != "var" || len(tr) < 2 {
 			continue
 		}
@@ -375,7 +375,7 @@ func (e *evaluator) validate(v *Variable, b *hcl.Block, ctx *hcl.EvalContext) hc
 func conditionValues(expr hcl.Expression, ctx *hcl.EvalContext) string {
 	var parts []string
 	seen := map[string]bool{}
-	for _, t := range expr.Variables() {
+	for _, t := range walk.Variables(expr) {
 		name := traversalString(t)
 		if seen[name] {
 			continue

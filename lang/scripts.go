@@ -2,7 +2,6 @@ package lang
 
 import (
 	"bytes"
-	"regexp"
 )
 
 // A run step's script is a heredoc taken as written, so its text may hold
@@ -14,8 +13,6 @@ import (
 
 const scriptMask = 0x01
 
-var scriptStart = regexp.MustCompile(`(?m)^[ \t]*script[ \t]*=[ \t]*<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n`)
-
 // MaskScripts returns src with "${" and "%{" inside script heredocs made
 // "$\x01" and "%\x01", and whether it masked anything; src itself when
 // there is nothing to mask, or when src already holds the mask byte (then
@@ -25,9 +22,12 @@ func MaskScripts(src []byte) ([]byte, bool) {
 		return src, false
 	}
 	var out []byte
-	for _, m := range scriptStart.FindAllSubmatchIndex(src, -1) {
-		marker := src[m[2]:m[3]]
-		body := m[1]
+	for from := 0; ; {
+		marker, body, ok := nextScript(src, from)
+		if !ok {
+			break
+		}
+		from = body
 		end := heredocEnd(src, body, marker)
 		for i := body; i+1 < end; i++ {
 			if (src[i] == '$' || src[i] == '%') && src[i+1] == '{' {
@@ -50,6 +50,63 @@ func UnmaskScripts(b []byte) []byte {
 		return b
 	}
 	return bytes.ReplaceAll(b, []byte{scriptMask}, []byte("{"))
+}
+
+// nextScript finds the first line at or after from that opens a script
+// heredoc: `script = <<EOT` or `script = <<-EOT` (spaces and tabs around
+// the words allowed) ending the line. It returns the heredoc's marker and
+// where its body starts, after the line's newline. (A regular expression
+// said the same, but this runs over every build file at load, and
+// "script" is found in every "description".)
+func nextScript(src []byte, from int) (marker []byte, body int, ok bool) {
+	for from < len(src) {
+		i := bytes.Index(src[from:], []byte("script"))
+		if i < 0 {
+			return nil, 0, false
+		}
+		at := from + i
+		from = at + len("script")
+		lineStart := bytes.LastIndexByte(src[:at], '\n') + 1
+		if len(bytes.TrimLeft(src[lineStart:at], " \t")) > 0 {
+			continue
+		}
+		j := skipBlanks(src, from)
+		if j >= len(src) || src[j] != '=' {
+			continue
+		}
+		j = skipBlanks(src, j+1)
+		if !bytes.HasPrefix(src[j:], []byte("<<")) {
+			continue
+		}
+		j += 2
+		if j < len(src) && src[j] == '-' {
+			j++
+		}
+		start := j
+		if j >= len(src) || !isIdentStart(src[j]) {
+			continue
+		}
+		for j < len(src) && (isIdentStart(src[j]) || src[j] >= '0' && src[j] <= '9' || src[j] == '-') {
+			j++
+		}
+		end := j
+		j = skipBlanks(src, j)
+		if j < len(src) && src[j] == '\r' {
+			j++
+		}
+		if j >= len(src) || src[j] != '\n' {
+			continue
+		}
+		return src[start:end], j + 1, true
+	}
+	return nil, 0, false
+}
+
+func skipBlanks(src []byte, i int) int {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // heredocEnd is the offset of the line closing a heredoc that starts at

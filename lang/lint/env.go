@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -87,15 +88,14 @@ var shellVariable = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][
 // literalVariables calls fn for each literal text of expr that holds a
 // shell variable, with its range and the first variable.
 func literalVariables(expr hclsyntax.Expression, fn func(text, variable string, r hcl.Range)) {
-	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+	walk.All(expr, func(n hclsyntax.Node) {
 		lit, ok := n.(*hclsyntax.LiteralValueExpr)
 		if !ok || lit.Val.Type() != cty.String || !lit.Val.IsKnown() || lit.Val.IsNull() {
-			return nil
+			return
 		}
 		if m := shellVariable.FindString(lit.Val.AsString()); m != "" {
 			fn(lit.Val.AsString(), m, lit.SrcRange)
 		}
-		return nil
 	})
 }
 

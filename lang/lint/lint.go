@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -231,7 +232,7 @@ func (p *pass) index(body *hclsyntax.Body, top bool) {
 }
 
 func (p *pass) addRefs(expr hclsyntax.Expression, skip func(root, name string) bool) {
-	for _, t := range hclsyntax.Variables(expr) {
+	for _, t := range walk.Variables(expr) {
 		root := t.RootName()
 		if len(t) < 2 {
 			p.whole[root] = true
