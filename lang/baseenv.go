@@ -3,6 +3,7 @@ package lang
 import (
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/lang/internal/walk"
@@ -119,13 +120,13 @@ func markerOutside(v reflect.Value, allowed map[uintptr]bool) bool {
 	case reflect.String:
 		return strings.Contains(v.String(), baseEnvOpen)
 	case reflect.Pointer:
-		if v.IsNil() || v.Type() == reflect.TypeOf(&Target{}) {
+		if v.IsNil() || v.Type() == targetPointer {
 			return false
 		}
 		return markerOutside(v.Elem(), allowed)
 	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() && markerOutside(v.Field(i), allowed) {
+		for _, i := range stringFields(v.Type()) {
+			if markerOutside(v.Field(i), allowed) {
 				return true
 			}
 		}
@@ -141,6 +142,52 @@ func markerOutside(v reflect.Value, allowed map[uintptr]bool) bool {
 		}
 		for it := v.MapRange(); it.Next(); {
 			if markerOutside(it.Value(), allowed) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var targetPointer = reflect.TypeFor[*Target]()
+
+// stringFieldsOf caches stringFields: checkBaseEnv runs for every target
+// and platform, and reflect's field lookups were most of its cost.
+var stringFieldsOf sync.Map // reflect.Type → []int
+
+// stringFields are the indexes of the exported fields of the struct type t
+// that markerOutside looks into: those whose type can hold a string.
+func stringFields(t reflect.Type) []int {
+	if f, ok := stringFieldsOf.Load(t); ok {
+		return f.([]int)
+	}
+	var out []int
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() && mayHoldString(f.Type, map[reflect.Type]bool{}) {
+			out = append(out, i)
+		}
+	}
+	stringFieldsOf.Store(t, out)
+	return out
+}
+
+// mayHoldString says whether markerOutside can find a string in a value
+// of type t.
+func mayHoldString(t reflect.Type, seen map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.String:
+		return true
+	case reflect.Pointer:
+		return t != targetPointer && mayHoldString(t.Elem(), seen)
+	case reflect.Slice, reflect.Map: // a map's values, not its keys
+		return mayHoldString(t.Elem(), seen)
+	case reflect.Struct:
+		if seen[t] {
+			return true // a recursive type: its other fields decide
+		}
+		seen[t] = true
+		for i := 0; i < t.NumField(); i++ {
+			if f := t.Field(i); f.IsExported() && mayHoldString(f.Type, seen) {
 				return true
 			}
 		}
