@@ -399,7 +399,11 @@ func bodyContent(body hcl.Body, spec *BlockSpec) (*hcl.BodyContent, hcl.Diagnost
 	// source order.
 	all := sb
 	sb = withoutShortForms(sb, spec)
-	c, _, diags := sb.PartialContent(spec.schema())
+	c, ok := partialContent(sb, spec)
+	var diags hcl.Diagnostics
+	if !ok {
+		c, _, diags = sb.PartialContent(spec.schema())
+	}
 	if sb != all {
 		c.Blocks = withShortForms(all, spec, c.Blocks)
 	}
@@ -426,4 +430,57 @@ func bodyContent(body hcl.Body, spec *BlockSpec) (*hcl.BodyContent, hcl.Diagnost
 		}
 	}
 	return c, diags
+}
+
+// partialContent is sb.PartialContent(spec.schema()) for a body fresh from
+// the parser whose blocks have the labels the schema says, which is what
+// PartialContent has no diagnostics for; ok is false for any other body.
+// HCL's PartialContent also makes the body that remains, and three maps,
+// for every block of a build: a large build's check spent a tenth of its
+// allocations there.
+func partialContent(sb *hclsyntax.Body, spec *BlockSpec) (c *hcl.BodyContent, ok bool) {
+	x := spec.contentIndex()
+	c = &hcl.BodyContent{Attributes: make(hcl.Attributes, min(len(sb.Attributes), len(x.attrs))), MissingItemRange: sb.MissingItemRange()}
+	for name, a := range sb.Attributes {
+		if x.attrs[name] {
+			c.Attributes[name] = a.AsHCLAttribute()
+		}
+	}
+	for _, b := range sb.Blocks {
+		labels, wanted := x.blocks[b.Type]
+		if !wanted {
+			continue
+		}
+		if len(b.Labels) != labels {
+			return nil, false
+		}
+		c.Blocks = append(c.Blocks, b.AsHCLBlock())
+	}
+	return c, true
+}
+
+// contentIndex is a spec's schema as partialContent looks it up.
+type contentIndex struct {
+	attrs  map[string]bool
+	blocks map[string]int // labels, by block type
+}
+
+var contentIndexes sync.Map // *BlockSpec → *contentIndex
+
+func (b *BlockSpec) contentIndex() *contentIndex {
+	if x, ok := contentIndexes.Load(b); ok {
+		return x.(*contentIndex)
+	}
+	s := b.schema()
+	x := &contentIndex{attrs: map[string]bool{}, blocks: map[string]int{}}
+	for _, a := range s.Attributes {
+		x.attrs[a.Name] = true
+	}
+	for _, bs := range s.Blocks {
+		if _, dup := x.blocks[bs.Type]; !dup {
+			x.blocks[bs.Type] = len(bs.LabelNames)
+		}
+	}
+	contentIndexes.Store(b, x)
+	return x
 }

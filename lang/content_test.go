@@ -1,0 +1,80 @@
+package lang
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/internal/gen"
+	"golang.org/x/tools/txtar"
+)
+
+// TestPartialContentIsHCLs checks partialContent against HCL's
+// PartialContent for every body of the test files under every block spec
+// of the schema: where it answers, it answers what HCL does, and it
+// declines exactly the bodies HCL has diagnostics for.
+func TestPartialContentIsHCLs(t *testing.T) {
+	var specs []*BlockSpec
+	var addSpecs func(*BlockSpec)
+	addSpecs = func(s *BlockSpec) {
+		for _, seen := range specs {
+			if seen == s {
+				return
+			}
+		}
+		specs = append(specs, s)
+		for _, c := range s.Blocks {
+			addSpecs(c)
+		}
+	}
+	addSpecs(TopSchema)
+	srcs := [][]byte{gen.Targets(20), []byte("target \"a\" \"b\" {\n  run \"x\" {}\n}\ntarget {}\n")}
+	names, _ := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range txtar.Parse(data).Files {
+			if strings.HasSuffix(f.Name, ".hcl") {
+				srcs = append(srcs, f.Data)
+			}
+		}
+	}
+	bodies, declined := 0, 0
+	for _, src := range srcs {
+		f, _ := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+			sb, ok := n.(*hclsyntax.Body)
+			if !ok {
+				return nil
+			}
+			for _, spec := range specs {
+				bodies++
+				want, _, wantDiags := sb.PartialContent(spec.schema())
+				got, ok := partialContent(sb, spec)
+				if !ok {
+					declined++
+					if len(wantDiags) == 0 {
+						t.Errorf("%v under %s: declined a body HCL has no diagnostics for", sb.SrcRange, spec.Type)
+					}
+					continue
+				}
+				if len(wantDiags) > 0 {
+					t.Errorf("%v under %s: answered, but HCL says %v", sb.SrcRange, spec.Type, wantDiags)
+				}
+				if !reflect.DeepEqual(want, got) {
+					t.Errorf("%v under %s: content\n%#v\nwant\n%#v", sb.SrcRange, spec.Type, got, want)
+				}
+			}
+			return nil
+		})
+	}
+	if declined == 0 || bodies < 10000 {
+		t.Fatalf("%d bodies compared, %d declined: the cases test too little", bodies, declined)
+	}
+}
