@@ -22,8 +22,14 @@
 //   - TestDockerfileParity: each case of testdata/parity builds a
 //     Dockerfile with BuildKit's Dockerfile frontend and its buildlang twin
 //     on the same buildkitd, concurrently, and internal/imgdiff finds their
-//     images equal (file tree and config). TestParityLineRatio counts the
+//     images equal (file tree and config). The device case runs on a
+//     buildkitd of its own with a fake CDI device (cdiDaemon), both builds
+//     granted the device entitlement. TestParityLineRatio counts the
 //     twins' lines against the Dockerfiles' (no BuildKit needed).
+//   - TestOnbuildRefused: a base whose config has ONBUILD triggers (made
+//     by a target's onbuild, pushed to the registry) has them run by the
+//     Dockerfile frontend and is refused by buildlang, with the error at
+//     build.hcl's from line through the frontend and the CLI.
 //   - TestSyntaxAndGateway: a build file starting with
 //     "# syntax=org/buildlang" builds through dockerfile.v0 (the syntax
 //     forwarding path) and through gateway.v0 with source=org/buildlang;

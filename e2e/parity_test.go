@@ -20,13 +20,18 @@ import (
 // buildlang twin, build.hcl (whose target "app" is built), with the
 // context files they read. The
 // archive's comment may hold "opt: KEY=VALUE" lines, passed to both
-// builds (e.g. opt: build-arg:HTTP_PROXY=...). A file named *.tar is
+// builds (e.g. opt: build-arg:HTTP_PROXY=...), "arg: ARG" lines, more
+// buildctl arguments for both (e.g. arg: --allow=device), and the line
+// "daemon: cdi", which builds both on a buildkitd of the test's own with
+// a fake CDI device (cdiDaemon). A file named *.tar is
 // written as a tar archive of the files of the txtar archive it holds,
 // for ADD's extraction.
 type parityCase struct {
 	name  string
 	files map[string][]byte
 	opts  []string
+	args  []string
+	cdi   bool
 }
 
 func parityCases(t *testing.T) []parityCase {
@@ -46,9 +51,14 @@ func parityCases(t *testing.T) []parityCase {
 		}
 		c := parityCase{name: strings.TrimSuffix(filepath.Base(p), ".txtar"), files: map[string][]byte{}}
 		for _, line := range strings.Split(string(a.Comment), "\n") {
-			if o, ok := strings.CutPrefix(strings.TrimSpace(line), "opt: "); ok {
+			line = strings.TrimSpace(line)
+			if o, ok := strings.CutPrefix(line, "opt: "); ok {
 				c.opts = append(c.opts, o)
 			}
+			if a, ok := strings.CutPrefix(line, "arg: "); ok {
+				c.args = append(c.args, a)
+			}
+			c.cdi = c.cdi || line == "daemon: cdi"
 		}
 		for _, f := range a.Files {
 			data := f.Data
@@ -107,8 +117,12 @@ func TestDockerfileParity(t *testing.T) {
 			}
 			opts := append([]string{"platform=linux/amd64"}, c.opts...)
 			builds := []build{
-				{dir: dir, syntax: true, filename: "Dockerfile", opts: opts},
-				{dir: dir, filename: "build.hcl", target: "app", opts: opts},
+				{dir: dir, syntax: true, filename: "Dockerfile", opts: opts, args: c.args},
+				{dir: dir, filename: "build.hcl", target: "app", opts: opts, args: c.args},
+			}
+			env := env
+			if c.cdi {
+				env = cdiDaemon(t, env)
 			}
 			imgs := make([]*imgdiff.Image, len(builds))
 			var wg sync.WaitGroup
@@ -146,10 +160,12 @@ func TestDockerfileParity(t *testing.T) {
 // parityLineGoal is what issue 11 asks of the twins: at most 1.5 times the
 // Dockerfiles' lines over the parity set. parityLineBound is what they
 // are held to today, so they cannot grow unnoticed; lower it as the
-// language gets shorter forms, until it reaches the goal.
+// language gets shorter forms, until it reaches the goal. (The device,
+// mount-dynamic and mount-sets cases raised it from 1.92 when they came:
+// one-line RUNs whose flags are blocks in a twin, ×3.00, ×3.25, ×2.29.)
 const (
 	parityLineGoal  = 1.5
-	parityLineBound = 1.92
+	parityLineBound = 2.07
 )
 
 // TestParityLineRatio counts non-blank, non-comment lines of the parity
