@@ -3,7 +3,6 @@ package builder
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,11 +14,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/containerd/platforms"
 	"github.com/docker/cli/cli/config"
 	"github.com/hashicorp/hcl/v2"
-	controlapi "github.com/moby/buildkit/api/services/control"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	"github.com/moby/buildkit/frontend/dockerui"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
@@ -33,9 +33,10 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
+	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
-	"golang.org/x/sync/errgroup"
 )
 
 // Report is the outcome of a build, one TargetResult per target in plan
@@ -481,12 +482,14 @@ func (p *Plan) attestAttrs(t *TargetPlan) (map[string]string, error) {
 	return attrs, nil
 }
 
+// buildFunc solves each platform the plan compiled for t and assembles
+// the result as the frontend does (solve.Build): dockerui reads the
+// platforms and the cache imports client.Build passed to the gateway.
 func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFunc {
 	return func(ctx context.Context, gw gateway.Client) (*gateway.Result, error) {
 		p := r.plan
-		outputs := t.compiled.outputs
 		warn(ctx, gw, p.Build.Files, t.compiled.warnings)
-		imports, err := gatewayCacheImports(gw.BuildOpts().Opts)
+		bc, err := dockerui.NewClient(gw)
 		if err != nil {
 			return nil, err
 		}
@@ -502,71 +505,32 @@ func (r *runner) buildFunc(t *TargetPlan, solved *solvedOutputs) gateway.BuildFu
 		if err != nil {
 			return nil, err
 		}
-		res := gateway.NewResult()
-		multi := len(outputs) > 1
-		exp := exptypes.Platforms{Platforms: make([]exptypes.Platform, len(outputs))}
-		var mu sync.Mutex
-		eg, ctx := errgroup.WithContext(ctx)
-		for i, out := range outputs {
-			eg.Go(func() error {
-				def, err := out.Marshal(ctx)
+		var invocation func(ctx context.Context, pl ocispecs.Platform) ([]result.Attestation[gateway.Reference], error)
+		if provenance != "" {
+			invocation = func(ctx context.Context, pl ocispecs.Platform) ([]result.Attestation[gateway.Reference], error) {
+				inv, err := p.invocation(t, pl, provenance).Attestation(ctx, gw)
 				if err != nil {
-					return err
+					return nil, err
 				}
-				solved.add(out.Platform, def)
-				sres, err := gw.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: imports})
-				if err != nil {
-					return err
-				}
-				ref, err := sres.SingleRef()
-				if err != nil {
-					return err
-				}
-				cfg, err := json.Marshal(out.Image)
-				if err != nil {
-					return err
-				}
-				id := platformID(out.Platform)
-				var att *result.Attestation[gateway.Reference]
-				if scanner != nil {
-					if att, err = scanner.Scan(ctx, id, out.State, nil); err != nil {
-						return err
-					}
-				}
-				var inv *result.Attestation[gateway.Reference]
-				if provenance != "" {
-					if inv, err = p.invocation(t, out.Platform, provenance).Attestation(ctx, gw); err != nil {
-						return err
-					}
-				}
-				mu.Lock()
-				defer mu.Unlock()
-				if att != nil {
-					res.AddAttestation(id, *att)
-				}
-				if inv != nil {
-					res.AddAttestation(id, *inv)
-				}
-				exp.Platforms[i] = exptypes.Platform{ID: id, Platform: out.Platform}
-				if multi {
-					res.AddRef(id, ref)
-					res.AddMeta(exptypes.ExporterImageConfigKey+"/"+id, cfg)
-				} else {
-					res.SetRef(ref)
-					res.AddMeta(exptypes.ExporterImageConfigKey, cfg)
-				}
-				return nil
-			})
+				return []result.Attestation[gateway.Reference]{*inv}, nil
+			}
 		}
-		if err := eg.Wait(); err != nil {
-			return nil, err
+		outputs := map[string]*compiler.Output{}
+		for _, out := range t.compiled.outputs {
+			outputs[platformID(out.Platform)] = out
 		}
-		dt, err := json.Marshal(exp)
-		if err != nil {
-			return nil, err
-		}
-		res.AddMeta(exptypes.ExporterPlatformsKey, dt)
-		return res, nil
+		return solve.Build(ctx, gw, bc, solve.Options{
+			Output: func(_ context.Context, pl ocispecs.Platform) (*compiler.Output, error) {
+				if out := outputs[platformID(pl)]; out != nil {
+					return out, nil
+				}
+				return nil, fmt.Errorf("target %q was not compiled for %s", t.Name, platformID(pl))
+			},
+			Epoch:   p.opts.Epoch,
+			Scanner: scanner,
+			Attest:  invocation,
+			Solved:  solved.add,
+		})
 	}
 }
 
@@ -597,26 +561,8 @@ func (p *Plan) invocation(t *TargetPlan, plat ocispecs.Platform, mode string) *a
 	return inv
 }
 
-// gatewayCacheImports reads the cache imports client.Build passed to the
-// gateway (with local caches' digests filled in), as dockerui does.
-func gatewayCacheImports(opts map[string]string) ([]gateway.CacheOptionsEntry, error) {
-	s := opts["cache-imports"]
-	if s == "" {
-		return nil, nil
-	}
-	var entries []*controlapi.CacheOptionsEntry
-	if err := json.Unmarshal([]byte(s), &entries); err != nil {
-		return nil, fmt.Errorf("reading cache imports: %w", err)
-	}
-	out := make([]gateway.CacheOptionsEntry, len(entries))
-	for i, e := range entries {
-		out[i] = gateway.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs}
-	}
-	return out, nil
-}
-
 func platformID(p ocispecs.Platform) string {
-	return formatPlatforms([]ocispecs.Platform{p})
+	return platforms.FormatAll(platforms.Normalize(p))
 }
 
 // exports turns a target's outputs into exporters; files are created when

@@ -19,6 +19,7 @@ import (
 	"github.com/moby/buildkit/session"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
 )
 
@@ -424,17 +425,7 @@ func (p *Plan) checkOutputCollisions() error {
 }
 
 func cacheEntry(m map[string]string, dir string) client.CacheOptionsEntry {
-	e := client.CacheOptionsEntry{Type: m["type"], Attrs: map[string]string{}}
-	for k, v := range m {
-		if k == "type" {
-			continue
-		}
-		if e.Type == "local" && (k == "src" || k == "dest") && !filepath.IsAbs(v) {
-			v = filepath.Join(dir, v)
-		}
-		e.Attrs[k] = v
-	}
-	return e
+	return client.CacheOptionsEntry(solve.CacheEntry(m, dir))
 }
 
 func cloneEntries(es []client.CacheOptionsEntry) []client.CacheOptionsEntry {

@@ -5,19 +5,17 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
-	"sync"
 	"time"
 
-	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
-	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	spb "github.com/moby/buildkit/sourcepolicy/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/policy"
 )
@@ -49,100 +47,31 @@ func build(ctx context.Context, c client.Client, bc *dockerui.Client, b *lang.Bu
 	if err != nil {
 		return nil, err
 	}
-	var mu sync.Mutex
-	states := map[string]llb.State{}
-	extras := map[string]map[string]llb.State{}   // by platform, then target
-	annotations := map[string]map[string]string{} // by platform
-	rb, err := bc.Build(ctx, func(ctx context.Context, platform *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
-		r := req
-		r.Platforms = []ocispecs.Platform{*platform}
-		res, diags := compiler.Compile(ctx, b, r)
-		if diags.HasErrors() {
-			return nil, diagnosticsError(diags, sm)
-		}
-		out := res.Outputs[0]
-		w.diagnostics(ctx, diags)
-		w.diagnostics(ctx, cacheWarnings(b, []*lang.TargetSpec{out.Spec}))
-		mu.Lock()
-		annotations[platforms.FormatAll(*platform)] = out.Spec.Image.Annotations
-		states[platforms.FormatAll(platforms.Normalize(*platform))] = out.State
-		mu.Unlock()
-		if scanner != nil && scanStages(bc) {
-			if err := stageStates(ctx, b, t, r, *platform, &mu, extras); err != nil {
-				return nil, err
+	opts := solve.Options{
+		Output: func(ctx context.Context, p ocispecs.Platform) (*compiler.Output, error) {
+			r := req
+			r.Platforms = []ocispecs.Platform{p}
+			res, diags := compiler.Compile(ctx, b, r)
+			if diags.HasErrors() {
+				return nil, diagnosticsError(diags, sm)
 			}
-		}
-		def, err := out.Marshal(ctx)
-		if err != nil {
-			return nil, err
-		}
-		solved, err := c.Solve(ctx, client.SolveRequest{
-			Definition:     def.ToPB(),
-			CacheImports:   append(append([]client.CacheOptionsEntry{}, bc.CacheImports...), policyImports(b, out.Spec)...),
-			SourcePolicies: sourcePolicies(b),
-		})
-		if err != nil {
-			return nil, err
-		}
-		ref, err := solved.SingleRef()
-		if err != nil {
-			return nil, err
-		}
-		return &dockerui.BuildResult{Reference: ref, Image: out.Image, Epoch: req.Epoch}, nil
-	})
-	if err != nil {
-		return nil, err
+			out := res.Outputs[0]
+			w.diagnostics(ctx, diags)
+			w.diagnostics(ctx, cacheWarnings(b, []*lang.TargetSpec{out.Spec}))
+			return out, nil
+		},
+		CacheImports:        func(out *compiler.Output) []client.CacheOptionsEntry { return policyImports(b, out.Spec) },
+		SourcePolicies:      sourcePolicies(b),
+		Epoch:               req.Epoch,
+		Scanner:             scanner,
+		ManifestAnnotations: true,
 	}
-	if scanner != nil {
-		err := rb.EachPlatform(ctx, func(ctx context.Context, id string, p ocispecs.Platform) error {
-			mu.Lock()
-			st, ok := states[platforms.FormatAll(platforms.Normalize(p))]
-			mu.Unlock()
-			if !ok {
-				return fmt.Errorf("no result to scan for %s", id)
-			}
-			mu.Lock()
-			ex := extras[platforms.FormatAll(platforms.Normalize(p))]
-			mu.Unlock()
-			att, err := scanner.Scan(ctx, id, st, ex)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			rb.AddAttestation(id, *att)
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	if scanner != nil && scanStages(bc) {
+		opts.ScanExtras = func(ctx context.Context, p ocispecs.Platform) (map[string]llb.State, error) {
+			return stageStates(ctx, b, t, req, p)
 		}
 	}
-	res, err := rb.Finalize()
-	if err != nil {
-		return nil, err
-	}
-	addAnnotations(res, annotations)
-	return res, nil
-}
-
-// addAnnotations gives the image exporters each platform's annotations
-// for its manifest, as buildlang build's annotation.KEY output
-// attributes do: result metadata the exporters read.
-func addAnnotations(res *client.Result, byPlatform map[string]map[string]string) {
-	for plat, as := range byPlatform {
-		// A single-platform result's manifest takes the platform-less key.
-		var pp *ocispecs.Platform
-		if len(byPlatform) > 1 {
-			p, err := platforms.Parse(plat)
-			if err != nil {
-				continue
-			}
-			pp = &p
-		}
-		for k, v := range as {
-			res.AddMeta(exptypes.AnnotationManifestKey(pp, k), []byte(v))
-		}
-	}
+	return solve.Build(ctx, c, bc, opts)
 }
 
 // compileRequest connects the compiler to the gateway: images resolve
@@ -194,28 +123,23 @@ func scanStages(bc *dockerui.Client) bool {
 	return v
 }
 
-// stageStates compiles the targets t reads for the platform and records
-// their states for the SBOM generator's extras.
-func stageStates(ctx context.Context, b *lang.Build, t *lang.Target, req compiler.Request, p ocispecs.Platform, mu *sync.Mutex, extras map[string]map[string]llb.State) error {
+// stageStates compiles the targets t reads for the platform: their
+// states, for the SBOM generator's extras.
+func stageStates(ctx context.Context, b *lang.Build, t *lang.Target, req compiler.Request, p ocispecs.Platform) (map[string]llb.State, error) {
 	if len(t.Deps) == 0 {
-		return nil
+		return nil, nil
 	}
 	req.Targets = t.Deps
 	req.Platforms = []ocispecs.Platform{p}
 	res, diags := compiler.Compile(ctx, b, req)
 	if diags.HasErrors() {
-		return fmt.Errorf("compiling the targets %s reads, to scan them: %s", t.Name, diags.Error())
+		return nil, fmt.Errorf("compiling the targets %s reads, to scan them: %s", t.Name, diags.Error())
 	}
-	key := platforms.FormatAll(platforms.Normalize(p))
-	mu.Lock()
-	defer mu.Unlock()
-	if extras[key] == nil {
-		extras[key] = map[string]llb.State{}
-	}
+	out := map[string]llb.State{}
 	for _, o := range res.Outputs {
-		extras[key][o.Target] = o.State
+		out[o.Target] = o.State
 	}
-	return nil
+	return out, nil
 }
 
 // sbomAttrs are the client's options, with attest:sbom added when the
@@ -286,16 +210,9 @@ func policyImports(b *lang.Build, spec *lang.TargetSpec) []client.CacheOptionsEn
 	}
 	var out []client.CacheOptionsEntry
 	for _, imp := range p.Import {
-		if imp["type"] != "registry" {
-			continue
+		if imp["type"] == "registry" {
+			out = append(out, solve.CacheEntry(imp, ""))
 		}
-		attrs := map[string]string{}
-		for k, v := range imp {
-			if k != "type" {
-				attrs[k] = v
-			}
-		}
-		out = append(out, client.CacheOptionsEntry{Type: imp["type"], Attrs: attrs})
 	}
 	return out
 }

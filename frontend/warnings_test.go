@@ -5,7 +5,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 )
@@ -51,20 +50,5 @@ target "other" {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
-
-// Annotations are result metadata the image exporters read: for one
-// platform without one, for several per platform.
-func TestAddAnnotations(t *testing.T) {
-	res := client.NewResult()
-	addAnnotations(res, map[string]map[string]string{"linux/amd64": {"k": "v"}})
-	if string(res.Metadata["annotation-manifest.k"]) != "v" {
-		t.Errorf("one platform: %v", res.Metadata)
-	}
-	res = client.NewResult()
-	addAnnotations(res, map[string]map[string]string{"linux/amd64": {"k": "a"}, "linux/arm64": {"k": "b"}})
-	if string(res.Metadata["annotation-manifest[linux/amd64].k"]) != "a" || string(res.Metadata["annotation-manifest[linux/arm64].k"]) != "b" {
-		t.Errorf("two platforms: %v", res.Metadata)
 	}
 }
