@@ -6,10 +6,11 @@
 // Options.Connection), check that the client can provide what the
 // compiler says the build needs (compiler.Output.Needs: secrets, SSH
 // agents, local directories, entitlements; consent), and solve every
-// target concurrently from those compiled outputs (Run), with BuildKit's
-// progress display, outputs (image push, OCI/docker tarballs, local
-// directories), cache imports and exports, and retries of pushes that
-// fail with transient registry errors. Steps are counted, and found in
+// target concurrently from those compiled outputs (Run; each target's
+// platforms solved and assembled by compiler/solve, as the frontend
+// does), with BuildKit's progress display, outputs (image push,
+// OCI/docker tarballs, local directories), cache imports and exports, and
+// retries of pushes that fail with transient registry errors. Steps are counted, and found in
 // the progress, by the names the compiler gave them (Output.Steps); the
 // package never reads its own LLB back.
 //
