@@ -107,6 +107,42 @@ func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
 	lat.report(b)
 }
 
+// BenchmarkDiagnosticsAfterEditWithError is BenchmarkDiagnosticsAfterEdit
+// while the block being edited has a syntax error (an attribute without a
+// value, as while one is typed): each op types or deletes a character two
+// lines below it.
+func BenchmarkDiagnosticsAfterEditWithError(b *testing.B) {
+	opts := Options{}
+	c, uri, src := benchServer(b, opts)
+	at := middle(src, `description = "service `)
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: protocol.Position{Line: at.Line}, End: protocol.Position{Line: at.Line}}, Text: "  broken =\n"})
+	c.waitDiagnostics(uri)
+	pos := at
+	pos.Line++
+	var lat latencies
+	cpu0 := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		time.Sleep(opts.delay() + 5*time.Millisecond)
+		b.StartTimer()
+		start := time.Now()
+		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: pos}, Text: "x"}
+		if i%2 == 1 {
+			end := pos
+			end.Character++
+			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: end}, Text: ""}
+		}
+		c.change(uri, ch)
+		diags := c.waitDiagnostics(uri)[uri].Diagnostics
+		lat = append(lat, time.Since(start))
+		if len(diags) == 0 || !strings.HasPrefix(diags[len(diags)-1].Message, "Invalid expression") {
+			b.Fatalf("diagnostics %+v, want the syntax error", diags)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/op")
+	lat.report(b)
+}
+
 // cpuTime is the CPU time the process has used, user and system: unlike
 // wall time, it does not grow when other processes load the machine.
 func cpuTime() time.Duration {

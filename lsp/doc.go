@@ -38,7 +38,9 @@
 // Speed: each version of a document is parsed once for every load that
 // reads it (lang.FileParser), and incrementally (parse.go): only the
 // top-level blocks the edit touches are parsed again; those after it are
-// reused, their syntax moved to its new position (shift.go). Completion and
+// reused, their syntax moved to its new position (shift.go). From a block
+// with a syntax error on, the document is parsed in one piece, as the
+// parser's errors reach past the block. Completion and
 // signature help do not wait for the new snapshot's build while the user
 // types: they read the document's current text and the latest loaded
 // build's declarations.

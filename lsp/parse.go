@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"cmp"
 	"sync"
 	"sync/atomic"
 
@@ -16,11 +17,11 @@ import (
 // parses each chunk at its position in the document, and reuses the parse
 // of every chunk whose text did not change: as it is for those before the
 // edit, moved to their new position (shift.go) for those after it. Only
-// the chunks the edit touched are parsed again, on every core. The chunks' bodies are joined
-// into one, identical to what parsing the whole document gives (a test
-// checks it); when any chunk has a diagnostic, or two chunks set the same
-// top-level attribute, the whole document is parsed instead, so errors
-// are exactly the parser's.
+// the chunks the edit touched are parsed again. The chunks' bodies are
+// joined into one, identical to what parsing the whole document gives (a
+// test checks it). From a chunk with a diagnostic on, the document is
+// parsed in one piece, and when two chunks set the same top-level
+// attribute it is parsed whole, so errors are exactly the parser's.
 
 // chunkCache holds the chunk parses of one document name.
 type chunkCache struct {
@@ -63,7 +64,7 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	type chunk struct {
 		lang.Chunk
 		key string
-		old *chunkParse // the parse of the same text, maybe elsewhere
+		old *chunkParse // the parse of the same text elsewhere
 		p   *chunkParse
 	}
 	chunks := make([]chunk, len(split))
@@ -71,54 +72,106 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 		chunks[i] = chunk{Chunk: c, key: string(c.Text)}
 	}
 	cache.mu.Lock()
-	var todo []int
 	for i := range chunks {
 		if p := cache.chunks[chunks[i].key]; p != nil && p.pos == chunks[i].Pos {
 			chunks[i].p = p
 		} else {
 			chunks[i].old = p
-			todo = append(todo, i)
 		}
 	}
 	cache.mu.Unlock()
-	// Move or parse the others on two goroutines (this one and another).
 	var parsed atomic.Int32
-	work := func(idx []int) {
-		for _, i := range idx {
-			c := &chunks[i]
-			if c.old != nil {
-				if c.p = c.old.reuse(c.Pos); c.p != nil {
-					continue
-				}
-			}
-			parsed.Add(1)
-			f, diags := lang.ParseAt(c.Text, name, c.Pos)
-			body, _ := f.Body.(*hclsyntax.Body)
-			c.p = &chunkParse{pos: c.Pos, body: body, diags: diags}
+	parse := func(i int) {
+		parsed.Add(1)
+		c := &chunks[i]
+		f, diags := lang.ParseAt(c.Text, name, c.Pos)
+		body, _ := f.Body.(*hclsyntax.Body)
+		c.p = &chunkParse{pos: c.Pos, body: body, diags: diags}
+	}
+	// Parse the chunks whose text is new: those the edit touched.
+	var fresh []int
+	for i, c := range chunks {
+		if c.p == nil && c.old == nil {
+			fresh = append(fresh, i)
 		}
 	}
-	if len(todo) > 8 {
-		var wg sync.WaitGroup
-		half := len(todo) / 2
-		wg.Add(1)
-		go func() { defer wg.Done(); work(todo[half:]) }()
-		work(todo[:half])
-		wg.Wait()
-	} else {
-		work(todo)
+	onTwoCores(fresh, parse)
+	// Up to the first chunk that does not parse on its own, move the
+	// others to their new position.
+	broken := len(chunks)
+	for i, c := range chunks {
+		if p := cmp.Or(c.p, c.old); len(p.diags) > 0 || p.body == nil {
+			broken = i
+			break
+		}
+	}
+	var moved []int
+	for i := range broken {
+		if chunks[i].p == nil {
+			moved = append(moved, i)
+		}
+	}
+	onTwoCores(moved, func(i int) {
+		if chunks[i].p = chunks[i].old.reuse(chunks[i].Pos); chunks[i].p == nil {
+			parse(i)
+		}
+	})
+	// What a broken chunk leaves open may reach any chunk after it, so the
+	// document is parsed from that chunk to its end: between chunks that
+	// parse cleanly the parser is at the top level, so this gives what a
+	// whole parse gives, errors included.
+	var rest *hcl.File
+	var diags hcl.Diagnostics
+	if broken < len(chunks) {
+		at := chunks[broken].Pos
+		rest, diags = lang.ParseAt(src[at.Byte:], name, at)
+		parsed.Add(int32(len(chunks) - broken))
 	}
 	next := make(map[string]*chunkParse, len(chunks))
-	bodies := make([]*hclsyntax.Body, len(chunks))
-	diags := make([]hcl.Diagnostics, len(chunks))
-	for i, c := range chunks {
-		next[c.key] = c.p
-		bodies[i], diags[i] = c.p.body, c.p.diags
+	for _, c := range chunks {
+		if p := cmp.Or(c.p, c.old); p != nil {
+			next[c.key] = p
+		}
 	}
 	cache.mu.Lock()
 	cache.chunks, cache.parsed = next, int(parsed.Load())
 	cache.mu.Unlock()
-	if f, ok := lang.JoinChunks(src, bodies, diags); ok {
-		return f, nil
+	if broken == 0 {
+		return rest, diags // parsed whole
 	}
-	return lang.Parse(src, name)
+	bodies := make([]*hclsyntax.Body, 0, broken+1)
+	for _, c := range chunks[:broken] {
+		bodies = append(bodies, c.p.body)
+	}
+	if rest != nil {
+		body, ok := rest.Body.(*hclsyntax.Body)
+		if !ok {
+			return lang.Parse(src, name)
+		}
+		bodies = append(bodies, body)
+	}
+	if f, ok := lang.JoinChunks(src, bodies, make([]hcl.Diagnostics, len(bodies))); ok {
+		return f, diags
+	}
+	return lang.Parse(src, name) // two chunks set one attribute: the parser says so
+}
+
+// onTwoCores calls f for each index, on this goroutine and, when there are
+// many, another.
+func onTwoCores(idx []int, f func(int)) {
+	run := func(idx []int) {
+		for _, i := range idx {
+			f(i)
+		}
+	}
+	if len(idx) <= 8 {
+		run(idx)
+		return
+	}
+	var wg sync.WaitGroup
+	half := len(idx) / 2
+	wg.Add(1)
+	go func() { defer wg.Done(); run(idx[half:]) }()
+	run(idx[:half])
+	wg.Wait()
 }

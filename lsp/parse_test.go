@@ -61,6 +61,60 @@ func TestParseIncremental(t *testing.T) {
 	}
 }
 
+// TestParseIncrementalErrors checks that a document broken in the middle
+// (from one chunk on it is parsed in one piece) still parses as a whole
+// parse does, errors included, before and after typing after the break,
+// and that it is parsed again from the break only.
+func TestParseIncrementalErrors(t *testing.T) {
+	clean := benchFile()
+	mid := bytes.LastIndexByte(clean[:len(clean)/2], '\n') + 1
+	inBlock := mid + bytes.Index(clean[mid:], []byte("  description")) // a line inside a target
+	for _, c := range []struct {
+		what string
+		at   int
+		text string
+	}{
+		{"attribute without a value", inBlock, "  broken =\n"},
+		{"unclosed block", mid, "target \"open\" {\n"},
+		{"unclosed string", inBlock, "  description = \"open\n"},
+		{"unclosed comment", mid, "/*\n"},
+		{"unclosed heredoc", inBlock, "  description = <<EOT\n"},
+		{"stray brace", mid, "}\n"},
+		{"stray brace at start", 0, "}\n"},
+		{"attribute set twice", mid, "description = 1\ndescription = 2\n"},
+		{"top-level attribute set again", mid, "x = 1\n}\nx = 2\n"},
+		{"top-level attribute set in two chunks", 0, "x = 1\ntarget \"t\" {\n}\nx = 2\n"},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			cache := &chunkCache{}
+			parseIncremental(clean, "build.hcl", cache)
+			src := append(append(append([]byte{}, clean[:c.at]...), c.text...), clean[c.at:]...)
+			for _, step := range []string{"break", "type after the break"} {
+				got, gdiags := parseIncremental(src, "build.hcl", cache)
+				want, wdiags := hclParse(src)
+				got.Nav, want.Nav = nil, nil
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: the incremental parse differs from a whole parse", step)
+				}
+				if !wdiags.HasErrors() || gdiags.Error() != wdiags.Error() {
+					t.Fatalf("%s: diagnostics %v, want %v", step, gdiags, wdiags)
+				}
+				after := 0 // chunks from the one the break is in
+				for _, ch := range lang.SplitChunks(src) {
+					if ch.Pos.Byte+len(ch.Text) > c.at {
+						after++
+					}
+				}
+				if cache.parsed > after+2 { // and the chunks the edit made, parsed alone first
+					t.Fatalf("%s: %d chunks parsed again, want at most the %d from the break on, and it", step, cache.parsed, after)
+				}
+				at := c.at + len(c.text) + bytes.IndexByte(src[c.at+len(c.text):], '"') + 1
+				src = append(append(append([]byte{}, src[:at]...), 'x'), src[at:]...)
+			}
+		})
+	}
+}
+
 // shiftCases is a chunk holding every kind of expression the parser makes.
 const shiftCases = `locals {
   a = [for k, v in var.m : "${k}=${v}" if v != ""]
