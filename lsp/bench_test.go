@@ -85,26 +85,7 @@ func reportMemory(b *testing.B) {
 func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
 	opts := Options{}
 	c, uri, src := benchServer(b, opts)
-	pos := middle(src, `description = "service `)
-	var lat latencies
-	cpu0 := cpuTime()
-	for i := 0; b.Loop(); i++ {
-		b.StopTimer()
-		time.Sleep(opts.delay() + 5*time.Millisecond)
-		b.StartTimer()
-		start := time.Now()
-		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: pos}, Text: "x"}
-		if i%2 == 1 {
-			end := pos
-			end.Character++
-			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: end}, Text: ""}
-		}
-		c.change(uri, ch)
-		c.waitDiagnostics(uri)
-		lat = append(lat, time.Since(start))
-	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/op")
-	lat.report(b)
+	diagnosticsAfterEdits(b, c, uri, opts, middle(src, `description = "service `), nil)
 }
 
 // BenchmarkDiagnosticsAfterEditWithError is BenchmarkDiagnosticsAfterEdit
@@ -114,11 +95,21 @@ func BenchmarkDiagnosticsAfterEdit(b *testing.B) {
 func BenchmarkDiagnosticsAfterEditWithError(b *testing.B) {
 	opts := Options{}
 	c, uri, src := benchServer(b, opts)
-	at := middle(src, `description = "service `)
-	c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: protocol.Position{Line: at.Line}, End: protocol.Position{Line: at.Line}}, Text: "  broken =\n"})
+	pos := middle(src, `description = "service `)
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: protocol.Position{Line: pos.Line}, End: protocol.Position{Line: pos.Line}}, Text: "  broken =\n"})
 	c.waitDiagnostics(uri)
-	pos := at
 	pos.Line++
+	diagnosticsAfterEdits(b, c, uri, opts, pos, func(diags []protocol.Diagnostic) {
+		if len(diags) == 0 || !strings.HasPrefix(diags[len(diags)-1].Message, "Invalid expression") {
+			b.Fatalf("diagnostics %+v, want the syntax error", diags)
+		}
+	})
+}
+
+// diagnosticsAfterEdits times, op by op, an edit at pos after a quiet
+// period until the diagnostics of its version, checked by check when not
+// nil, and reports the CPU time per op and the latencies.
+func diagnosticsAfterEdits(b *testing.B, c *client, uri protocol.DocumentURI, opts Options, pos protocol.Position, check func([]protocol.Diagnostic)) {
 	var lat latencies
 	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
@@ -126,21 +117,26 @@ func BenchmarkDiagnosticsAfterEditWithError(b *testing.B) {
 		time.Sleep(opts.delay() + 5*time.Millisecond)
 		b.StartTimer()
 		start := time.Now()
-		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: pos}, Text: "x"}
-		if i%2 == 1 {
-			end := pos
-			end.Character++
-			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: end}, Text: ""}
-		}
-		c.change(uri, ch)
+		c.change(uri, typeOrDelete(pos, i))
 		diags := c.waitDiagnostics(uri)[uri].Diagnostics
 		lat = append(lat, time.Since(start))
-		if len(diags) == 0 || !strings.HasPrefix(diags[len(diags)-1].Message, "Invalid expression") {
-			b.Fatalf("diagnostics %+v, want the syntax error", diags)
+		if check != nil {
+			check(diags)
 		}
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/op")
 	lat.report(b)
+}
+
+// typeOrDelete is the i-th edit of a benchmark: an "x" typed at pos, then
+// deleted, and so on.
+func typeOrDelete(pos protocol.Position, i int) protocol.TextDocumentContentChangeEvent {
+	if i%2 == 0 {
+		return protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: pos}, Text: "x"}
+	}
+	end := pos
+	end.Character++
+	return protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos, End: end}, Text: ""}
 }
 
 // cpuTime is the CPU time the process has used, user and system: unlike
@@ -183,13 +179,7 @@ func BenchmarkCompletionAfterEdit(b *testing.B) {
 	var lat latencies
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		ch := protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: edit, End: edit}, Text: "x"}
-		if i%2 == 1 {
-			end := edit
-			end.Character++
-			ch = protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: edit, End: end}, Text: ""}
-		}
-		c.change(uri, ch)
+		c.change(uri, typeOrDelete(edit, i))
 		var list protocol.CompletionList
 		c.call("textDocument/completion", params, &list)
 		lat = append(lat, time.Since(start))
