@@ -26,6 +26,9 @@
 //     buildkitd of its own with a fake CDI device (cdiDaemon), both builds
 //     granted the device entitlement. TestParityLineRatio counts the
 //     twins' lines against the Dockerfiles' (no BuildKit needed).
+//   - TestOCILayoutContext: a named context from an OCI layout on the
+//     client, as buildx sends it (--oci-layout, context:NAME=oci-layout://),
+//     gives a target built from it the image's files and config.
 //   - TestOnbuildRefused: a base whose config has ONBUILD triggers (made
 //     by a target's onbuild, pushed to the registry) has them run by the
 //     Dockerfile frontend and is refused by buildlang, with the error at
