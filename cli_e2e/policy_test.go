@@ -2,6 +2,7 @@ package cli_e2e
 
 import (
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -104,5 +105,52 @@ target "app" {
 	}
 	if r := build("dev", env.Registry+"/library/busybox:1.35"); r.code != 0 {
 		t.Errorf("dev with an unpinned base: exit %d\n%s", r.code, tail(r.stderr))
+	}
+}
+
+// network = "host" under a policy that denies it never reaches BuildKit
+// with the entitlement: `buildlang build --env prod` refuses it at its
+// line even with --allow network.host, before anything is solved (the
+// compiler refuses it as the check does, so the builder, which asks BuildKit
+// only for entitlements compiled steps need, never asks for network.host
+// under such a policy); and BuildKit itself refuses a host-network step
+// that reaches it without the entitlement: the same step compiled in dev,
+// where the policy does not apply, sent by buildctl without --allow.
+func TestPolicyDeniedNetworkHostAtSolveTime(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`policy "strict" {
+  deny_network = ["host"]
+}
+
+environment "dev" {}
+
+environment "prod" {
+  policy = policy.strict
+}
+
+target "app" {
+  from = "busybox:1.35"
+  run {
+    command = "cat /proc/net/dev > /netdev-%s"
+    network = "host"
+  }
+}
+`, runID)})
+	r := buildlang(t, env, dir, nil, "build", "app", "--env", "prod", "--allow", "network.host", "--progress", "plain", "-o", "type=local,dest="+t.TempDir())
+	if r.code != 1 || !strings.Contains(r.stderr, "Network mode not allowed") || !strings.Contains(r.stderr, "on build.hcl line 13") || strings.Contains(r.stderr, "#1 ") {
+		t.Errorf("prod with --allow network.host: exit %d, want the policy's refusal at line 13 before any solve:\n%s", r.code, tail(r.stderr))
+	}
+
+	def := mustBuild(t, env, dir, nil, "compile", "app", "--env", "dev", "--format", "llb").stdout
+	bin, err := e2eenv.BuildctlPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "--addr", env.BuildkitHost, "build", "--progress", "plain")
+	cmd.Stdin = strings.NewReader(def)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "network.host is not allowed") {
+		t.Errorf("buildctl build of the host-network step without --allow: %v, want BuildKit's entitlement refusal:\n%s", err, tail(string(out)))
 	}
 }

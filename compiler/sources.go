@@ -178,6 +178,11 @@ func httpFilename(raw string) string {
 type namedResult struct {
 	nc  *NamedContext
 	err error
+	// scanned, denied and scanErr are namedContextRefused's: whether the
+	// context's steps were read, and the denied mode or the error found.
+	scanned bool
+	denied  string
+	scanErr error
 }
 
 func (t *targetBuild) namedContext(src lang.Source) (llb.State, *dockerspec.DockerOCIImage) {
@@ -198,6 +203,7 @@ func (t *targetBuild) namedContext(src lang.Source) (llb.State, *dockerspec.Dock
 		c.errorf(src.Range, "Named context not provided",
 			"The build reads contexts.%s, but no context named %q was provided. Pass one with --build-context %s=DIR (buildx) or --local %s=DIR (buildctl).",
 			src.Ref, src.Ref, src.Ref, src.Ref)
+	case t.namedContextRefused(src, r):
 	default:
 		return r.nc.State, r.nc.Image
 	}

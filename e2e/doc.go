@@ -73,6 +73,11 @@
 //   - TestFrontendBaseImagePlatformPolicy: under a policy with
 //     base_platform = true that base is an error at its from line (the
 //     frontend run in the test's process through the Go client).
+//   - TestFrontendPolicyNetworkHost, TestFrontendPolicyNetworkHostInNamedContext:
+//     under a policy denying network = "host" the frontend refuses such a
+//     step at its line, also one inside a named context the client sends
+//     as LLB (input:, in the test's process); without the policy BuildKit
+//     refuses it for want of the network.host entitlement.
 //   - TestExamples: every example that builds offline (below).
 //
 // # Which examples are built

@@ -5,6 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/org/buildlang/frontend"
+	"github.com/tonistiigi/fsutil"
 )
 
 // busyboxDigest is the digest of the e2e registry's busybox:1.35.
@@ -75,5 +80,95 @@ target "ctx" {
 		"context:base=docker-image://docker.io/library/busybox:1.35"}}.fails(t, env)
 	if !strings.Contains(log, `source "docker-image://docker.io/library/busybox:1.35`) || !strings.Contains(log, "denied by policy") {
 		t.Errorf("a named context from an unlisted registry was not refused by BuildKit's source policy:\n%s", tail(log, 12))
+	}
+}
+
+// Through the frontend, a network = "host" step under a policy that
+// denies it is refused by the frontend inside the solve, at its line,
+// whatever the client grants; where no policy applies (dev), the step
+// reaches BuildKit, which refuses it itself unless the client grants
+// network.host (buildctl --allow, docker buildx --allow).
+func TestFrontendPolicyNetworkHost(t *testing.T) {
+	env := setup(t)
+	dir := project(t, map[string]string{"build.hcl": fmt.Sprintf(`policy "strict" {
+  deny_network = ["host"]
+}
+
+environment "dev" {}
+
+environment "prod" {
+  policy = policy.strict
+}
+
+target "app" {
+  from = "busybox:1.35"
+  run {
+    command = "cat /proc/net/dev > /netdev-%s"
+    network = "host"
+  }
+}
+`, nonce(t))})
+	log := build{dir: dir, target: "app", opts: []string{"env=prod"}}.fails(t, env)
+	for _, want := range []string{"build.hcl:13", "Network mode not allowed"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("prod: the frontend's refusal does not say %q:\n%s", want, tail(log, 12))
+		}
+	}
+	log = build{dir: dir, target: "app", opts: []string{"env=dev"}}.fails(t, env)
+	if !strings.Contains(log, "network.host is not allowed") {
+		t.Errorf("dev without --allow network.host: want BuildKit's entitlement refusal:\n%s", tail(log, 12))
+	}
+}
+
+// A step whose network mode only the frontend sees, at solve time: a named
+// context the client sends as LLB (buildx's input: contexts, as bake's
+// target: contexts send a Dockerfile target) that runs on the host's
+// network. Under the prod policy the frontend refuses it at the
+// contexts.base line; in dev it reaches BuildKit, which refuses it for
+// want of the network.host entitlement. The frontend runs in this test's
+// process (the Go client's Build), so this tree's frontend is tested.
+func TestFrontendPolicyNetworkHostInNamedContext(t *testing.T) {
+	t.Parallel()
+	env := setup(t)
+	dir := project(t, map[string]string{"build.hcl": `policy "strict" {
+  deny_network = ["host"]
+}
+
+environment "dev" {}
+
+environment "prod" {
+  policy = policy.strict
+}
+
+target "app" {
+  from = contexts.base
+}
+`})
+	fs, err := fsutil.NewFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := llb.Image(env.Ref("library/busybox:1.35")).
+		Run(llb.Shlex("sh -c 'cat /proc/net/dev > /netdev-"+nonce(t)+"'"), llb.Network(llb.NetModeHost)).Root()
+	solve := func(envName string) error {
+		_, err := env.Client(t).Build(t.Context(), client.SolveOpt{
+			LocalMounts:    map[string]fsutil.FS{"context": fs, "dockerfile": fs},
+			FrontendInputs: map[string]llb.State{"base": base},
+			FrontendAttrs: map[string]string{"target": "app", "platform": "linux/amd64",
+				"context:base": "input:base", "build-arg:BUILDLANG_ENV": envName},
+		}, "buildlang-e2e", frontend.Build, nil)
+		return err
+	}
+	err = solve("prod")
+	if err == nil {
+		t.Fatal("prod: the build succeeded")
+	}
+	for _, want := range []string{"build.hcl:12", "Network mode not allowed", "contexts.base"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("prod: the error does not say %q:\n%v", want, err)
+		}
+	}
+	if err := solve("dev"); err == nil || !strings.Contains(err.Error(), "network.host is not allowed") {
+		t.Errorf("dev: %v, want BuildKit's entitlement refusal", err)
 	}
 }
