@@ -838,3 +838,28 @@ func ShortFormAndAttribute(block, attr string, f *ShortForm, subject hcl.Range) 
 	return errorf(info, subject, "Both labels and "+attr,
 		"A short %s step's labels give its %s, like %s, so this one cannot have a %q attribute too: remove the attribute, or the labels for the long form.", block, andList(f.Attrs), f.Example, attr)
 }
+
+// BadMountCall reports a mount call of a run step's mounts list that is
+// not KIND(LABEL) or KIND(LABEL, { ATTRIBUTES }).
+func BadMountCall(kind, problem string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInvalidValue, kind)
+	info.What = kind + " mount"
+	return errorf(info, subject, "Invalid "+kind+" mount",
+		"%s(...) in a mounts list is the %s block on one line: it %s, like %s.", kind, kind, problem, mountCallExample(kind))
+}
+
+func mountCallExample(kind string) string {
+	switch kind {
+	case "cache":
+		return `cache("/root/.cache", { sharing = "locked" })`
+	case "tmpfs":
+		return `tmpfs("/tmp", { size = 1048576 })`
+	case "bind":
+		return `bind("/src", { from = target.src })`
+	case "secret":
+		return `secret("token", { env = "TOKEN" })`
+	case "ssh":
+		return `ssh("default")`
+	}
+	return `device("vendor.com/gpu=all")`
+}

@@ -53,7 +53,7 @@ func (e *evaluator) setMounts(d *decoder, a *hcl.Attribute) []*mountDecl {
 	if v == cty.NilVal || v.IsNull() {
 		return nil
 	}
-	want := "a list of mount sets, like [mounts.apt]"
+	want := "a list of mount sets and mounts, like [mounts.apt, tmpfs(\"/tmp\")]"
 	if !v.Type().IsListType() && !v.Type().IsTupleType() {
 		got := typeName(v)
 		if v.Type().Equals(MountsRefType) {
@@ -68,19 +68,26 @@ func (e *evaluator) setMounts(d *decoder, a *hcl.Attribute) []*mountDecl {
 	i := 0
 	for it := v.ElementIterator(); it.Next(); i++ {
 		_, ev := it.Element()
-		r := refOf(ev)
-		if r == nil || !ev.Type().Equals(MountsRefType) {
-			d.add(WrongType("Each element of mounts", "a mount set like mounts.NAME", typeName(ev), elemRange(a, i, n)))
-			continue
-		}
-		if seen[r.Name] {
-			d.add(InvalidValue("mounts", fmt.Sprintf("mounts.%s is listed twice; list each set once.", r.Name), elemRange(a, i, n)))
-			continue
-		}
-		seen[r.Name] = true
-		if set := e.mountSets[r.Name]; set != nil {
-			out = append(out, set.mounts...)
-		}
+		out = append(out, e.setOf(d, ev, elemRange(a, i, n), seen)...)
 	}
 	return out
+}
+
+// setOf is the mounts of the set v, an element of a mounts list at rng;
+// seen holds the sets listed before it.
+func (e *evaluator) setOf(d *decoder, v cty.Value, rng hcl.Range, seen map[string]bool) []*mountDecl {
+	r := refOf(v)
+	if r == nil || !v.Type().Equals(MountsRefType) {
+		d.add(WrongType("Each element of mounts", "a mount set like mounts.NAME, or a mount like cache(\"/root/.cache\")", typeName(v), rng))
+		return nil
+	}
+	if seen[r.Name] {
+		d.add(InvalidValue("mounts", fmt.Sprintf("mounts.%s is listed twice; list each set once.", r.Name), rng))
+		return nil
+	}
+	seen[r.Name] = true
+	if set := e.mountSets[r.Name]; set != nil {
+		return set.mounts
+	}
+	return nil
 }

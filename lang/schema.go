@@ -158,7 +158,7 @@ var RunSchema = withShort(&ShortForm{
 		enum(attr("network", "string", "Network for this step: \"default\", \"none\" or \"host\" (host needs the network.host entitlement). Overrides the environment's network policy."), NetworkModes),
 		enum(attr("security", "string", "\"sandbox\" (default) or \"insecure\" (needs the security.insecure entitlement)."), SecurityModes),
 		attr("no_cache", "bool", "Always run this step, never take it from the cache."),
-		attr("mounts", "list(mounts)", "Mount sets (mounts.NAME) whose mounts this step gets, in the list's order and before its own mount blocks: the same mounts as if written here."),
+		attr("mounts", "list(mounts)", "Mount sets (mounts.NAME) whose mounts this step gets, and mounts written as calls on one line (cache(\"/root/.cache\", { sharing = \"locked\" }), tmpfs(\"/tmp\"), bind, secret, ssh, device: the block of that name), in the list's order and before its own mount blocks: the same mounts as if written here."),
 	},
 	block("cache", []string{"path"}, "Mounts a persistent cache directory at the label's path, kept between builds.", []*AttrSpec{
 		attr("id", "string", "Cache id; steps with the same id share the cache. Defaults to the mount path."),

@@ -126,7 +126,7 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	ssh := 0
 	mounts := sd.mounts
 	if ma := a["mounts"]; ma != nil {
-		mounts = append(e.setMounts(d, ma), sd.mounts...)
+		mounts = append(e.listedMounts(d, ma, sd.mountCalls), sd.mounts...)
 	}
 	for _, md := range mounts {
 		if md.kind == "dynamic" {

@@ -33,6 +33,8 @@ type stepDecl struct {
 	block   *hcl.Block
 	content *hcl.BodyContent
 	mounts  []*mountDecl
+	// mountCalls are the mount calls of its mounts list, by index.
+	mountCalls map[int]*mountDecl
 }
 
 type mountDecl struct {
@@ -104,6 +106,10 @@ func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {
 		var mdiags hcl.Diagnostics
 		sd.mounts, mdiags = decodeMounts(c, spec)
 		diags = append(diags, mdiags...)
+		if a := c.Attributes["mounts"]; a != nil {
+			sd.mountCalls, mdiags = decodeMountCalls(a)
+			diags = append(diags, mdiags...)
+		}
 	}
 	return sd, diags
 }

@@ -180,7 +180,26 @@ func (cb *completer) complete() {
 		}
 	default:
 		cb.enumValues(true)
+		cb.mountCalls()
 		cb.expressionStarts()
+	}
+}
+
+// mountCalls offers the mount calls in a run step's mounts list.
+func (cb *completer) mountCalls() {
+	blocks := cb.c.blocks
+	if cb.c.attr != "mounts" || len(blocks) == 0 || blocks[len(blocks)-1].block != "run" {
+		return
+	}
+	for _, kind := range lang.MountCallKinds {
+		label := lang.RunSchema.Block(kind).Labels[0]
+		it := cb.add(kind+"(…)", protocol.KindFunction, "mount", lang.MountCallDoc(kind))
+		it.FilterText = kind
+		if cb.snippets {
+			it.InsertText, it.InsertTextFormat = fmt.Sprintf("%s(\"${1:%s}\")$0", kind, label), protocol.SnippetFormat
+		} else {
+			it.InsertText, it.InsertTextFormat = kind+`("")`, protocol.PlainTextFormat
+		}
 	}
 }
 

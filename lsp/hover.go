@@ -37,6 +37,9 @@ func hoverAt(b *buildInfo, f *fileInfo, off int) (string, hcl.Range) {
 		if d := lookupFunction(b, call.Name); d != nil {
 			return d.markdown(), call.NameRange
 		}
+		if doc := lang.MountCallDoc(call.Name); doc != "" {
+			return doc, call.NameRange
+		}
 	}
 	if text, rng, ok := imageLockHover(b, f, off); ok {
 		return text, rng

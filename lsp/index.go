@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -152,7 +153,23 @@ func (ix *fileIndexer) mounts(target *hclsyntax.Body) {
 				ix.add(&occurrence{sym: symbol{m.Type, m.Labels[0]}, rng: m.LabelRanges[0], name: ix.labelName(m.LabelRanges[0])})
 			}
 		}
+		// secret("NAME") and ssh("NAME") in the mounts list name them too.
+		if a := step.Body.Attributes["mounts"]; a != nil {
+			list, _ := a.Expr.(*hclsyntax.TupleConsExpr)
+			for _, x := range listExprs(list) {
+				if kind, label, rng, ok := lang.MountCallLabel(x); ok && (kind == "secret" || kind == "ssh") {
+					ix.add(&occurrence{sym: symbol{kind, label}, rng: rng, name: ix.labelName(rng)})
+				}
+			}
+		}
 	}
+}
+
+func listExprs(l *hclsyntax.TupleConsExpr) []hclsyntax.Expression {
+	if l == nil {
+		return nil
+	}
+	return l.Exprs
 }
 
 func (ix *fileIndexer) traversal(t hcl.Traversal) {

@@ -186,6 +186,17 @@ func (p *pass) resolve(name string, plat ocispecs.Platform) (spec *lang.TargetSp
 func (p *pass) index(body *hclsyntax.Body, top bool) {
 	for _, a := range body.Attributes {
 		p.addRefs(a.Expr, nil)
+		// A mount call of a declared secret or ssh uses it by its label.
+		if !top && a.Name == "mounts" {
+			hclsyntax.VisitAll(a.Expr, func(n hclsyntax.Node) hcl.Diagnostics {
+				if x, isExpr := n.(hclsyntax.Expression); isExpr {
+					if kind, label, _, ok := lang.MountCallLabel(x); ok && (kind == "secret" || kind == "ssh") {
+						p.use(kind, label)
+					}
+				}
+				return nil
+			})
+		}
 	}
 	for _, blk := range body.Blocks {
 		if top && len(blk.Labels) > 0 {
