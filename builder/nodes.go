@@ -265,3 +265,72 @@ func PrintNodeSummary(w io.Writer, reps []*Report) {
 		fmt.Fprintf(w, "node %s (%s): %s; %d steps (%d cached) in %s\n", r.Node, r.Addr, strings.Join(names, ", "), steps, cached, took.Round(10*time.Millisecond))
 	}
 }
+
+// Reschedule places the targets and parts of nodes that stopped answering
+// (lost, each NodeLost) on the nodes left, by platform and load as Assign
+// does, and gives every name placed. When no node left runs some of them
+// it places none and fails with a *StrandedError naming them all.
+func Reschedule(left []*LiveNode, lost []*TargetResult) (*Assignment, []string, error) {
+	a := NewAssignment()
+	var names []string
+	load := map[*LiveNode]int{}
+	stranded := &StrandedError{Left: left}
+	for _, t := range lost {
+		tp := t.Target
+		n, err := scheduleWithLoad(left, tp.Name, tp.Platforms, load)
+		if err != nil {
+			stranded.Targets = append(stranded.Targets, t)
+			continue
+		}
+		load[n]++
+		names = append(names, tp.Name)
+		if tp.Part {
+			a.AddPart(n, tp.Name, tp.Platforms...)
+		} else {
+			a.AddWhole(n, tp.Name)
+		}
+	}
+	if len(stranded.Targets) > 0 {
+		return nil, nil, stranded
+	}
+	return a, names, nil
+}
+
+// StrandedError says which targets of the nodes that stopped answering no
+// node left can build.
+type StrandedError struct {
+	// Targets are the stranded targets (or parts), as their lost node
+	// reported them.
+	Targets []*TargetResult
+	Left    []*LiveNode
+}
+
+// Error names, per lost node and platforms, the targets no node left
+// runs, then the nodes left:
+//
+//	node arm stopped answering, and no node left runs linux/arm64 for targets "app", "db" (nodes left: amd linux/amd64)
+func (e *StrandedError) Error() string {
+	type key struct{ node, plats string }
+	var order []key
+	byKey := map[key][]string{}
+	for _, t := range e.Targets {
+		k := key{t.Node, formatPlatforms(t.Target.Platforms)}
+		if byKey[k] == nil {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], t.Target.Name)
+	}
+	var msgs []string
+	for _, k := range order {
+		what := "target"
+		if len(byKey[k]) > 1 {
+			what = "targets"
+		}
+		msgs = append(msgs, fmt.Sprintf("node %s stopped answering, and no node left runs %s for %s %s", k.node, k.plats, what, quoteJoin(byKey[k])))
+	}
+	left := "no node left"
+	if len(e.Left) > 0 {
+		left = "nodes left: " + nodeList(e.Left)
+	}
+	return strings.Join(msgs, "; ") + " (" + left + ")"
+}

@@ -1,7 +1,11 @@
 package builder
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/containerd/platforms"
 	"github.com/google/go-cmp/cmp"
@@ -85,10 +89,74 @@ func TestSchedule(t *testing.T) {
 	}
 }
 
+// The amd64 parts of ten images alternate over the two nodes declared for
+// linux/amd64 (ties go to the less loaded), and the arm64 parts all go to
+// the arm64 node.
+func TestAssignSpreadsParts(t *testing.T) {
+	var src strings.Builder
+	var names []string
+	for i := range 10 {
+		names = append(names, fmt.Sprint("t", i))
+		fmt.Fprintf(&src, "target %q {\n  from = \"busybox:1.35\"\n}\n", names[i])
+	}
+	b, diags := lang.Load(fstest.MapFS{"build.hcl": {Data: []byte(src.String())}}, []string{"build.hcl"}, lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	amd64, arm64 := platforms.MustParse("linux/amd64"), platforms.MustParse("linux/arm64")
+	a1 := &LiveNode{Node: Node{Name: "a1", Platforms: []ocispecs.Platform{amd64}}, Workers: []ocispecs.Platform{amd64}}
+	a2 := &LiveNode{Node: Node{Name: "a2", Platforms: []ocispecs.Platform{amd64}}, Workers: []ocispecs.Platform{amd64, arm64}}
+	arm := &LiveNode{Node: Node{Name: "arm", Platforms: []ocispecs.Platform{arm64}}, Workers: []ocispecs.Platform{arm64, amd64}}
+	plats := map[string][]ocispecs.Platform{}
+	for _, n := range names {
+		plats[n] = []ocispecs.Platform{amd64, arm64}
+	}
+	a, err := Assign(b, []*LiveNode{a1, a2, arm}, names, plats, func(string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, n := range []*LiveNode{a1, a2, arm} {
+		for _, ps := range a.Parts[n] {
+			for _, p := range ps {
+				count[platforms.Format(p)+" on "+n.Name]++
+			}
+		}
+	}
+	want := map[string]int{"linux/amd64 on a1": 5, "linux/amd64 on a2": 5, "linux/arm64 on arm": 10}
+	if d := cmp.Diff(want, count); d != "" {
+		t.Errorf("placements (-want +got):\n%s", d)
+	}
+}
+
 // An image pushed by digest is named by its repositories: BuildKit
 // refuses a tag with push-by-digest.
 func TestRepositories(t *testing.T) {
 	if got := repositories("localhost:5000/a/b:1,localhost:5000/a/b:latest,busybox:1"); got != "localhost:5000/a/b,docker.io/library/busybox" {
 		t.Errorf("repositories = %q", got)
+	}
+}
+
+// The targets of a lost node go to the nodes left that run their
+// platforms; when none runs some of them, nothing is placed and the error
+// names the lost node, the platform and every stranded target.
+func TestReschedule(t *testing.T) {
+	amd64, arm64 := platforms.MustParse("linux/amd64"), platforms.MustParse("linux/arm64")
+	a1 := &LiveNode{Node: Node{Name: "a1"}, Workers: []ocispecs.Platform{amd64}}
+	a2 := &LiveNode{Node: Node{Name: "a2"}, Workers: []ocispecs.Platform{amd64, arm64}}
+	lost := func(name string, part bool, p ocispecs.Platform) *TargetResult {
+		return &TargetResult{Node: "arm", NodeLost: true, Target: &TargetPlan{Name: name, Part: part, Platforms: []ocispecs.Platform{p}}}
+	}
+	a, names, err := Reschedule([]*LiveNode{a1, a2}, []*TargetResult{lost("x", true, arm64), lost("y", false, arm64), lost("z", true, amd64)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"x", "y", "z"}) || len(a.Parts[a2]["x"]) != 1 || !slices.Equal(a.Whole[a2], []string{"y"}) || len(a.Parts[a1]["z"]) != 1 {
+		t.Errorf("rescheduled: names %v, whole %v, parts %v; want x and y on a2, z on a1", names, a.Whole, a.Parts)
+	}
+	_, _, err = Reschedule([]*LiveNode{a1}, []*TargetResult{lost("x", true, arm64), lost("z", true, amd64), lost("w", true, arm64)})
+	want := `node arm stopped answering, and no node left runs linux/arm64 for targets "x", "w" (nodes left: a1 linux/amd64)`
+	if err == nil || err.Error() != want {
+		t.Errorf("stranded:\n got %v\nwant %s", err, want)
 	}
 }

@@ -102,7 +102,13 @@ func buildlang(t *testing.T, env *e2eenv.Env, dir string, extra map[string]strin
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	return exited(t, args, err, result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)})
+}
+
+// exited completes the result of buildlang ARGS that exited with err:
+// its exit status. It fails the test when buildlang did not run or crashed.
+func exited(t *testing.T, args []string, err error, r result) result {
+	t.Helper()
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):

@@ -2,14 +2,16 @@ package cli_e2e
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"os"
@@ -22,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	controlapi "github.com/moby/buildkit/api/services/control"
 	"github.com/moby/buildkit/client"
 	"github.com/org/buildlang/internal/e2eenv"
 )
@@ -36,7 +39,8 @@ import (
 func TestNodesScheduleByPlatform(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	armAddr, armTLS, killArm := startNode(t, env, "linux/arm64")
+	armNode := startNode(t, env, nodeSpec{platform: "linux/arm64", tls: true})
+	armAddr := armNode.addr
 	repo := "test/nodes-" + runID
 	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 target "arm" {
@@ -90,7 +94,7 @@ group "default" {
 `, env.Ref(repo+":1"), env.Ref(repo+"-slow:1"))})
 	meta := filepath.Join(dir, "meta.json")
 	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--metadata-file", meta,
-		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS, "--node", "down=unix:///nonexistent/buildkitd.sock")
+		"--node", "shared="+env.BuildkitHost, "--node", armNode.node("arm"), "--node", "down=unix:///nonexistent/buildkitd.sock")
 	if !strings.Contains(r.stderr, "WARNING: node down (unix:///nonexistent/buildkitd.sock) is down, building without it") {
 		t.Errorf("no warning about the down node:\n%s", tail(r.stderr))
 	}
@@ -112,31 +116,13 @@ group "default" {
 	// natively, pushed by digest, merged into one index under the tag.
 	meta2 := filepath.Join(dir, "meta2.json")
 	r = mustBuild(t, env, dir, nil, "build", "multi", "--push", "--progress", "plain", "--metadata-file", meta2,
-		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
+		"--node", "shared="+env.BuildkitHost, "--node", armNode.node("arm"))
 	for _, re := range []string{`(?m)^node arm \(.*\): multi; `, `(?m)^node shared \(.*\): multi; `, `(?m)^multi  index sha256:[0-9a-f]{64} pushed to `} {
 		if !regexp.MustCompile(re).MatchString(r.stderr) {
 			t.Errorf("the summary lacks %s:\n%s", re, tail(r.stderr))
 		}
 	}
-	dgst, body := newRegistry(env).manifest(t, repo, "1")
-	var idx struct {
-		MediaType string
-		Manifests []struct {
-			Digest   string
-			Platform struct{ OS, Architecture string }
-		}
-	}
-	if err := json.Unmarshal(body, &idx); err != nil {
-		t.Fatalf("%s:1: %v\n%s", repo, err, body)
-	}
-	var archs []string
-	for _, m := range idx.Manifests {
-		archs = append(archs, m.Platform.OS+"/"+m.Platform.Architecture)
-	}
-	slices.Sort(archs)
-	if idx.MediaType != "application/vnd.oci.image.index.v1+json" || !slices.Equal(archs, []string{"linux/amd64", "linux/arm64"}) {
-		t.Errorf("%s:1 is %s with %v, want an OCI index of linux/amd64 and linux/arm64:\n%s", repo, idx.MediaType, archs, body)
-	}
+	dgst, _ := readIndex(t, newRegistry(env), repo, "1")
 	m2 := readMetadata(t, meta2)["multi"]
 	if m2["containerimage.digest"] != dgst || m2["buildlang.build.node"] != "shared,arm" && m2["buildlang.build.node"] != "arm,shared" {
 		t.Errorf("metadata of multi: digest %v (the tag has %s), nodes %v", m2["containerimage.digest"], dgst, m2["buildlang.build.node"])
@@ -159,51 +145,29 @@ target "check" {
 	}
 
 	// A failed target's error names the node it ran on.
-	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
+	r = buildlang(t, env, dir, nil, "build", "bad", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", armNode.node("arm"))
 	if r.code != 1 || !strings.Contains(r.stderr, `target "bad" failed: on node arm (`+armAddr+`)`) {
 		t.Errorf("a failed target on a node: exit %d\n%s", r.code, tail(r.stderr))
 	}
 	// The arm64 node is killed while it builds its part: the part is
 	// built again on the node left (emulating arm64), and the one index
 	// is complete.
-	cmd := exec.CommandContext(t.Context(), binary, "build", "slow", "--push", "--progress", "plain",
-		"--node", "shared="+env.BuildkitHost, "--node", "arm="+armAddr+armTLS)
-	cmd.Dir = dir
-	cmd.Env = cmdEnv(env, nil)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var log strings.Builder
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sc := bufio.NewScanner(stderr)
-		killed := false
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			if !killed && strings.Contains(sc.Text(), "started-aarch64") {
-				killed = true
-				killArm()
-			}
+	killed := false
+	run := startBuild(t, env, dir, func(line string) {
+		if !killed && strings.Contains(line, "started-aarch64") {
+			killed = true
+			armNode.kill()
 		}
-	}()
-	<-done
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("the build with a node killed failed: %v\n%s", err, tail(log.String()))
+	}, "build", "slow", "--push", "--progress", "plain", "--node", "shared="+env.BuildkitHost, "--node", armNode.node("arm"))
+	r = run.wait(t)
+	out := r.stderr
+	if r.code != 0 {
+		t.Errorf("the build with a node killed failed: exit %d\n%s", r.code, tail(out))
 	}
-	out := log.String()
 	if !strings.Contains(out, "WARNING: node arm stopped answering; rebuilding its targets on the other nodes") {
 		t.Errorf("no note of the lost node:\n%s", tail(out))
 	}
-	_, body = newRegistry(env).manifest(t, repo+"-slow", "1")
-	idx.Manifests = nil
-	if err := json.Unmarshal(body, &idx); err != nil || len(idx.Manifests) != 2 {
-		t.Errorf("%s-slow:1 after the node was killed: %v\n%s", repo, err, body)
-	}
+	readIndex(t, newRegistry(env), repo+"-slow", "1") // complete after the node was killed
 	// No node left runs linux/s390x: the error names the target and the nodes.
 	r = buildlang(t, env, dir, nil, "build", "arm", "--platform", "linux/s390x", "--node", "shared="+env.BuildkitHost)
 	if r.code != 1 || !strings.Contains(r.stderr, `target "arm": no node runs linux/s390x (nodes: shared linux/amd64`) {
@@ -211,11 +175,122 @@ target "check" {
 	}
 }
 
-// startNode starts a buildkitd of its own (root, socket and config under
-// a temporary directory) whose worker is configured for platform (it
-// still lists the host's platforms after it), and
-// stops it when the test ends.
-func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts string, kill func()) {
+// runningBuild is a buildlang build started by startBuild.
+type runningBuild struct {
+	cmd    *exec.Cmd
+	start  time.Time
+	stderr strings.Builder
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+// startBuild starts buildlang in dir (as buildlang does, at most 3
+// minutes) and calls watch with each line of its stderr as it comes, on
+// another goroutine: watch may kill a node or signal the build.
+func startBuild(t *testing.T, env *e2eenv.Env, dir string, watch func(line string), args ...string) *runningBuild {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	b := &runningBuild{cmd: exec.CommandContext(ctx, binary, args...), done: make(chan struct{}), cancel: cancel}
+	b.cmd.Dir = dir
+	b.cmd.Env = cmdEnv(env, nil)
+	stderr, err := b.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.start = time.Now()
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(b.done)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			b.stderr.WriteString(sc.Text() + "\n")
+			watch(sc.Text())
+		}
+	}()
+	return b
+}
+
+// wait waits for the build to exit and gives its result.
+func (b *runningBuild) wait(t *testing.T) result {
+	t.Helper()
+	defer b.cancel()
+	<-b.done
+	err := b.cmd.Wait()
+	return exited(t, b.cmd.Args[1:], err, result{stderr: b.stderr.String(), elapsed: time.Since(b.start)})
+}
+
+// nodeSpec says how startNode starts a buildkitd.
+type nodeSpec struct {
+	// platform is its worker's configured platform, the first it lists
+	// (which buildlang takes as native); buildkitd lists the host's
+	// platforms after it. "" leaves the worker's platforms to buildkitd.
+	platform string
+	// tls serves it over TCP on an ephemeral port of 127.0.0.1 with TLS
+	// both ways, from certificates made here; else on a unix socket.
+	tls bool
+	// noEmulation hides the host's emulators from it, so it lists only
+	// the host's own platform (and the configured one): buildkitd finds
+	// emulated platforms by running a test binary per architecture from
+	// $TMPDIR, which is here a noexec tmpfs. It stands in for an amd64
+	// machine without qemu.
+	noEmulation bool
+}
+
+// nodeDaemon is a buildkitd a test started, with its root, socket or
+// port, config and log under a temporary directory of its own; every step
+// runs one at a time (max-parallelism = 1).
+type nodeDaemon struct {
+	// addr is its address; flag is addr with the TLS options --node takes.
+	addr, flag string
+	dir        string
+	cmd        *exec.Cmd
+	dialOpts   []client.ClientOpt
+}
+
+// node is the --node value naming d, with declared platforms if any.
+func (d *nodeDaemon) node(name string, platforms ...string) string {
+	s := name + "=" + d.flag
+	if len(platforms) > 0 {
+		s += ",platforms=" + strings.Join(platforms, ",")
+	}
+	return s
+}
+
+// kill kills the daemon at once (SIGKILL), as a machine that goes away.
+func (d *nodeDaemon) kill() { d.cmd.Process.Kill() }
+
+// history is the daemon's build history: every build it knows of, or
+// only the running ones.
+func (d *nodeDaemon) history(t *testing.T, activeOnly bool) []*controlapi.BuildHistoryRecord {
+	t.Helper()
+	c, err := client.New(t.Context(), d.addr, d.dialOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	stream, err := c.ControlClient().ListenBuildHistory(t.Context(), &controlapi.BuildHistoryRequest{ActiveOnly: activeOnly, EarlyExit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*controlapi.BuildHistoryRecord
+	for {
+		ev, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("build history of %s: %v", d.addr, err)
+		}
+		if ev.Record != nil {
+			out = append(out, ev.Record)
+		}
+	}
+}
+
+// startNode starts a buildkitd of its own and stops it when the test ends.
+func startNode(t *testing.T, env *e2eenv.Env, spec nodeSpec) *nodeDaemon {
 	t.Helper()
 	bin, err := e2eenv.BinDir()
 	if err != nil {
@@ -225,65 +300,87 @@ func startNode(t *testing.T, env *e2eenv.Env, platform string) (addr, tlsOpts st
 	if err != nil {
 		t.Fatal(err)
 	}
+	d := &nodeDaemon{dir: dir}
+	t.Cleanup(func() {
+		unmountUnder(dir) // a killed daemon leaves its steps' mounts
+		os.RemoveAll(dir)
+	})
+	platforms := ""
+	if spec.platform != "" {
+		platforms = fmt.Sprintf("  platforms = [%q]\n", spec.platform)
+	}
 	conf := fmt.Sprintf(`[worker.oci]
   enabled = true
   networkMode = "host"
-  platforms = [%q]
-  max-parallelism = 1
+%s  max-parallelism = 1
 [worker.containerd]
   enabled = false
 [registry.%[2]q]
   http = true
 [registry."docker.io"]
   mirrors = [%[2]q]
-`, platform, env.Registry)
+`, platforms, env.Registry)
 	if err := os.WriteFile(filepath.Join(dir, "buildkitd.toml"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// Over TCP with TLS both ways, from certificates made here.
-	port := freePort(t)
-	addr = fmt.Sprintf("tcp://127.0.0.1:%d", port)
-	ca, srv, cli := writeCerts(t, dir)
-	tlsOpts = fmt.Sprintf(",tlscacert=%s,tlscert=%s,tlskey=%s", ca, cli+".crt", cli+".key")
+	args := []string{"--config", filepath.Join(dir, "buildkitd.toml"), "--root", filepath.Join(dir, "root"),
+		"--otel-socket-path", filepath.Join(dir, "otel.sock")}
+	if spec.tls {
+		d.addr = fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
+		ca, srv, cli := writeCerts(t, dir)
+		d.flag = d.addr + fmt.Sprintf(",tlscacert=%s,tlscert=%s,tlskey=%s", ca, cli+".crt", cli+".key")
+		d.dialOpts = []client.ClientOpt{client.WithServerConfig("127.0.0.1", ca), client.WithCredentials(cli+".crt", cli+".key")}
+		args = append(args, "--tlscacert", ca, "--tlscert", srv+".crt", "--tlskey", srv+".key")
+	} else {
+		d.addr = "unix://" + filepath.Join(dir, "buildkitd.sock")
+		d.flag = d.addr
+	}
+	args = append(args, "--addr", d.addr)
 	logf, err := os.Create(filepath.Join(dir, "buildkitd.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(bin, "buildkitd"), "--config", filepath.Join(dir, "buildkitd.toml"),
-		"--root", filepath.Join(dir, "root"), "--addr", addr, "--otel-socket-path", filepath.Join(dir, "otel.sock"),
-		"--tlscacert", ca, "--tlscert", srv+".crt", "--tlskey", srv+".key")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
+	d.cmd = exec.Command(filepath.Join(bin, "buildkitd"), args...)
+	d.cmd.Stdout, d.cmd.Stderr = logf, logf
+	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if spec.noEmulation {
+		tmp := filepath.Join(dir, "tmp")
+		if err := os.Mkdir(tmp, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mount("tmpfs", tmp, "tmpfs", syscall.MS_NOEXEC|syscall.MS_NOSUID|syscall.MS_NODEV, "mode=0700"); err != nil {
+			t.Fatalf("mounting a noexec tmpfs for a node without emulators: %v", err)
+		}
+		d.cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	}
+	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+	t.Cleanup(func() { // runs before the directory's removal
+		d.cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		go func() { d.cmd.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
+			d.cmd.Process.Kill()
 			<-done
 		}
 		logf.Close()
-		unmountUnder(dir) // a killed daemon leaves its steps' mounts
-		os.RemoveAll(dir)
 	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		c, err := client.New(t.Context(), addr, client.WithServerConfig("127.0.0.1", ca), client.WithCredentials(cli+".crt", cli+".key"))
+		c, err := client.New(t.Context(), d.addr, d.dialOpts...)
 		if err == nil {
 			ws, err := c.ListWorkers(t.Context())
 			c.Close()
 			if err == nil && len(ws) > 0 {
-				return addr, tlsOpts, func() { cmd.Process.Kill() }
+				return d
 			}
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(filepath.Join(dir, "buildkitd.log"))
-			t.Fatalf("buildkitd at %s did not answer within 60s:\n%s", addr, log)
+			t.Fatalf("buildkitd at %s did not answer within 60s:\n%s", d.addr, log)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

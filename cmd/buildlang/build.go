@@ -414,24 +414,9 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		for name := range lost {
 			fmt.Fprintf(os.Stderr, "WARNING: node %s stopped answering; rebuilding its targets on the other nodes\n", name)
 		}
-		again2 := builder.NewAssignment()
-		var namesAgain []string
-		for _, t := range again {
-			tp := t.Target
-			s, serr := builder.Schedule(live, []string{tp.Name}, map[string][]ocispecs.Platform{tp.Name: tp.Platforms})
-			if serr != nil {
-				err = fmt.Errorf("node %s stopped answering, and %w", t.Node, serr)
-				break
-			}
-			n := s[tp.Name]
-			namesAgain = append(namesAgain, tp.Name)
-			if tp.Part {
-				again2.AddPart(n, tp.Name, tp.Platforms...)
-			} else {
-				again2.AddWhole(n, tp.Name)
-			}
-		}
-		if len(namesAgain) < len(again) {
+		again2, namesAgain, serr := builder.Reschedule(live, again)
+		if serr != nil {
+			err = serr
 			break
 		}
 		p2, b2, perr := planNodes(ctx, bf, f, opts, live, namesAgain, again2)
