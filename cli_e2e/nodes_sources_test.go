@@ -20,8 +20,8 @@ import (
 func TestNodesFromBuilderAndEnvironment(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	armAddr, armTLS, _ := startNode(t, env, "linux/arm64")
-	tls := tlsFiles(armTLS)
+	armNode := startNode(t, env, nodeSpec{platform: "linux/arm64", tls: true})
+	armAddr, tls := armNode.addr, armNode.tls
 	repo := "test/nodes-sources-" + runID
 	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`
 cache "reg" {
@@ -168,7 +168,7 @@ group "default" {
 func TestNodesFeedingTargetGoesWhereNeeded(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	addr, tlsOpts, _ := startNode(t, env, "linux/amd64")
+	two := startNode(t, env, nodeSpec{platform: "linux/amd64", tls: true})
 	dir := writeFiles(t, map[string]string{"build.hcl": `
 target "lib" {
   from      = "busybox:1.35"
@@ -210,7 +210,7 @@ target "y" {
 `})
 	meta := filepath.Join(dir, "meta.json")
 	r := mustBuild(t, env, dir, nil, "build", "lib", "x", "y", "svc", "--progress", "plain", "--metadata-file", meta,
-		"--node", "one="+env.BuildkitHost, "--node", "two="+addr+tlsOpts)
+		"--node", "one="+env.BuildkitHost, "--node", two.node("two"))
 	m := readMetadata(t, meta)
 	node := func(t string) any { return m[t]["buildlang.build.node"] }
 	if node("x") != "one" || node("y") != "two" || node("svc") != "one" || node("lib") != "one" {
@@ -219,14 +219,4 @@ target "y" {
 	if got, err := os.ReadFile(filepath.Join(dir, "out", "svc", "svc.txt")); err != nil || strings.TrimSpace(string(got)) != "lib" {
 		t.Errorf("out/svc/svc.txt = %q, %v", got, err)
 	}
-}
-
-// tlsFiles splits startNode's ",tlscacert=F,tlscert=F,tlskey=F".
-func tlsFiles(opts string) map[string]string {
-	out := map[string]string{}
-	for _, kv := range strings.Split(strings.TrimPrefix(opts, ","), ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		out[k] = v
-	}
-	return out
 }

@@ -244,9 +244,12 @@ type nodeSpec struct {
 type nodeDaemon struct {
 	// addr is its address; flag is addr with the TLS options --node takes.
 	addr, flag string
-	dir        string
-	cmd        *exec.Cmd
-	dialOpts   []client.ClientOpt
+	// tls are the client's files for a node over TLS: tlscacert,
+	// tlscert, tlskey.
+	tls      map[string]string
+	dir      string
+	cmd      *exec.Cmd
+	dialOpts []client.ClientOpt
 }
 
 // node is the --node value naming d, with declared platforms if any.
@@ -328,6 +331,7 @@ func startNode(t *testing.T, env *e2eenv.Env, spec nodeSpec) *nodeDaemon {
 	if spec.tls {
 		d.addr = fmt.Sprintf("tcp://127.0.0.1:%d", freePort(t))
 		ca, srv, cli := writeCerts(t, dir)
+		d.tls = map[string]string{"tlscacert": ca, "tlscert": cli + ".crt", "tlskey": cli + ".key"}
 		d.flag = d.addr + fmt.Sprintf(",tlscacert=%s,tlscert=%s,tlskey=%s", ca, cli+".crt", cli+".key")
 		d.dialOpts = []client.ClientOpt{client.WithServerConfig("127.0.0.1", ca), client.WithCredentials(cli+".crt", cli+".key")}
 		args = append(args, "--tlscacert", ca, "--tlscert", srv+".crt", "--tlskey", srv+".key")
