@@ -2,11 +2,14 @@ package lsp
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/internal/gen"
 	"github.com/org/buildlang/lang"
 )
 
@@ -171,6 +174,36 @@ func TestShiftBody(t *testing.T) {
 	})
 	if splats < 3 {
 		t.Fatalf("%d splats, want 3", splats)
+	}
+}
+
+// TestParseIncrementalRandomEdits applies random edits (the fuzzer's
+// pieces, at random places) to a generated file, one after another, and
+// checks each version's incremental parse against a whole parse.
+func TestParseIncrementalRandomEdits(t *testing.T) {
+	src := gen.Targets(60)
+	cache := &chunkCache{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 60 {
+		at := rng.IntN(len(src) + 1)
+		for at > 0 && at < len(src) && !utf8.RuneStart(src[at]) {
+			at--
+		}
+		end := min(at+rng.IntN(4), len(src))
+		for end < len(src) && !utf8.RuneStart(src[end]) {
+			end++
+		}
+		piece := fuzzPieces[rng.IntN(len(fuzzPieces))]
+		src = append(append(append([]byte{}, src[:at]...), piece...), src[end:]...)
+		got, gdiags := parseIncremental(src, "build.hcl", cache)
+		want, wdiags := hclParse(src)
+		got.Nav, want.Nav = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("edit %d (%q at %d): the incremental parse differs from a whole parse", i, piece, at)
+		}
+		if gdiags.Error() != wdiags.Error() {
+			t.Fatalf("edit %d (%q at %d): diagnostics %v, want %v", i, piece, at, gdiags, wdiags)
+		}
 	}
 }
 
