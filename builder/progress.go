@@ -16,6 +16,7 @@ import (
 	"github.com/moby/buildkit/util/progress/progressui"
 	digest "github.com/opencontainers/go-digest"
 	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/solve"
 )
 
 // progress shows the status of every target's solves in one display: each
@@ -153,17 +154,12 @@ func warn(ctx context.Context, gw gateway.Client, files map[string]*hcl.File, di
 		if d.Severity != hcl.DiagWarning {
 			continue
 		}
-		opts := gateway.WarnOpts{Level: 1, Detail: [][]byte{[]byte(d.Detail)}}
-		if d.Subject != nil {
-			if f := files[d.Subject.Filename]; f != nil {
-				opts.SourceInfo = &pb.SourceInfo{Filename: d.Subject.Filename, Data: f.Bytes, Language: "buildlang"}
-				opts.Range = []*pb.Range{{
-					Start: &pb.Position{Line: int32(d.Subject.Start.Line), Character: int32(d.Subject.Start.Column)},
-					End:   &pb.Position{Line: int32(d.Subject.End.Line), Character: int32(d.Subject.End.Column)},
-				}}
+		msg, opts := solve.Warning(d, func(filename string) *pb.SourceInfo {
+			if f := files[filename]; f != nil {
+				return &pb.SourceInfo{Filename: filename, Data: f.Bytes, Language: "buildlang"}
 			}
-		}
-		msg := compiler.WarningLine(d)
+			return nil
+		})
 		_ = gw.Warn(ctx, digest.FromString(msg), msg, opts) // a warning that cannot be shown is no reason to fail
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
 )
 
@@ -24,14 +25,6 @@ func newSourceMaps(b *lang.Build, src *llb.State, def *llb.Definition) sourceMap
 		sm[name] = m
 	}
 	return sm
-}
-
-// pbRange converts an HCL range (1-based lines and columns) to BuildKit's.
-func pbRange(r hcl.Range) *pb.Range {
-	return &pb.Range{
-		Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Column)},
-		End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Column)},
-	}
 }
 
 // diagnosticsError turns error diagnostics into one error that carries each
@@ -62,7 +55,7 @@ func diagnosticsError(diags hcl.Diagnostics, sm sourceMaps) error {
 			continue
 		}
 		if m := sm[d.Subject.Filename]; m != nil {
-			err = errdefs.WithSource(err, &errdefs.Source{Info: sourceInfo(m), Ranges: []*pb.Range{pbRange(*d.Subject)}})
+			err = errdefs.WithSource(err, &errdefs.Source{Info: sourceInfo(m), Ranges: []*pb.Range{solve.Range(*d.Subject)}})
 			sources++
 		}
 	}

@@ -11,9 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
-	"github.com/org/buildlang/compiler"
+	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
-	langlint "github.com/org/buildlang/lang/lint"
 )
 
 // warner prints warnings in a build's output as the Dockerfile frontend
@@ -38,17 +37,12 @@ func (w *warner) diagnostics(ctx context.Context, diags hcl.Diagnostics) {
 		if d.Severity != hcl.DiagWarning {
 			continue
 		}
-		msg := compiler.WarningLine(d)
-		opts := client.WarnOpts{Level: 1, Detail: [][]byte{[]byte(d.Detail)}}
-		if r := langlint.RuleOf(d); r != nil {
-			opts.URL = r.URL
-		}
-		if d.Subject != nil {
-			if m := w.sm[d.Subject.Filename]; m != nil {
-				opts.SourceInfo = sourceInfo(m)
-				opts.Range = []*pb.Range{pbRange(*d.Subject)}
+		msg, opts := solve.Warning(d, func(filename string) *pb.SourceInfo {
+			if m := w.sm[filename]; m != nil {
+				return sourceInfo(m)
 			}
-		}
+			return nil
+		})
 		w.mu.Lock()
 		dup := w.seen[msg]
 		w.seen[msg] = true
