@@ -540,9 +540,13 @@ func checkBefore(name string, args []cty.Value) error {
 
 // instrument wraps the syntax evaluation must be metered at (see the top
 // of this file). It is idempotent: wrapped nodes are not wrapped again.
-func instrument(body *hclsyntax.Body) {
+// It adds the name of every function the syntax calls to calls (its own
+// wrappers' included), which saves a walk of the syntax for them later.
+func instrument(body *hclsyntax.Body, calls map[string]bool) {
 	walk.All(body, func(n hclsyntax.Node) {
 		switch x := n.(type) {
+		case *hclsyntax.FunctionCallExpr:
+			calls[x.Name] = true
 		case *hclsyntax.ForExpr:
 			x.CollExpr = guard(guardFor, x.CollExpr)
 		case *hclsyntax.TemplateExpr:

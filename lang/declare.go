@@ -36,6 +36,7 @@ type declarations struct {
 	variables, functions, environments, secrets, ssh, caches, mounts, targets, groups, policies *declTable
 	locals                                                                                      map[string]*hcl.Attribute
 	localOrder                                                                                  []string
+	calls                                                                                       map[string]bool // the names of the functions the files call
 }
 
 func collect(bodies []*hcl.BodyContent) (*declarations, hcl.Diagnostics) {

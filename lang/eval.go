@@ -61,7 +61,7 @@ type resolveResult struct {
 func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnostics) {
 	limits := opts.Limits.withDefaults()
 	bud := newBudget(limits.MaxEvalCost)
-	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}, budget: bud}
+	l := &loader{src: src, limits: limits, files: map[string]*hcl.File{}, budget: bud, calls: map[string]bool{}}
 	var diags hcl.Diagnostics
 	for _, f := range filenames {
 		diags = append(diags, l.load(f, nil)...)
@@ -77,6 +77,7 @@ func Load(src FileSource, filenames []string, opts Options) (*Build, hcl.Diagnos
 	}
 	decls, ddiags := collect(l.bodies)
 	diags = append(diags, ddiags...)
+	decls.calls = l.calls
 
 	e := newEvaluator(b, opts, limits, decls, bud)
 	e.loadDiags = diags[:len(diags):len(diags)]

@@ -100,8 +100,18 @@ func goStrings(v cty.Value) []string {
 // only those keeps a small build's Load cheap: metering all ~100 functions
 // cost more than the rest of a small build's Load.
 func meteredFunctions(b *budget, syntax ...hclsyntax.Node) map[string]function.Function {
-	fs := pureFunctions()
+	calls := map[string]bool{}
 	for _, name := range calledFunctions(syntax...) {
+		calls[name] = true
+	}
+	return meteredCalls(b, calls)
+}
+
+// meteredCalls is meteredFunctions for syntax that calls the functions
+// named in calls.
+func meteredCalls(b *budget, calls map[string]bool) map[string]function.Function {
+	fs := pureFunctions()
+	for name := range calls {
 		if f, ok := fs[name]; ok {
 			fs[name] = meterFunction(name, f, b)
 		}
@@ -141,13 +151,7 @@ type userFunc struct {
 // user functions. User functions see only functions and their parameters,
 // so they are pure and do not depend on the environment.
 func (e *evaluator) declareFunctions() hcl.Diagnostics {
-	var bodies []hclsyntax.Node
-	for _, name := range e.build.FileOrder {
-		if body, ok := e.build.Files[name].Body.(*hclsyntax.Body); ok {
-			bodies = append(bodies, body)
-		}
-	}
-	base := meteredFunctions(e.budget, bodies...)
+	base := meteredCalls(e.budget, e.decls.calls)
 	var diags hcl.Diagnostics
 	for _, name := range e.decls.functions.order {
 		b := e.decls.functions.blocks[name]

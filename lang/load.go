@@ -180,6 +180,12 @@ func checkSize(src []byte, filename string, start hcl.Pos, limits Limits) hcl.Di
 }
 
 func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*hcl.File, hcl.Diagnostics) {
+	return parseCalls(src, filename, start, limits, map[string]bool{})
+}
+
+// parseCalls is parseLimited, adding the names of the functions the file
+// calls to calls.
+func parseCalls(src []byte, filename string, start hcl.Pos, limits Limits, calls map[string]bool) (*hcl.File, hcl.Diagnostics) {
 	if diags := checkSize(src, filename, start, limits); diags != nil {
 		body := &hclsyntax.Body{SrcRange: hcl.Range{Filename: filename, Start: start, End: start}, EndRange: hcl.Range{Filename: filename, Start: start, End: start}}
 		return &hcl.File{Body: body, Bytes: src}, diags
@@ -194,7 +200,7 @@ func parseLimited(src []byte, filename string, start hcl.Pos, limits Limits) (*h
 	}
 	f.Bytes = src // scripts are read, and snippets shown, as written
 	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		instrument(body)
+		instrument(body, calls)
 	}
 	return f, diags
 }
@@ -225,6 +231,7 @@ type loader struct {
 	order  []string
 	stack  []string // includes being loaded, for cycle detection
 	bodies []*hcl.BodyContent
+	calls  map[string]bool // the functions the files call
 }
 
 func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
@@ -260,11 +267,16 @@ func (l *loader) load(name string, subject *hcl.Range) hcl.Diagnostics {
 	if p, ok := l.src.(FileParser); ok {
 		if diags = checkSize(src, name, hcl.InitialPos, l.limits); diags == nil {
 			file, diags = p.ParseFile(src, name)
+			if body, ok := file.Body.(*hclsyntax.Body); ok {
+				for _, f := range calledFunctions(body) {
+					l.calls[f] = true
+				}
+			}
 		} else {
-			file, diags = parseLimited(src, name, hcl.InitialPos, l.limits)
+			file, diags = parseCalls(src, name, hcl.InitialPos, l.limits, l.calls)
 		}
 	} else {
-		file, diags = parseLimited(src, name, hcl.InitialPos, l.limits)
+		file, diags = parseCalls(src, name, hcl.InitialPos, l.limits, l.calls)
 	}
 	l.files[name] = file
 	l.order = append(l.order, name)
