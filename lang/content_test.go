@@ -78,3 +78,51 @@ func TestPartialContentIsHCLs(t *testing.T) {
 		t.Fatalf("%d bodies compared, %d declined: the cases test too little", bodies, declined)
 	}
 }
+
+// TestEvaluateIsHCLs checks evaluate's shortcut against HCL's evaluation
+// for every expression of the test files it takes.
+func TestEvaluateIsHCLs(t *testing.T) {
+	srcs := [][]byte{gen.Targets(20), []byte("a = \"x\"\nb = [\"x\", \"é\"]\nc = [\"${x}\"]\nd = []\ne = \"\"\nf = <<EOT\nx\nEOT\n")}
+	names, _ := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range txtar.Parse(data).Files {
+			if strings.HasSuffix(f.Name, ".hcl") {
+				srcs = append(srcs, f.Data)
+			}
+		}
+	}
+	taken := 0
+	for _, src := range srcs {
+		f, _ := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+			x, ok := n.(hclsyntax.Expression)
+			if !ok {
+				return nil
+			}
+			if _, lit := literalString(x); !lit {
+				if _, tuple := x.(*hclsyntax.TupleConsExpr); !tuple {
+					return nil
+				}
+			}
+			got, gotDiags := evaluate(x, nil)
+			want, wantDiags := x.Value(nil)
+			if len(gotDiags) > 0 && len(wantDiags) == 0 {
+				t.Errorf("%v: evaluate has diagnostics %v, HCL none", x.Range(), gotDiags)
+			}
+			if !wantDiags.HasErrors() && !got.RawEquals(want) {
+				t.Errorf("%v: evaluate is %#v, HCL %#v", x.Range(), got, want)
+			}
+			if len(gotDiags) == 0 {
+				taken++
+			}
+			return nil
+		})
+	}
+	if taken < 1000 {
+		t.Fatalf("only %d expressions compared", taken)
+	}
+}

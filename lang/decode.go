@@ -37,7 +37,7 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 	if a == nil {
 		return cty.NilVal
 	}
-	v, diags := a.Expr.Value(d.ctx)
+	v, diags := evaluate(a.Expr, d.ctx)
 	d.add(diags...)
 	if diags.HasErrors() || !v.IsWhollyKnown() {
 		return cty.NilVal
@@ -49,6 +49,41 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 		return cty.NilVal
 	}
 	return v
+}
+
+// evaluate is expr.Value(ctx). A string written without interpolation,
+// or a list of them, is most of a build's attributes ("alpine:3.20",
+// ["/out/app"]); its value is the literal's, which HCL's template
+// evaluation would copy, normalize and refine again for every target.
+func evaluate(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if v, ok := literalString(expr); ok {
+		return v, nil
+	}
+	if t, ok := expr.(*hclsyntax.TupleConsExpr); ok && len(t.Exprs) > 0 {
+		vals := make([]cty.Value, len(t.Exprs))
+		for i, x := range t.Exprs {
+			v, ok := literalString(x)
+			if !ok {
+				return expr.Value(ctx)
+			}
+			vals[i] = v
+		}
+		return cty.TupleVal(vals), nil
+	}
+	return expr.Value(ctx)
+}
+
+// literalString is the value of a quoted string without interpolations.
+func literalString(expr hcl.Expression) (cty.Value, bool) {
+	t, ok := expr.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) != 1 {
+		return cty.NilVal, false
+	}
+	lit, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok || lit.Val.Type() != cty.String || lit.Val.IsNull() || !lit.Val.IsKnown() || lit.Val.IsMarked() {
+		return cty.NilVal, false
+	}
+	return lit.Val, true
 }
 
 func (d *decoder) convert(a *hcl.Attribute, v cty.Value, want cty.Type, wantName string) cty.Value {
