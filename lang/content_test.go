@@ -32,19 +32,7 @@ func TestPartialContentIsHCLs(t *testing.T) {
 		}
 	}
 	addSpecs(TopSchema)
-	srcs := [][]byte{gen.Targets(20), []byte("target \"a\" \"b\" {\n  run \"x\" {}\n}\ntarget {}\n")}
-	names, _ := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range txtar.Parse(data).Files {
-			if strings.HasSuffix(f.Name, ".hcl") {
-				srcs = append(srcs, f.Data)
-			}
-		}
-	}
+	srcs := testSources(t, []byte("target \"a\" \"b\" {\n  run \"x\" {}\n}\ntarget {}\n"))
 	bodies, declined := 0, 0
 	for _, src := range srcs {
 		f, _ := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
@@ -82,19 +70,7 @@ func TestPartialContentIsHCLs(t *testing.T) {
 // TestEvaluateIsHCLs checks evaluate's shortcut against HCL's evaluation
 // for every expression of the test files it takes.
 func TestEvaluateIsHCLs(t *testing.T) {
-	srcs := [][]byte{gen.Targets(20), []byte("a = \"x\"\nb = [\"x\", \"é\"]\nc = [\"${x}\"]\nd = []\ne = \"\"\nf = <<EOT\nx\nEOT\n")}
-	names, _ := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range txtar.Parse(data).Files {
-			if strings.HasSuffix(f.Name, ".hcl") {
-				srcs = append(srcs, f.Data)
-			}
-		}
-	}
+	srcs := testSources(t, []byte("a = \"x\"\nb = [\"x\", \"é\"]\nc = [\"${x}\"]\nd = []\ne = \"\"\nf = <<EOT\nx\nEOT\n"))
 	taken := 0
 	for _, src := range srcs {
 		f, _ := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
@@ -125,4 +101,27 @@ func TestEvaluateIsHCLs(t *testing.T) {
 	if taken < 1000 {
 		t.Fatalf("only %d expressions compared", taken)
 	}
+}
+
+// testSources are the build files of testdata/check's cases, a generated
+// build and extra.
+func testSources(t *testing.T, extra ...[]byte) [][]byte {
+	t.Helper()
+	srcs := append([][]byte{gen.Targets(20)}, extra...)
+	names, err := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range txtar.Parse(data).Files {
+			if strings.HasSuffix(f.Name, ".hcl") {
+				srcs = append(srcs, f.Data)
+			}
+		}
+	}
+	return srcs
 }
