@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/containerd/platforms"
@@ -60,10 +61,20 @@ func (a *Assignment) AddPart(n *LiveNode, t string, ps ...ocispecs.Platform) {
 // The dependents are placed first, by platform and load, as independent
 // targets are.
 func Assign(b *lang.Build, nodes []*LiveNode, targets []string, plats map[string][]ocispecs.Platform, split func(target string) bool) (*Assignment, error) {
+	return assign(b, nodes, targets, plats, split, nil)
+}
+
+// assign is Assign with the targets other nodes already build (placed:
+// target → platform → node, none of targets), which the targets that
+// feed them join as they join a requested dependent.
+func assign(b *lang.Build, nodes []*LiveNode, targets []string, plats map[string][]ocispecs.Platform, split func(target string) bool, placed map[string]map[string]*LiveNode) (*Assignment, error) {
 	a := NewAssignment()
-	feeds := feeding(b, targets)
+	feeds := feeding(b, slices.Concat(targets, sortedKeys(placed)))
 	// where[t][platform] is the node building t for that platform.
-	where := map[string]map[string]*LiveNode{}
+	where := maps.Clone(placed)
+	if where == nil {
+		where = map[string]map[string]*LiveNode{}
+	}
 	load := map[*LiveNode]int{}
 	for _, t := range dependentsFirst(targets, feeds) {
 		at := map[string]*LiveNode{} // platform → node, from t's dependents
@@ -196,7 +207,7 @@ func dependentsFirst(targets []string, feeds map[string][]string) []string {
 			}
 			ready := true
 			for _, d := range feeds[t] {
-				if !done[d] {
+				if !done[d] && slices.Contains(targets, d) { // others are placed already
 					ready = false
 					break
 				}

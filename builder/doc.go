@@ -31,7 +31,8 @@
 // part succeeded (each part keeps its cache under a tag of its own,
 // partCache); a target whose node stopped answering is marked
 // NodeLost and cancels nothing, so the caller can build it elsewhere
-// (Reschedule; a StrandedError names what no node left runs).
+// (Reschedule, by Assign's rule; a StrandedError names what no node
+// left runs).
 //
 // Consent (consent.go): the build asks the daemon only for the
 // entitlements Options.Allow grants, and a build file reads or writes on

@@ -267,31 +267,65 @@ func PrintNodeSummary(w io.Writer, reps []*Report) {
 }
 
 // Reschedule places the targets and parts of nodes that stopped answering
-// (lost, each NodeLost) on the nodes left, by platform and load as Assign
-// does, and gives every name placed. When no node left runs some of them
-// it places none and fails with a *StrandedError naming them all.
-func Reschedule(left []*LiveNode, lost []*TargetResult) (*Assignment, []string, error) {
-	a := NewAssignment()
-	var names []string
-	load := map[*LiveNode]int{}
+// (lost, each NodeLost) on the nodes left by Assign's rule: by platform
+// and load, and a target that feeds another where its dependent is built
+// (another lost one, or one of kept, the results of nodes still
+// answering). It gives every name placed. When no node left runs some of
+// them it places none and fails with a *StrandedError naming them all.
+func Reschedule(b *lang.Build, left []*LiveNode, lost, kept []*TargetResult) (*Assignment, []string, error) {
 	stranded := &StrandedError{Left: left}
+	var names []string
+	plats := map[string][]ocispecs.Platform{}
+	part := map[string]bool{}
 	for _, t := range lost {
 		tp := t.Target
-		n, err := scheduleWithLoad(left, tp.Name, tp.Platforms, load)
-		if err != nil {
+		runs := func(ps ...ocispecs.Platform) bool {
+			_, err := scheduleWithLoad(left, tp.Name, ps, nil)
+			return err == nil
+		}
+		ok := runs(tp.Platforms...)
+		if tp.Part { // a part may split again over the nodes left
+			ok = !slices.ContainsFunc(tp.Platforms, func(p ocispecs.Platform) bool { return !runs(p) })
+		}
+		if !ok {
 			stranded.Targets = append(stranded.Targets, t)
 			continue
 		}
-		load[n]++
-		names = append(names, tp.Name)
-		if tp.Part {
-			a.AddPart(n, tp.Name, tp.Platforms...)
-		} else {
-			a.AddWhole(n, tp.Name)
+		if plats[tp.Name] == nil {
+			names = append(names, tp.Name)
 		}
+		plats[tp.Name] = append(plats[tp.Name], tp.Platforms...)
+		part[tp.Name] = part[tp.Name] || tp.Part
 	}
 	if len(stranded.Targets) > 0 {
 		return nil, nil, stranded
+	}
+	placed := map[string]map[string]*LiveNode{}
+	for _, t := range kept {
+		i := slices.IndexFunc(left, func(n *LiveNode) bool { return n.Name == t.Node })
+		if t.NodeLost || i < 0 || plats[t.Target.Name] != nil {
+			continue
+		}
+		if placed[t.Target.Name] == nil {
+			placed[t.Target.Name] = map[string]*LiveNode{}
+		}
+		for _, p := range t.Target.Platforms {
+			placed[t.Target.Name][platforms.FormatAll(p)] = left[i]
+		}
+	}
+	a, err := assign(b, left, names, plats, func(t string) bool { return part[t] }, placed)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A lost part stays a part (pushed by digest, merged with the
+	// others) when one node takes all its platforms.
+	for n, ts := range a.Whole {
+		a.Whole[n] = slices.DeleteFunc(ts, func(t string) bool {
+			if part[t] {
+				a.AddPart(n, t, plats[t]...)
+			}
+			return part[t]
+		})
 	}
 	return a, names, nil
 }

@@ -147,16 +147,60 @@ func TestReschedule(t *testing.T) {
 	lost := func(name string, part bool, p ocispecs.Platform) *TargetResult {
 		return &TargetResult{Node: "arm", NodeLost: true, Target: &TargetPlan{Name: name, Part: part, Platforms: []ocispecs.Platform{p}}}
 	}
-	a, names, err := Reschedule([]*LiveNode{a1, a2}, []*TargetResult{lost("x", true, arm64), lost("y", false, arm64), lost("z", true, amd64)})
+	b, diags := lang.Load(fstest.MapFS{"build.hcl": {Data: []byte(`
+target "x" { from = "busybox:1.35" }
+target "y" { from = "busybox:1.35" }
+target "z" { from = "busybox:1.35" }
+target "w" { from = "busybox:1.35" }
+`)}}, []string{"build.hcl"}, lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	a, names, err := Reschedule(b, []*LiveNode{a1, a2}, []*TargetResult{lost("x", true, arm64), lost("y", false, arm64), lost("z", true, amd64)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(names, []string{"x", "y", "z"}) || len(a.Parts[a2]["x"]) != 1 || !slices.Equal(a.Whole[a2], []string{"y"}) || len(a.Parts[a1]["z"]) != 1 {
 		t.Errorf("rescheduled: names %v, whole %v, parts %v; want x and y on a2, z on a1", names, a.Whole, a.Parts)
 	}
-	_, _, err = Reschedule([]*LiveNode{a1}, []*TargetResult{lost("x", true, arm64), lost("z", true, amd64), lost("w", true, arm64)})
+	_, _, err = Reschedule(b, []*LiveNode{a1}, []*TargetResult{lost("x", true, arm64), lost("z", true, amd64), lost("w", true, arm64)}, nil)
 	want := `node arm stopped answering, and no node left runs linux/arm64 for targets "x", "w" (nodes left: a1 linux/amd64)`
 	if err == nil || err.Error() != want {
 		t.Errorf("stranded:\n got %v\nwant %s", err, want)
+	}
+}
+
+// Rescheduling places by Assign's rule: a lost target that feeds another
+// goes where its dependent is built, whether the dependent was lost too
+// or is on a node still answering, not where platform and load alone
+// would put it.
+func TestRescheduleFeedsWhereNeeded(t *testing.T) {
+	b, diags := lang.Load(fstest.MapFS{"build.hcl": {Data: []byte(`
+target "base" { from = "busybox:1.35" }
+target "app" { from = target.base }
+target "lib" { from = "busybox:1.35" }
+target "svc" { from = target.lib }
+`)}}, []string{"build.hcl"}, lang.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	amd64 := platforms.MustParse("linux/amd64")
+	a1 := &LiveNode{Node: Node{Name: "a1", Platforms: []ocispecs.Platform{amd64}}, Workers: []ocispecs.Platform{amd64}}
+	a2 := &LiveNode{Node: Node{Name: "a2"}, Workers: []ocispecs.Platform{amd64}}
+	result := func(name, node string, lost bool) *TargetResult {
+		return &TargetResult{Node: node, NodeLost: lost, Target: &TargetPlan{Name: name, Platforms: []ocispecs.Platform{amd64}}}
+	}
+	// a1 is declared for linux/amd64 and would take base and lib alone.
+	lost := []*TargetResult{result("base", "gone", true), result("lib", "gone", true), result("svc", "gone", true)}
+	kept := []*TargetResult{result("app", "a2", false)}
+	a, names, err := Reschedule(b, []*LiveNode{a1, a2}, lost, kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"base", "lib", "svc"}) {
+		t.Errorf("names %v", names)
+	}
+	if !slices.Equal(a.Whole[a2], []string{"base"}) || !slices.Equal(a.Whole[a1], []string{"svc", "lib"}) {
+		t.Errorf("whole %v; want base on a2 with app, lib with svc on a1", a.Whole)
 	}
 }

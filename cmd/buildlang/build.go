@@ -393,12 +393,14 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 	// the nodes left, as parts again for a split image.
 	for err != nil && ctx.Err() == nil {
 		lost := map[string]bool{}
-		var again []*builder.TargetResult
+		var again, kept []*builder.TargetResult
 		for _, rep := range reps {
 			for _, t := range rep.Targets {
 				if t.NodeLost {
 					lost[t.Node] = true
 					again = append(again, t)
+				} else {
+					kept = append(kept, t)
 				}
 			}
 		}
@@ -414,7 +416,7 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 		for name := range lost {
 			fmt.Fprintf(os.Stderr, "WARNING: node %s stopped answering; rebuilding its targets on the other nodes\n", name)
 		}
-		again2, namesAgain, serr := builder.Reschedule(live, again)
+		again2, namesAgain, serr := builder.Reschedule(b, live, again, kept)
 		if serr != nil {
 			err = serr
 			break
