@@ -1,16 +1,13 @@
 package lang
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/internal/gen"
-	"golang.org/x/tools/txtar"
+	"github.com/org/buildlang/lang/internal/corpus"
 )
 
 // TestPartialContentIsHCLs checks partialContent against HCL's
@@ -103,25 +100,12 @@ func TestEvaluateIsHCLs(t *testing.T) {
 	}
 }
 
-// testSources are the build files of testdata/check's cases, a generated
-// build and extra.
+// testSources are the build files of the repository's test cases and
+// examples, a generated build and extra.
 func testSources(t *testing.T, extra ...[]byte) [][]byte {
-	t.Helper()
 	srcs := append([][]byte{gen.Targets(20)}, extra...)
-	names, err := filepath.Glob(filepath.Join("testdata", "check", "*.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range txtar.Parse(data).Files {
-			if strings.HasSuffix(f.Name, ".hcl") {
-				srcs = append(srcs, f.Data)
-			}
-		}
+	for _, src := range corpus.Files(t, "..") {
+		srcs = append(srcs, src)
 	}
 	return srcs
 }

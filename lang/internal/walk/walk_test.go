@@ -2,21 +2,19 @@ package walk
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/internal/gen"
-	"golang.org/x/tools/txtar"
+	"github.com/org/buildlang/lang/internal/corpus"
 )
 
-// corpus is every build file in the repository's test data and examples,
+// buildFiles is every build file in the repository's test data and examples,
 // plus a generated one and expressions using every kind of syntax.
-func corpus(t *testing.T) map[string][]byte {
+func buildFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{
 		"gen.hcl": gen.Targets(100),
@@ -37,30 +35,8 @@ k = !var.b
 l = var.x[*]
 `),
 	}
-	root := filepath.Join("..", "..", "..")
-	for _, pattern := range []string{"lang/testdata/*/*.txtar", "golden/testdata/*.txtar", "lang/testdata/bad/*.hcl", "examples/*/*.hcl"} {
-		names, err := filepath.Glob(filepath.Join(root, pattern))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.HasSuffix(name, ".txtar") {
-				files[name] = data
-				continue
-			}
-			for _, f := range txtar.Parse(data).Files {
-				if strings.HasSuffix(f.Name, ".hcl") {
-					files[name+"/"+f.Name] = f.Data
-				}
-			}
-		}
-	}
-	if len(files) < 100 {
-		t.Fatalf("only %d files in the corpus", len(files))
+	for name, src := range corpus.Files(t, filepath.Join("..", "..", "..")) {
+		files[name] = src
 	}
 	return files
 }
@@ -81,7 +57,7 @@ func key(n hclsyntax.Node) string {
 }
 
 func TestAllVisitsWhatVisitAllVisits(t *testing.T) {
-	for name, src := range corpus(t) {
+	for name, src := range buildFiles(t) {
 		body := parse(t, name, src)
 		want := map[string]int{}
 		hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
@@ -102,7 +78,7 @@ func TestAllVisitsWhatVisitAllVisits(t *testing.T) {
 
 func TestVariablesIsHCLs(t *testing.T) {
 	exprs := 0
-	for name, src := range corpus(t) {
+	for name, src := range buildFiles(t) {
 		hclsyntax.VisitAll(parse(t, name, src), func(n hclsyntax.Node) hcl.Diagnostics {
 			if x, ok := n.(hclsyntax.Expression); ok {
 				exprs++
