@@ -163,7 +163,7 @@ func DuplicateDecl(kind, name string, first, subject hcl.Range) *hcl.Diagnostic 
 func DuplicateHealthcheck(subject hcl.Range) *hcl.Diagnostic {
 	info := diagInfo(KindDuplicate, "healthcheck")
 	info.What = "block"
-	return errorf(info, subject, "Duplicate healthcheck block", "A target has at most one healthcheck block.")
+	return errorf(info, subject, "Duplicate healthcheck block", "A target has at most one healthcheck, a block or the healthcheck = { ... } attribute.")
 }
 
 // InstanceNamesCollide reports two matrix combinations given one name.

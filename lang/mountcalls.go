@@ -62,20 +62,7 @@ func decodeMountCall(call *hclsyntax.FunctionCallExpr) (*mountDecl, hcl.Diagnost
 		if !ok {
 			return nil, hcl.Diagnostics{BadMountCall(call.Name, "takes the mount's attributes as an object written in place", call.Args[1].Range())}
 		}
-		body.SrcRange = obj.SrcRange
-		for _, item := range obj.Items {
-			name := hcl.ExprAsKeyword(item.KeyExpr)
-			if name == "" {
-				diags = append(diags, BadMountCall(call.Name, "takes attribute names as its object's keys", item.KeyExpr.Range()))
-				continue
-			}
-			if prev := body.Attributes[name]; prev != nil {
-				diags = append(diags, InvalidValue(call.Name+" mount", fmt.Sprintf("%q is given twice, first at %s; give it once.", name, position(prev.NameRange)), item.KeyExpr.Range()))
-				continue
-			}
-			rng := hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range())
-			body.Attributes[name] = &hclsyntax.Attribute{Name: name, Expr: item.ValueExpr, SrcRange: rng, NameRange: item.KeyExpr.Range()}
-		}
+		body, diags = objectBody(obj, call.Name+" mount")
 	}
 	block := &hcl.Block{Type: call.Name, Labels: []string{v.AsString()}, Body: body,
 		DefRange: call.Range(), TypeRange: call.NameRange, LabelRanges: []hcl.Range{call.Args[0].Range()}}
@@ -140,4 +127,27 @@ func MountCallLabel(expr hclsyntax.Expression) (kind, label string, rng hcl.Rang
 		return "", "", hcl.Range{}, false
 	}
 	return call.Name, v.AsString(), call.Args[0].Range(), true
+}
+
+// objectBody is an object written in place, { NAME = VALUE, ... }, as the
+// body of the block it stands for (a mount call's, a healthcheck
+// attribute's): its items are the attributes, so the block's schema and
+// checks apply to them at their lines. what names the block in errors.
+func objectBody(obj *hclsyntax.ObjectConsExpr, what string) (*hclsyntax.Body, hcl.Diagnostics) {
+	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: obj.SrcRange, EndRange: obj.SrcRange}
+	var diags hcl.Diagnostics
+	for _, item := range obj.Items {
+		name := hcl.ExprAsKeyword(item.KeyExpr)
+		if name == "" {
+			diags = append(diags, InvalidValue(what, "The object's keys are attribute names, like { readonly = true }.", item.KeyExpr.Range()))
+			continue
+		}
+		if prev := body.Attributes[name]; prev != nil {
+			diags = append(diags, InvalidValue(what, fmt.Sprintf("%q is given twice, first at %s; give it once.", name, position(prev.NameRange)), item.KeyExpr.Range()))
+			continue
+		}
+		rng := hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range())
+		body.Attributes[name] = &hclsyntax.Attribute{Name: name, Expr: item.ValueExpr, SrcRange: rng, NameRange: item.KeyExpr.Range()}
+	}
+	return body, diags
 }

@@ -301,6 +301,7 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 		attr("stop_signal", "string", "Signal that stops a container of the image, e.g. \"SIGTERM\"."),
 		attr("author", "string", "The image config's author, as MAINTAINER sets it."),
 		attr("onbuild", "list(string)", "Dockerfile instructions stored as ONBUILD triggers, for Dockerfiles built FROM this image."),
+		attr("healthcheck", "object", "The healthcheck block on one line, like HEALTHCHECK: an object of its attributes written in place, e.g. { test = [\"CMD-SHELL\", \"wget -q --spider http://localhost/\"], interval = \"30s\" }. A target has the attribute or the block, not both."),
 	},
 	append([]*BlockSpec{HealthcheckSchema}, StepSchemas...)...,
 )

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -85,8 +86,27 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 		diags = append(diags, sdiags...)
 		td.steps = append(td.steps, sd)
 	}
+	if a := c.Attributes["healthcheck"]; a != nil {
+		diags = append(diags, td.healthcheckAttr(a)...)
+	}
 	td.scanTarget()
 	return td, diags
+}
+
+// healthcheckAttr decodes healthcheck = { ... }, the healthcheck block on
+// one line: the object's items are the block's attributes.
+func (td *targetDecl) healthcheckAttr(a *hcl.Attribute) hcl.Diagnostics {
+	if td.health != nil {
+		return hcl.Diagnostics{DuplicateHealthcheck(a.NameRange)}
+	}
+	obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return hcl.Diagnostics{WrongType(`The "healthcheck" attribute`, "an object written in place, like { test = [\"CMD\", \"/healthcheck\"], interval = \"30s\" }", "an expression", a.Expr.Range())}
+	}
+	body, diags := objectBody(obj, "healthcheck")
+	hc, hdiags := bodyContent(body, HealthcheckSchema)
+	td.health, td.healthRange, td.healthBody = hc, a.NameRange, body
+	return append(diags, hdiags...)
 }
 
 func decodeStepDecl(b *hcl.Block) (*stepDecl, hcl.Diagnostics) {

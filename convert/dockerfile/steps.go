@@ -427,11 +427,11 @@ func (s *stageConv) label(k, v hclgen.Str, ln int) {
 func (s *stageConv) healthcheck(c *instructions.HealthCheckCommand) {
 	s.c.comment(s.image, c)
 	h := c.Health
-	b := s.image.AppendNewBlock("healthcheck", nil).Body()
-	b.SetAttributeRaw("test", hclgen.Lits(h.Test))
+	// One line, as HEALTHCHECK is: the block's one-line form.
+	kvs := []hclgen.KV{{Key: "test", Value: hclgen.Lits(h.Test)}}
 	dur := func(name string, d time.Duration) {
 		if d > 0 {
-			b.SetAttributeValue(name, cty.StringVal(d.String()))
+			kvs = append(kvs, hclgen.KV{Key: name, Value: hclwrite.TokensForValue(cty.StringVal(d.String()))})
 		}
 	}
 	dur("interval", h.Interval)
@@ -439,8 +439,9 @@ func (s *stageConv) healthcheck(c *instructions.HealthCheckCommand) {
 	dur("start_period", h.StartPeriod)
 	dur("start_interval", h.StartInterval)
 	if h.Retries > 0 {
-		b.SetAttributeValue("retries", cty.NumberIntVal(int64(h.Retries)))
+		kvs = append(kvs, hclgen.KV{Key: "retries", Value: hclwrite.TokensForValue(cty.NumberIntVal(int64(h.Retries)))})
 	}
+	s.image.SetAttributeRaw("healthcheck", hclgen.Line(kvs))
 }
 
 // finishImage writes the config collected over the stage.

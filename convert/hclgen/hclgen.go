@@ -141,9 +141,14 @@ type KV struct {
 
 // Map writes a map in the entries' order, one per line when there are
 // more than two; keys that are not identifiers are quoted.
-func Map(kvs []KV) hclwrite.Tokens {
+func Map(kvs []KV) hclwrite.Tokens { return mapTokens(kvs, len(kvs) > 2) }
+
+// Line writes an object on one line, in the entries' order: a block's
+// one-line form, like healthcheck = { test = [...], interval = "30s" }.
+func Line(kvs []KV) hclwrite.Tokens { return mapTokens(kvs, false) }
+
+func mapTokens(kvs []KV, multi bool) hclwrite.Tokens {
 	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte("{")}}
-	multi := len(kvs) > 2
 	for i, kv := range kvs {
 		if multi {
 			toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")})
