@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lsp/internal/protocol"
 )
 
@@ -21,6 +22,18 @@ type document struct {
 
 	parseMu sync.Mutex
 	parses  map[string]*parsed // by the name a load gives the file
+
+	lexOnce sync.Once
+	toks    hclsyntax.Tokens // the whole text's, for tokens
+}
+
+// tokens are the tokens of the whole text, lexed once per version for the
+// features reading a whole document's tokens (semantic tokens, folding
+// ranges), which an editor asks for after every edit. They are shared:
+// readers must not change them.
+func (d *document) tokens() hclsyntax.Tokens {
+	d.lexOnce.Do(func() { d.toks = lex(d.text, 0, len(d.text), d.m) })
+	return d.toks
 }
 
 // parsed returns the parse of this version under a name, shared by every

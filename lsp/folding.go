@@ -45,7 +45,7 @@ func foldingRanges(ctx context.Context, s *Server, snap *snapshot, p *protocol.F
 		return nil
 	})
 	// Runs of comment lines.
-	toks := lex(f.m.content, 0, len(f.m.content), f.m)
+	toks := f.tokens()
 	runStart, runEnd, prevLine := -1, -1, -2
 	for _, t := range toks {
 		if t.Type != hclsyntax.TokenComment {

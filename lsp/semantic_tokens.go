@@ -31,10 +31,10 @@ type semanticToken struct {
 	typ, mods  uint32
 }
 
-// classify lexes the whole file and gives every meaningful token its role.
+// classify gives every meaningful token of the whole file its role.
 func classify(f *fileInfo) []semanticToken {
 	src := f.m.content
-	w := &walker{src: src, toks: lex(src, 0, len(src), f.m)}
+	w := &walker{src: src, toks: f.tokens()}
 	userFuncs := map[string]bool{}
 	if body, ok := f.file.Body.(*hclsyntax.Body); ok {
 		for _, blk := range body.Blocks {
@@ -46,7 +46,7 @@ func classify(f *fileInfo) []semanticToken {
 	var out []semanticToken
 	for i := range w.toks {
 		t := w.toks[i]
-		depth := len(w.blockPath())
+		depth := w.blockDepth()
 		r := w.step(i)
 		typ, ok := roleTypes[r]
 		if !ok {

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
@@ -84,6 +85,15 @@ type fileInfo struct {
 	file *hcl.File
 	m    *mapper
 	doc  *document // nil for a file read from disk
+}
+
+// tokens are the tokens of the whole file: an open document's, lexed once
+// per version, or lexed now for a file read from disk.
+func (f *fileInfo) tokens() hclsyntax.Tokens {
+	if f.doc != nil {
+		return f.doc.tokens()
+	}
+	return lex(f.m.content, 0, len(f.m.content), f.m)
 }
 
 // overlay is the lang.FileSource of a build: open documents first, then the

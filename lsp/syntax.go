@@ -119,6 +119,17 @@ func (w *walker) blockPath() []frame {
 	return out
 }
 
+// blockDepth is len(w.blockPath()), without making the path.
+func (w *walker) blockDepth() int {
+	n := 0
+	for _, f := range w.stack {
+		if f.kind == frameBlock {
+			n++
+		}
+	}
+	return n
+}
+
 // exprAttr is the attribute whose expression the walk is in, or "".
 func (w *walker) exprAttr() string {
 	if t := w.top(); t != nil && t.kind != frameBlock {
