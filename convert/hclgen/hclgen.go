@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/format"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -322,8 +323,9 @@ func (f *File) Bytes() ([]byte, error) {
 		}
 	}
 	// Blocks with nothing in them are written {} as people write them,
-	// and steps and mounts with one attribute on one line.
-	src := oneLineBlocks(emptyBlock.ReplaceAll(hclwrite.Format(out.Bytes()), []byte("{}")))
+	// a short run step's mounts as calls in its mounts list, and steps
+	// and mounts with one attribute on one line.
+	src := oneLineBlocks(mountCalls(emptyBlock.ReplaceAll(hclwrite.Format(out.Bytes()), []byte("{}"))))
 	formatted, diags := format.Source(src, "build.hcl")
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("convert: internal error, the generated file does not parse: %s\n%s", diags.Error(), src)
@@ -373,6 +375,76 @@ func oneLineBlocks(src []byte) []byte {
 		}
 	}
 	slices.SortFunc(splices, func(a, b splice) int { return a.start - b.start })
+	for i := len(splices) - 1; i >= 0; i-- {
+		sp := splices[i]
+		src = slices.Concat(src[:sp.start], sp.text, src[sp.end:])
+	}
+	return src
+}
+
+// mountCalls writes the mounts of each short run step that has nothing
+// but mount blocks of one line each (and no comment) as the mount calls
+// of its mounts list, so the step is one line, as its RUN with --mount
+// flags is: run "make" { mounts = [cache("/root/.cache"), tmpfs("/tmp")] }.
+// src must parse; the result means the same (lang compiles the calls as
+// the blocks).
+func mountCalls(src []byte) []byte {
+	f, diags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		return src
+	}
+	type splice struct {
+		start, end int
+		text       []byte
+	}
+	var splices []splice
+	text := func(r hcl.Range) string { return string(src[r.Start.Byte:r.End.Byte]) }
+	for _, target := range f.Body.(*hclsyntax.Body).Blocks {
+		if target.Type != "target" {
+			continue
+		}
+	steps:
+		for _, step := range target.Body.Blocks {
+			b := step.Body
+			if step.Type != "run" || len(step.Labels) == 0 || len(b.Attributes) != 0 || len(b.Blocks) == 0 {
+				continue
+			}
+			open, close := step.OpenBraceRange.End.Byte, step.CloseBraceRange.Start.Byte
+			toks, _ := hclsyntax.LexConfig(src[open:close], "", hcl.InitialPos)
+			for _, t := range toks {
+				if t.Type == hclsyntax.TokenComment {
+					continue steps
+				}
+			}
+			var calls []string
+			for _, m := range b.Blocks {
+				if !slices.Contains(lang.MountCallKinds, m.Type) || len(m.Labels) != 1 || len(m.Body.Blocks) != 0 {
+					continue steps
+				}
+				call := m.Type + "(" + text(m.LabelRanges[0])
+				attrs := make([]*hclsyntax.Attribute, 0, len(m.Body.Attributes))
+				for _, a := range m.Body.Attributes {
+					if strings.Contains(text(a.Expr.Range()), "\n") {
+						continue steps
+					}
+					attrs = append(attrs, a)
+				}
+				slices.SortFunc(attrs, func(x, y *hclsyntax.Attribute) int { return x.SrcRange.Start.Byte - y.SrcRange.Start.Byte })
+				for i, a := range attrs {
+					sep := ", "
+					if i == 0 {
+						sep = ", { "
+					}
+					call += sep + a.Name + " = " + text(a.Expr.Range())
+				}
+				if len(attrs) > 0 {
+					call += " }"
+				}
+				calls = append(calls, call+")")
+			}
+			splices = append(splices, splice{open, close, []byte(" mounts = [" + strings.Join(calls, ", ") + "] ")})
+		}
+	}
 	for i := len(splices) - 1; i >= 0; i-- {
 		sp := splices[i]
 		src = slices.Concat(src[:sp.start], sp.text, src[sp.end:])
