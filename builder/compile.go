@@ -150,18 +150,18 @@ func (p *Plan) setLocalOpts() error {
 	return err
 }
 
-// namedContexts provides contexts.NAME from --build-context: an image for
-// docker-image://REF, an OCI layout for oci-layout://PATH, a git
-// repository or download for a URL, else the
-// directory as a local sent by the build's
-// session. A name without a directory is a local too, so the plan sees it
-// is read (Plan.Check reports it missing).
+// namedContexts provides contexts.NAME from --build-context (the forms
+// contextKindOf tells apart): an image, resolved as a base image is, for
+// docker-image://REF; an OCI layout; a git repository or download for a
+// URL; else the directory as a local sent by the build's session. A name
+// without a directory is a local too, so the plan sees it is read
+// (Plan.Check reports it missing).
 func (p *Plan) namedContexts(ctx context.Context, name string, platform ocispecs.Platform) (*compiler.NamedContext, error) {
 	src := p.opts.BuildContexts[name]
-	if ref, ok := strings.CutPrefix(src, "docker-image://"); ok {
-		return &compiler.NamedContext{State: llb.Image(ref)}, nil
-	}
-	if strings.HasPrefix(src, ociLayoutPrefix) {
+	switch kind, ref := contextKindOf(src); kind {
+	case contextImage:
+		return &compiler.NamedContext{Ref: ref}, nil
+	case contextLayout:
 		l, err := p.layout(name, src)
 		if err != nil {
 			return nil, err
@@ -171,8 +171,7 @@ func (p *Plan) namedContexts(ctx context.Context, name string, platform ocispecs
 			id = p.session.ID()
 		}
 		return l.namedContext(ctx, name, id, platform)
-	}
-	if isRemoteContext(src) {
+	case contextRemote:
 		return remoteContext(name, src)
 	}
 	opts := []llb.LocalOption{llb.SharedKeyHint(name), llb.LocalUniqueID("buildlang"),
@@ -190,6 +189,35 @@ func (p *Plan) namedContexts(ctx context.Context, name string, platform ocispecs
 		}
 	}
 	return &compiler.NamedContext{State: llb.Local(name, opts...)}, nil
+}
+
+// contextKind is what a --build-context value names.
+type contextKind int
+
+const (
+	contextDir    contextKind = iota // a directory on the client
+	contextImage                     // docker-image://REF
+	contextLayout                    // oci-layout://PATH[:TAG][@DIGEST]
+	contextRemote                    // a git repository or HTTP(S) URL
+)
+
+// contextKindOf tells a --build-context value's form apart as buildx
+// does, with the image reference of docker-image://REF: the one
+// classification behind the compile's named contexts and the plan's
+// lists of them.
+func contextKindOf(src string) (contextKind, string) {
+	if ref, ok := strings.CutPrefix(src, "docker-image://"); ok {
+		return contextImage, ref
+	}
+	if strings.HasPrefix(src, ociLayoutPrefix) {
+		return contextLayout, ""
+	}
+	for _, p := range []string{"git@", "git://", "ssh://", "http://", "https://"} {
+		if strings.HasPrefix(src, p) {
+			return contextRemote, ""
+		}
+	}
+	return contextDir, ""
 }
 
 // layout is the OCI layout context of name, read once.

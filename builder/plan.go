@@ -476,37 +476,23 @@ func (p *Plan) resolveLocals() {
 			continue
 		}
 		if src, ok := p.opts.BuildContexts[name]; ok {
-			if ref, ok := strings.CutPrefix(src, "docker-image://"); ok {
+			switch kind, ref := contextKindOf(src); kind {
+			case contextImage:
 				p.Images[name] = ref
 				delete(p.Locals, name)
-				continue
-			}
-			if isRemoteContext(src) {
+			case contextRemote:
 				p.Remotes[name] = src
 				delete(p.Locals, name)
-				continue
-			}
-			if strings.HasPrefix(src, ociLayoutPrefix) {
+			case contextLayout:
 				delete(p.Locals, name) // in Layouts since it was compiled
-				continue
+			default:
+				p.Locals[name] = src
 			}
-			p.Locals[name] = src
 		}
 	}
 }
 
 const contextLocal = "context"
-
-// isRemoteContext says whether a --build-context value is a git or
-// HTTP(S) URL rather than a directory, as buildx tells them apart.
-func isRemoteContext(src string) bool {
-	for _, p := range []string{"git@", "git://", "ssh://", "http://", "https://"} {
-		if strings.HasPrefix(src, p) {
-			return true
-		}
-	}
-	return false
-}
 
 // resolveSecrets finds each mounted secret's source: --secret, else the
 // secret block's env or src. Values are read now, so a missing one fails

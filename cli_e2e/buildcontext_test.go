@@ -97,3 +97,37 @@ target "app" {
 		t.Errorf("a directory that is no layout: exit %d\n%s", r.code, tail(r.stderr))
 	}
 }
+
+// TestBuildContextImage: --build-context NAME=docker-image://REF gives
+// contexts.NAME as that image, resolved through the daemon as a base image
+// is (pinned to its digest): a target built from it has its files and its
+// config (env, workdir), as through the frontend, where dockerui gives it.
+func TestBuildContextImage(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.Require(t)
+	ref := env.Registry + "/buildlang-e2e/context-image:" + runID
+	dir := writeFiles(t, map[string]string{"build.hcl": `
+target "base" {
+  from    = "busybox"
+  env     = { GREETING = "from the image" }
+  workdir = "/w"
+  run { command = "echo ` + runID + ` > /w/marker" }
+  tags = ["` + ref + `"]
+}
+
+target "app" {
+  from = contexts.base
+  run { command = "cat marker > /copy && echo $GREETING >> /copy && pwd >> /copy" }
+  output = ["type=local,dest=out"]
+}
+`})
+	mustBuild(t, env, dir, nil, "build", "--push", "--progress", "plain", "base")
+	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "app", "--build-context", "base=docker-image://"+ref)
+	got, err := os.ReadFile(filepath.Join(dir, "out", "copy"))
+	if want := runID + "\nfrom the image\n/w\n"; err != nil || string(got) != want {
+		t.Errorf("/copy = %q, %v; want %q\n%s", got, err, want, tail(r.stderr))
+	}
+	if !strings.Contains(r.stderr, ref+"@sha256:") {
+		t.Errorf("the pull is not pinned to the resolved digest:\n%s", tail(r.stderr))
+	}
+}

@@ -25,6 +25,11 @@ type NamedContext struct {
 	// Image is the context's image config when it is an image (for example a
 	// docker-image:// build context); nil for a directory.
 	Image *dockerspec.DockerOCIImage
+	// Ref, when set instead of State, makes the context the image it
+	// names, resolved (Request.Resolver) and pulled as from = "REF" is,
+	// its config included: what a caller gives for docker-image://REF
+	// when its resolver is the compile's (the CLI build).
+	Ref string
 }
 
 // NamedContextFunc looks up a named context for a platform; it returns

@@ -93,6 +93,11 @@ func (c *compiler) plan(name string, p ocispecs.Platform) *node {
 			c.plan(src.Ref, p)
 		case lang.SourceImage:
 			c.wantImage(*src, n.spec.RunPlatform)
+		case lang.SourceNamedContext:
+			// An image context is resolved with the base images.
+			if r := c.namedContext(src.Ref, n.spec.RunPlatform); r.nc != nil && r.nc.Ref != "" {
+				c.wantImage(r.imageSource(src.Range), n.spec.RunPlatform)
+			}
 		}
 	}
 	if platformKey(n.spec.RunPlatform) != k.platform {

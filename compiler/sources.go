@@ -40,7 +40,7 @@ func (t *targetBuild) source(src lang.Source, u use) (llb.State, *dockerspec.Doc
 		return t.context(u.paths), nil
 	case lang.SourceNamedContext:
 		t.n.needs.namedContext(src.Ref)
-		return t.namedContext(src)
+		return t.namedContext(src, u)
 	case lang.SourceGit:
 		return t.git(src, name, u), nil
 	case lang.SourceHTTP:
@@ -185,16 +185,31 @@ type namedResult struct {
 	scanErr error
 }
 
-func (t *targetBuild) namedContext(src lang.Source) (llb.State, *dockerspec.DockerOCIImage) {
-	c := t.c
-	k := imageKey{src.Ref, platformKey(t.run)}
+// imageSource is an image context (NamedContext.Ref) as a from = "REF" at rng.
+func (r *namedResult) imageSource(rng hcl.Range) lang.Source {
+	return lang.Source{Kind: lang.SourceImage, Ref: r.nc.Ref, Range: rng}
+}
+
+// namedContext asks the request for the context name on platform p,
+// once per name and platform.
+func (c *compiler) namedContext(name string, p ocispecs.Platform) *namedResult {
+	k := imageKey{name, platformKey(p)}
 	r := c.named[k]
 	if r == nil {
 		r = &namedResult{}
 		if c.req.NamedContexts != nil {
-			r.nc, r.err = c.req.NamedContexts(c.ctx, src.Ref, t.run)
+			r.nc, r.err = c.req.NamedContexts(c.ctx, name, p)
 		}
 		c.named[k] = r
+	}
+	return r
+}
+
+func (t *targetBuild) namedContext(src lang.Source, u use) (llb.State, *dockerspec.DockerOCIImage) {
+	c := t.c
+	r := c.namedContext(src.Ref, t.run)
+	if r.err == nil && r.nc != nil && r.nc.Ref != "" {
+		return t.image(r.imageSource(src.Range), u)
 	}
 	switch {
 	case r.err != nil:
