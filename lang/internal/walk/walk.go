@@ -66,9 +66,14 @@ type variables struct {
 
 func (w *variables) walk(n hclsyntax.Expression) {
 	switch x := n.(type) {
-	case nil:
+	case nil, *hclsyntax.LiteralValueExpr:
 	case *hclsyntax.ScopeTraversalExpr:
 		w.add(x.Traversal)
+	case *hclsyntax.TemplateExpr:
+		// the commonest node of all, walked here without eachChild's switch
+		for _, p := range x.Parts {
+			w.walk(p)
+		}
 	case *hclsyntax.ForExpr:
 		w.walk(x.CollExpr)
 		outer := len(w.locals)
