@@ -32,8 +32,26 @@ type document struct {
 // ranges), which an editor asks for after every edit. They are shared:
 // readers must not change them.
 func (d *document) tokens() hclsyntax.Tokens {
-	d.lexOnce.Do(func() { d.toks = lex(d.text, 0, len(d.text), d.m) })
+	d.lexOnce.Do(func() {
+		if cut := d.cut(); cut != nil {
+			d.toks = cut.tokens(d.text, d.m)
+		} else {
+			d.toks = lex(d.text, 0, len(d.text), d.m)
+		}
+	})
 	return d.toks
+}
+
+// cut is how a parse of this version cut it in chunks, or nil.
+func (d *document) cut() *chunked {
+	d.parseMu.Lock()
+	defer d.parseMu.Unlock()
+	for _, e := range d.parses {
+		if cut := e.cut.Load(); cut != nil {
+			return cut
+		}
+	}
+	return nil
 }
 
 // parsed returns the parse of this version under a name, shared by every

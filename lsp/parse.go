@@ -34,8 +34,24 @@ type chunkCache struct {
 // chunkParse is the parse of a chunk's text at pos.
 type chunkParse struct {
 	pos   hcl.Pos
+	text  []byte
 	body  *hclsyntax.Body
 	diags hcl.Diagnostics
+
+	// The chunk's tokens, lexed when a feature asks for a whole
+	// document's (tokens.go): at pos once lexed, and the latest lexing of
+	// the same text elsewhere, which they are moved from.
+	lexOnce sync.Once
+	lexed   atomic.Pointer[lexed]
+	from    atomic.Pointer[lexed]
+}
+
+// chunked is how parseIncremental parsed one version of a document: its
+// chunks in order, then, from the byte offset rest on (-1 when none), the
+// text parsed in one piece.
+type chunked struct {
+	chunks []*chunkParse
+	rest   int
 }
 
 // reuse returns the parse moved to pos, or nil when it must be parsed
@@ -51,15 +67,19 @@ func (p *chunkParse) reuse(pos hcl.Pos) *chunkParse {
 	if !ok {
 		return nil
 	}
-	return &chunkParse{pos: pos, body: body}
+	moved := &chunkParse{pos: pos, text: p.text, body: body}
+	moved.from.Store(cmp.Or(p.lexed.Load(), p.from.Load()))
+	return moved
 }
 
 // parseIncremental parses src as lang.Parse does, reusing the chunks of
-// cache and leaving in it only the chunks of src.
-func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hcl.Diagnostics) {
+// cache and leaving in it only the chunks of src. It says how it cut src,
+// or nil when it parsed it whole.
+func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hcl.Diagnostics, *chunked) {
 	split := lang.SplitChunks(src)
 	if len(split) < 4 || lang.CheckSize(src, name) != nil {
-		return lang.Parse(src, name)
+		f, diags := lang.Parse(src, name)
+		return f, diags, nil
 	}
 	type chunk struct {
 		lang.Chunk
@@ -86,7 +106,7 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 		c := &chunks[i]
 		f, diags := lang.ParseAt(c.Text, name, c.Pos)
 		body, _ := f.Body.(*hclsyntax.Body)
-		c.p = &chunkParse{pos: c.Pos, body: body, diags: diags}
+		c.p = &chunkParse{pos: c.Pos, text: c.Text, body: body, diags: diags}
 	}
 	// Parse the chunks whose text is new: those the edit touched.
 	var fresh []int
@@ -136,8 +156,15 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	cache.mu.Lock()
 	cache.chunks, cache.parsed = next, int(parsed.Load())
 	cache.mu.Unlock()
+	cut := &chunked{rest: -1}
+	for _, c := range chunks[:broken] {
+		cut.chunks = append(cut.chunks, c.p)
+	}
+	if broken < len(chunks) {
+		cut.rest = chunks[broken].Pos.Byte
+	}
 	if broken == 0 {
-		return rest, diags // parsed whole
+		return rest, diags, cut // parsed whole
 	}
 	bodies := make([]*hclsyntax.Body, 0, broken+1)
 	for _, c := range chunks[:broken] {
@@ -146,14 +173,16 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	if rest != nil {
 		body, ok := rest.Body.(*hclsyntax.Body)
 		if !ok {
-			return lang.Parse(src, name)
+			f, diags := lang.Parse(src, name)
+			return f, diags, cut
 		}
 		bodies = append(bodies, body)
 	}
 	if f, ok := lang.JoinChunks(src, bodies, make([]hcl.Diagnostics, len(bodies))); ok {
-		return f, diags
+		return f, diags, cut
 	}
-	return lang.Parse(src, name) // two chunks set one attribute: the parser says so
+	f, diags := lang.Parse(src, name) // two chunks set one attribute: the parser says so
+	return f, diags, cut
 }
 
 // onTwoCores calls f for each index, on this goroutine and, when there are

@@ -21,7 +21,7 @@ func TestParseIncremental(t *testing.T) {
 	cache := &chunkCache{}
 	check := func(what string, src []byte, maxParsed int) {
 		t.Helper()
-		got, gdiags := parseIncremental(src, "build.hcl", cache)
+		got, gdiags, _ := parseIncremental(src, "build.hcl", cache)
 		want, wdiags := hclParse(src)
 		got.Nav, want.Nav = nil, nil
 		if !reflect.DeepEqual(got, want) {
@@ -93,7 +93,7 @@ func TestParseIncrementalErrors(t *testing.T) {
 			parseIncremental(clean, "build.hcl", cache)
 			src := append(append(append([]byte{}, clean[:c.at]...), c.text...), clean[c.at:]...)
 			for _, step := range []string{"break", "type after the break"} {
-				got, gdiags := parseIncremental(src, "build.hcl", cache)
+				got, gdiags, _ := parseIncremental(src, "build.hcl", cache)
 				want, wdiags := hclParse(src)
 				got.Nav, want.Nav = nil, nil
 				if !reflect.DeepEqual(got, want) {
@@ -179,7 +179,8 @@ func TestShiftBody(t *testing.T) {
 
 // TestParseIncrementalRandomEdits applies random edits (the fuzzer's
 // pieces, at random places) to a generated file, one after another, and
-// checks each version's incremental parse against a whole parse.
+// checks each version's incremental parse against a whole parse, and its
+// tokens (tokens.go) against lexing the whole text.
 func TestParseIncrementalRandomEdits(t *testing.T) {
 	src := gen.Targets(60)
 	cache := &chunkCache{}
@@ -195,11 +196,19 @@ func TestParseIncrementalRandomEdits(t *testing.T) {
 		}
 		piece := fuzzPieces[rng.IntN(len(fuzzPieces))]
 		src = append(append(append([]byte{}, src[:at]...), piece...), src[end:]...)
-		got, gdiags := parseIncremental(src, "build.hcl", cache)
+		got, gdiags, cut := parseIncremental(src, "build.hcl", cache)
 		want, wdiags := hclParse(src)
 		got.Nav, want.Nav = nil, nil
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("edit %d (%q at %d): the incremental parse differs from a whole parse", i, piece, at)
+		}
+		// Tokens are asked for after most edits, not all: chunks not
+		// lexed in a version keep the tokens of an earlier one.
+		if cut != nil && i%3 != 1 {
+			m := newMapper(src)
+			if !reflect.DeepEqual(cut.tokens(src, m), lex(src, 0, len(src), m)) {
+				t.Fatalf("edit %d (%q at %d): the incremental tokens differ from lexing the whole text", i, piece, at)
+			}
 		}
 		if gdiags.Error() != wdiags.Error() {
 			t.Fatalf("edit %d (%q at %d): diagnostics %v, want %v", i, piece, at, gdiags, wdiags)

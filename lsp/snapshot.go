@@ -155,7 +155,11 @@ func (o overlay) ParseFile(src []byte, name string) (*hcl.File, hcl.Diagnostics)
 	p := o.abs(name)
 	if d := o.docs[p]; d != nil && bytes.Equal(d.text, src) {
 		e := d.parsed(name)
-		e.once.Do(func() { e.file, e.diags = parseIncremental(e.src, name, o.cfg.chunks(p, name)) })
+		e.once.Do(func() {
+			var cut *chunked
+			e.file, e.diags, cut = parseIncremental(e.src, name, o.cfg.chunks(p, name))
+			e.cut.Store(cut)
+		})
 		return e.file, append(hcl.Diagnostics(nil), e.diags...)
 	}
 	e := o.cfg.parseDisk(p, name, src)
@@ -196,6 +200,7 @@ type parsed struct {
 	once  sync.Once
 	file  *hcl.File
 	diags hcl.Diagnostics
+	cut   atomic.Pointer[chunked] // how an open document was cut, if it was
 }
 
 // parseDisk returns the cached parse of a file read from disk, or a new

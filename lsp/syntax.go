@@ -84,14 +84,19 @@ func lex(src []byte, start, end int, m *mapper) hclsyntax.Tokens {
 	// Text over lang's limits (millions of tokens, nesting thousands
 	// deep) is not lexed: that takes gigabytes, and the features reading
 	// tokens answer nothing for it instead.
-	if end-start > lang.DefaultLimits.MaxFileSize || lang.CheckSize(src[start:end], "") != nil {
-		return nil
-	}
 	pos := hcl.InitialPos
 	if start > 0 {
 		pos = m.hclPos(start)
 	}
-	toks, _ := hclsyntax.LexConfig(src[start:end], "", pos)
+	return lexAt(src[start:end], pos)
+}
+
+// lexAt lexes text that starts at pos in its document.
+func lexAt(text []byte, pos hcl.Pos) hclsyntax.Tokens {
+	if len(text) > lang.DefaultLimits.MaxFileSize || lang.CheckSize(text, "") != nil {
+		return nil
+	}
+	toks, _ := hclsyntax.LexConfig(text, "", pos)
 	return toks
 }
 
