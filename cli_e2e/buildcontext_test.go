@@ -54,21 +54,7 @@ target "app" {
 func TestBuildContextOCILayout(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	dir := writeFiles(t, map[string]string{"build.hcl": `
-target "base" {
-  from    = "busybox"
-  env     = { GREETING = "from the layout" }
-  workdir = "/w"
-  run { command = "echo ` + runID + ` > /w/marker" }
-  output = ["type=oci,tar=false,dest=layout"]
-}
-
-target "app" {
-  from = contexts.base
-  run { command = "cat marker > /copy && echo $GREETING >> /copy && pwd >> /copy" }
-  output = ["type=local,dest=out"]
-}
-`})
+	dir := writeFiles(t, map[string]string{"build.hcl": contextFromBase("from the layout", `output = ["type=oci,tar=false,dest=layout"]`)})
 	mustBuild(t, env, dir, nil, "build", "--progress", "plain", "base")
 	idx, err := os.ReadFile(filepath.Join(dir, "layout", "index.json"))
 	if err != nil {
@@ -106,21 +92,7 @@ func TestBuildContextImage(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
 	ref := env.Registry + "/buildlang-e2e/context-image:" + runID
-	dir := writeFiles(t, map[string]string{"build.hcl": `
-target "base" {
-  from    = "busybox"
-  env     = { GREETING = "from the image" }
-  workdir = "/w"
-  run { command = "echo ` + runID + ` > /w/marker" }
-  tags = ["` + ref + `"]
-}
-
-target "app" {
-  from = contexts.base
-  run { command = "cat marker > /copy && echo $GREETING >> /copy && pwd >> /copy" }
-  output = ["type=local,dest=out"]
-}
-`})
+	dir := writeFiles(t, map[string]string{"build.hcl": contextFromBase("from the image", `tags = ["`+ref+`"]`)})
 	mustBuild(t, env, dir, nil, "build", "--push", "--progress", "plain", "base")
 	r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "app", "--build-context", "base=docker-image://"+ref)
 	got, err := os.ReadFile(filepath.Join(dir, "out", "copy"))
@@ -130,4 +102,26 @@ target "app" {
 	if !strings.Contains(r.stderr, ref+"@sha256:") {
 		t.Errorf("the pull is not pinned to the resolved digest:\n%s", tail(r.stderr))
 	}
+}
+
+// contextFromBase is a build file whose target base (GREETING and workdir
+// /w in its config, a marker file) is written by baseOutput, and whose
+// target app, built from contexts.base, copies the marker, $GREETING and
+// its working directory to /copy in out.
+func contextFromBase(greeting, baseOutput string) string {
+	return `
+target "base" {
+  from    = "busybox"
+  env     = { GREETING = "` + greeting + `" }
+  workdir = "/w"
+  run { command = "echo ` + runID + ` > /w/marker" }
+  ` + baseOutput + `
+}
+
+target "app" {
+  from = contexts.base
+  run { command = "cat marker > /copy && echo $GREETING >> /copy && pwd >> /copy" }
+  output = ["type=local,dest=out"]
+}
+`
 }
