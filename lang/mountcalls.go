@@ -151,3 +151,29 @@ func objectBody(obj *hclsyntax.ObjectConsExpr, what string) (*hclsyntax.Body, hc
 	}
 	return body, diags
 }
+
+// setMountCalls are the mounts of a mounts block's mounts list, in its
+// order: mount calls only, since a set lists mounts, not other sets.
+func setMountCalls(a *hcl.Attribute) ([]*mountDecl, hcl.Diagnostics) {
+	list, ok := a.Expr.(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return nil, hcl.Diagnostics{WrongType(`A mounts block's "mounts" attribute`, `a list of mount calls, like [cache("/root/.cache"), tmpfs("/tmp")]`, "an expression", a.Expr.Range())}
+	}
+	calls, diags := decodeMountCalls(a)
+	var out []*mountDecl
+	for i, x := range list.Exprs {
+		md, isCall := calls[i]
+		if !isCall {
+			got := "not a mount call"
+			if t, ok := x.(*hclsyntax.ScopeTraversalExpr); ok && t.Traversal.RootName() == "mounts" {
+				got = "a mount set (a set lists mounts, not other sets: list both sets in the run step)"
+			}
+			diags = append(diags, WrongType("Each element of a mounts block's mounts", `a mount call like cache("/root/.cache")`, got, x.Range()))
+			continue
+		}
+		if md != nil {
+			out = append(out, md)
+		}
+	}
+	return out, diags
+}

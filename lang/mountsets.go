@@ -22,6 +22,11 @@ func (e *evaluator) declareMountSets(s *scope) hcl.Diagnostics {
 	return e.decodeBlocks(e.decls.mounts, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
 		mounts, diags := decodeMounts(c, MountsSchema)
 		d.add(diags...)
+		if a := c.Attributes["mounts"]; a != nil {
+			calls, cdiags := setMountCalls(a)
+			d.add(cdiags...)
+			mounts = append(calls, mounts...)
+		}
 		set := &mountSetDecl{mounts: mounts}
 		for _, md := range mounts {
 			for _, a := range md.content.Attributes {

@@ -200,7 +200,10 @@ var RunSchema = withShort(&ShortForm{
 // MountsSchema is the schema of a mounts block: a named set of the mounts a
 // run step takes, written once for the steps that list it in their mounts.
 var MountsSchema = block("mounts", []string{"name"}, "A named set of run-step mounts (cache, bind, tmpfs, secret, ssh, device, dynamic), written once: a run step with mounts = [mounts.NAME] gets them as if they were written in it.",
-	[]*AttrSpec{attr("description", "string", "What the mounts are for.")},
+	[]*AttrSpec{
+		attr("description", "string", "What the mounts are for."),
+		attr("mounts", "list", "Mounts written as calls on one line, like [cache(\"/var/cache/apt\", { sharing = \"locked\" }), tmpfs(\"/tmp\")]: the blocks of those names, before the set's blocks. A set lists mounts, not other sets."),
+	},
 	RunSchema.Blocks...)
 
 // CopySchema is the schema of a copy step.
