@@ -21,6 +21,7 @@ import (
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/exports"
 )
 
 // Plan is what a build will do: the targets with their platforms, outputs
@@ -257,18 +258,18 @@ func (p *Plan) targetSettings(t *TargetPlan, spec *lang.TargetSpec) error {
 			if o.Attrs["push-by-digest"] == "true" {
 				o.Attrs["name"] = repositories(o.Attrs["name"])
 			}
+			if err := exports.CheckPush(o, t.Tags); err != nil {
+				return fmt.Errorf("target %q: %w", t.Name, err)
+			}
 			if o.Attrs["name"] == "" {
-				if o.Push() {
-					return fmt.Errorf("target %q: cannot push: it has no tags; add tags = [...] to it or give --output type=image,name=REF,push=true", t.Name)
-				}
 				t.Notes = append(t.Notes, "image output without a name: the image stays in BuildKit's cache")
 			}
 			if _, ok := o.Attrs["registry.insecure"]; !ok && anyLocalRegistry(o.Attrs["name"]) {
 				o.Attrs["registry.insecure"] = "true"
 			}
 		}
-		if d := o.Attrs["dest"]; strings.Contains(d, "{target}") {
-			o.Attrs["dest"] = strings.ReplaceAll(d, "{target}", t.Name)
+		if d := o.Attrs["dest"]; d != "" {
+			o.Attrs["dest"] = exports.TargetDest(d, t.Name)
 		}
 		if o.Type == OutputImage || o.Type == OutputOCI || o.Type == OutputDocker {
 			for k, v := range spec.Image.Annotations {
@@ -404,22 +405,14 @@ func repositories(refs string) string {
 // checkOutputCollisions refuses two targets writing the same file or
 // directory: --output applies to every target, so its dest needs {target}.
 func (p *Plan) checkOutputCollisions() error {
-	seen := map[string]string{}
+	var writes []exports.Write
 	for _, t := range p.Targets {
 		for _, o := range t.Outputs {
-			d := o.Attrs["dest"]
-			if d == "" {
-				continue
-			}
-			key := d
-			if d != "-" {
-				key, _ = filepath.Abs(d)
-			}
-			if other, ok := seen[key]; ok && other != t.Name {
-				return fmt.Errorf("targets %q and %q would both write %s; with several targets, put {target} in the output's dest, e.g. dest=out/{target}.tar", other, t.Name, d)
-			}
-			seen[key] = t.Name
+			writes = append(writes, exports.Write{Target: t.Name, Dest: o.Attrs["dest"]})
 		}
+	}
+	if cs := exports.Collisions(writes, exports.CleanAbs); len(cs) > 0 {
+		return cs[0]
 	}
 	return nil
 }

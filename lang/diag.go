@@ -718,6 +718,17 @@ func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hc
 	return errorf(info, subject, summary, "%s Environment %q builds under policy %s.", detail, env, policy)
 }
 
+// OutputConflict reports a target whose output writes the dest another
+// target built with it writes too (what builds them together: a group, a
+// matrix target, ...).
+func OutputConflict(target, other, dest, what string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindOptionConflict, target, other)
+	info.What = "output dest"
+	return errorf(info, subject, "Two targets write one output",
+		"Target %q writes %s, which target %q writes too, and %s builds them together: one would overwrite the other. Put {target} in the dest to give each its own, e.g. dest=out/{target}, or give them different dests.",
+		target, dest, other, what)
+}
+
 // HostEnvNotGranted reports a variable whose env attribute names a host
 // environment variable that is set, which the user did not let the build
 // file read (--allow env=NAME); the value is not used.

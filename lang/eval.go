@@ -17,6 +17,9 @@ type evaluator struct {
 	limits Limits
 	decls  *declarations
 	build  *Build
+	// outputRanges holds, by *TargetSpec, where each of its own Outputs is
+	// written ([]hcl.Range), for checkOutputDests.
+	outputRanges sync.Map
 
 	funcs  map[string]function.Function // as the build's expressions see them
 	scopes map[string]*scope            // by environment name
@@ -152,6 +155,7 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 	type job struct {
 		name     string
 		platform ocispecs.Platform
+		spec     *TargetSpec
 		diags    hcl.Diagnostics
 	}
 	var jobs []*job
@@ -167,16 +171,20 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(jobs); i += workers {
-				_, jobs[i].diags = e.build.Resolve(jobs[i].name, jobs[i].platform)
+				jobs[i].spec, jobs[i].diags = e.build.Resolve(jobs[i].name, jobs[i].platform)
 			}
 		}()
 	}
 	wg.Wait()
 	var diags hcl.Diagnostics
+	specs := map[string]*TargetSpec{} // each target's first platform's: outputs rarely vary by platform
 	for _, j := range jobs {
 		diags = append(diags, j.diags...)
+		if specs[j.name] == nil && j.spec != nil {
+			specs[j.name] = j.spec
+		}
 	}
-	return diags
+	return append(diags, e.checkOutputDests(specs)...)
 }
 
 // Check finishes the checking of a Build loaded with Options.Lenient:

@@ -93,7 +93,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	if a := attrs["output"]; a != nil {
 		spec.Outputs = d.strList(a)
-		d.checkOutputs(a, spec.Outputs)
+		e.outputRanges.Store(spec, d.checkOutputs(a, spec.Outputs, spec.Tags))
 	}
 	env := t.state.scope.env
 	if attrs["inherits"] == nil {

@@ -112,13 +112,22 @@ func (d *decoder) checkImageRef(ref string, subject hcl.Range) {
 	}
 }
 
-// checkOutputs checks each output as --output would.
-func (d *decoder) checkOutputs(a *hcl.Attribute, outputs []string) {
-	for i, o := range outputs {
-		if _, err := exports.ParseOutput(o); err != nil {
-			d.add(InvalidOutput(err, elemRange(a, i, len(outputs))))
+// checkOutputs checks each output as --output would, and that an image
+// output that pushes has a name (the target's tags, else its own), and
+// returns where each output is written, for checkOutputDests.
+func (d *decoder) checkOutputs(a *hcl.Attribute, outputs, tags []string) []hcl.Range {
+	ranges := make([]hcl.Range, len(outputs))
+	for i, s := range outputs {
+		ranges[i] = elemRange(a, i, len(outputs))
+		o, err := exports.ParseOutput(s)
+		if err == nil {
+			err = exports.CheckPush(o, tags)
+		}
+		if err != nil {
+			d.add(InvalidOutput(err, ranges[i]))
 		}
 	}
+	return ranges
 }
 
 // validRefFast accepts a common subset of valid image references (lower
