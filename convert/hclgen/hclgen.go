@@ -340,15 +340,13 @@ func (f *File) Bytes() ([]byte, error) {
 // must parse; the result does too, since only the whitespace around the
 // attribute changes.
 func oneLineBlocks(src []byte) []byte {
-	f, diags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
-	if diags.HasErrors() {
-		return src
-	}
-	type splice struct {
-		start, end int
-		text       []byte
-	}
-	var splices []splice
+	return rewriteTargets(src, func(target *hclsyntax.Block, replace func(start, end int, text []byte)) {
+		oneLineBlocksOf(src, target, replace)
+	})
+}
+
+// oneLineBlocksOf is oneLineBlocks for one target's blocks.
+func oneLineBlocksOf(src []byte, target *hclsyntax.Block, replace func(start, end int, text []byte)) {
 	var walk func(blocks hclsyntax.Blocks)
 	walk = func(blocks hclsyntax.Blocks) {
 		for _, blk := range blocks {
@@ -366,12 +364,28 @@ func oneLineBlocks(src []byte) []byte {
 			if bytes.ContainsRune(attr, '\n') || len(bytes.TrimSpace(src[open:a.SrcRange.Start.Byte])) > 0 || len(bytes.TrimSpace(src[a.SrcRange.End.Byte:close])) > 0 {
 				continue
 			}
-			splices = append(splices, splice{open, close, append(append([]byte(" "), attr...), ' ')})
+			replace(open, close, append(append([]byte(" "), attr...), ' '))
 		}
 	}
+	walk(target.Body.Blocks)
+}
+
+// rewriteTargets parses src, lets rewrite name the byte ranges of each
+// target block's text to replace (ranges that do not overlap), and
+// returns src with them replaced; src unchanged when it does not parse.
+func rewriteTargets(src []byte, rewrite func(target *hclsyntax.Block, replace func(start, end int, text []byte))) []byte {
+	f, diags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		return src
+	}
+	type splice struct {
+		start, end int
+		text       []byte
+	}
+	var splices []splice
 	for _, target := range f.Body.(*hclsyntax.Body).Blocks {
 		if target.Type == "target" {
-			walk(target.Body.Blocks)
+			rewrite(target, func(start, end int, text []byte) { splices = append(splices, splice{start, end, text}) })
 		}
 	}
 	slices.SortFunc(splices, func(a, b splice) int { return a.start - b.start })
@@ -389,65 +403,53 @@ func oneLineBlocks(src []byte) []byte {
 // src must parse; the result means the same (lang compiles the calls as
 // the blocks).
 func mountCalls(src []byte) []byte {
-	f, diags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
-	if diags.HasErrors() {
-		return src
-	}
-	type splice struct {
-		start, end int
-		text       []byte
-	}
-	var splices []splice
+	return rewriteTargets(src, func(target *hclsyntax.Block, replace func(start, end int, text []byte)) {
+		mountCallsOf(src, target, replace)
+	})
+}
+
+// mountCallsOf is mountCalls for one target's steps.
+func mountCallsOf(src []byte, target *hclsyntax.Block, replace func(start, end int, text []byte)) {
 	text := func(r hcl.Range) string { return string(src[r.Start.Byte:r.End.Byte]) }
-	for _, target := range f.Body.(*hclsyntax.Body).Blocks {
-		if target.Type != "target" {
+steps:
+	for _, step := range target.Body.Blocks {
+		b := step.Body
+		if step.Type != "run" || len(step.Labels) == 0 || len(b.Attributes) != 0 || len(b.Blocks) == 0 {
 			continue
 		}
-	steps:
-		for _, step := range target.Body.Blocks {
-			b := step.Body
-			if step.Type != "run" || len(step.Labels) == 0 || len(b.Attributes) != 0 || len(b.Blocks) == 0 {
-				continue
+		open, close := step.OpenBraceRange.End.Byte, step.CloseBraceRange.Start.Byte
+		toks, _ := hclsyntax.LexConfig(src[open:close], "", hcl.InitialPos)
+		for _, t := range toks {
+			if t.Type == hclsyntax.TokenComment {
+				continue steps
 			}
-			open, close := step.OpenBraceRange.End.Byte, step.CloseBraceRange.Start.Byte
-			toks, _ := hclsyntax.LexConfig(src[open:close], "", hcl.InitialPos)
-			for _, t := range toks {
-				if t.Type == hclsyntax.TokenComment {
-					continue steps
-				}
-			}
-			var calls []string
-			for _, m := range b.Blocks {
-				if !slices.Contains(lang.MountCallKinds, m.Type) || len(m.Labels) != 1 || len(m.Body.Blocks) != 0 {
-					continue steps
-				}
-				call := m.Type + "(" + text(m.LabelRanges[0])
-				attrs := make([]*hclsyntax.Attribute, 0, len(m.Body.Attributes))
-				for _, a := range m.Body.Attributes {
-					if strings.Contains(text(a.Expr.Range()), "\n") {
-						continue steps
-					}
-					attrs = append(attrs, a)
-				}
-				slices.SortFunc(attrs, func(x, y *hclsyntax.Attribute) int { return x.SrcRange.Start.Byte - y.SrcRange.Start.Byte })
-				for i, a := range attrs {
-					sep := ", "
-					if i == 0 {
-						sep = ", { "
-					}
-					call += sep + a.Name + " = " + text(a.Expr.Range())
-				}
-				if len(attrs) > 0 {
-					call += " }"
-				}
-				calls = append(calls, call+")")
-			}
-			splices = append(splices, splice{open, close, []byte(" mounts = [" + strings.Join(calls, ", ") + "] ")})
 		}
+		var calls []string
+		for _, m := range b.Blocks {
+			if !slices.Contains(lang.MountCallKinds, m.Type) || len(m.Labels) != 1 || len(m.Body.Blocks) != 0 {
+				continue steps
+			}
+			call := m.Type + "(" + text(m.LabelRanges[0])
+			attrs := make([]*hclsyntax.Attribute, 0, len(m.Body.Attributes))
+			for _, a := range m.Body.Attributes {
+				if strings.Contains(text(a.Expr.Range()), "\n") {
+					continue steps
+				}
+				attrs = append(attrs, a)
+			}
+			slices.SortFunc(attrs, func(x, y *hclsyntax.Attribute) int { return x.SrcRange.Start.Byte - y.SrcRange.Start.Byte })
+			for i, a := range attrs {
+				sep := ", "
+				if i == 0 {
+					sep = ", { "
+				}
+				call += sep + a.Name + " = " + text(a.Expr.Range())
+			}
+			if len(attrs) > 0 {
+				call += " }"
+			}
+			calls = append(calls, call+")")
+		}
+		replace(open, close, []byte(" mounts = ["+strings.Join(calls, ", ")+"] "))
 	}
-	for i := len(splices) - 1; i >= 0; i-- {
-		sp := splices[i]
-		src = slices.Concat(src[:sp.start], sp.text, src[sp.end:])
-	}
-	return src
 }
