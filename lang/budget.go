@@ -642,3 +642,20 @@ func limitDiagnostics(diags hcl.Diagnostics, limits Limits) hcl.Diagnostics {
 func budgetDiagnostic(limits Limits, subject hcl.Range) *hcl.Diagnostic {
 	return BudgetExceeded(limits.MaxEvalCost, subject)
 }
+
+// chargeIfFits spends n units if the budget has them, reporting whether
+// it did; when it has not, nothing is spent. A nil budget has them all.
+func (b *budget) chargeIfFits(n int64) bool {
+	if b == nil || n == 0 {
+		return true
+	}
+	for {
+		used := b.used.Load()
+		if used+n > b.limit {
+			return false
+		}
+		if b.used.CompareAndSwap(used, used+n) {
+			return true
+		}
+	}
+}

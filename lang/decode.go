@@ -25,6 +25,9 @@ type decoder struct {
 	ctx   *hcl.EvalContext
 	what  string // the block being decoded, for messages: `target "app"`
 	diags hcl.Diagnostics
+	// bud is the budget ctx's functions charge, which lets the fast paths
+	// of fasteval.go read templates; nil leaves templates to HCL.
+	bud *budget
 }
 
 func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diags...) }
@@ -36,6 +39,12 @@ func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diag
 func (d *decoder) value(a *hcl.Attribute) cty.Value {
 	if a == nil {
 		return cty.NilVal
+	}
+	if v, ok := literalString(a.Expr); ok {
+		return v
+	}
+	if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
+		return cty.StringVal(s)
 	}
 	v, diags := evaluate(a.Expr, d.ctx)
 	d.add(diags...)
@@ -111,6 +120,12 @@ func (d *decoder) convert(a *hcl.Attribute, v cty.Value, want cty.Type, wantName
 }
 
 func (d *decoder) str(a *hcl.Attribute) string {
+	if a == nil {
+		return ""
+	}
+	if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
+		return s
+	}
 	v := d.convert(a, d.value(a), cty.String, "a string")
 	if v == cty.NilVal {
 		return ""
@@ -143,6 +158,12 @@ func (d *decoder) integer(a *hcl.Attribute, dflt int) int {
 // strList decodes a list of strings; an explicitly empty list gives a
 // non-nil empty slice so "clear" and "unset" stay different.
 func (d *decoder) strList(a *hcl.Attribute) []string {
+	if a == nil {
+		return nil
+	}
+	if l, ok := fastStrList(a.Expr, d.ctx, d.bud); ok {
+		return l
+	}
 	return d.strListValue(a, d.value(a))
 }
 
@@ -166,6 +187,12 @@ func (d *decoder) strListValue(a *hcl.Attribute, v cty.Value) []string {
 }
 
 func (d *decoder) strMap(a *hcl.Attribute) map[string]string {
+	if a == nil {
+		return nil
+	}
+	if m, ok := fastStrMap(a.Expr, d.ctx, d.bud); ok {
+		return m
+	}
 	v := d.value(a)
 	if !allStrings(v, false) {
 		v = d.convert(a, v, cty.Map(cty.String), "an object of strings")

@@ -1,0 +1,178 @@
+package lang
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Most of a build's attributes are strings, lists of strings and objects
+// of strings written out in place: "alpine:3.20", "${var.REGISTRY}/app",
+// { GOOS = target_platform.os }. HCL evaluates each of them through cty
+// (a template's every interpolation is a call of the budget's $part
+// guard, an object builds its type), and the decoder then takes the cty
+// value apart again, for every target and platform. The fast paths here
+// read those shapes straight into Go strings.
+//
+// They are exact or they decline: a fast path answers only when every
+// part is a literal or a traversal of a known, unmarked, non-null string,
+// which is when HCL's evaluation gives that string, no diagnostics and
+// nothing to check after (no marks, no unknowns). Anything else (a
+// function call, a number, an error to report) declines, and the caller
+// evaluates the expression in full. The $part guards a template's parts
+// are wrapped in are charged to the budget as they would be, all at once
+// and only when they all fit; when they do not, the full evaluation
+// charges them one by one and reports where the budget runs out.
+
+// fastString is the string value of expr, when it is one of the shapes
+// above; bud is the budget ctx's guard functions charge (nil declines
+// every template with interpolations).
+func fastString(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) (string, bool) {
+	var cost int64
+	s, ok := fastStr(expr, ctx, bud != nil, &cost)
+	return s, ok && bud.chargeIfFits(cost)
+}
+
+// fastStrList is the value of a list literal of fastString elements.
+func fastStrList(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) ([]string, bool) {
+	t, ok := expr.(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return nil, false
+	}
+	var cost int64
+	out := make([]string, len(t.Exprs))
+	for i, x := range t.Exprs {
+		if out[i], ok = fastStr(x, ctx, bud != nil, &cost); !ok {
+			return nil, false
+		}
+	}
+	return out, bud.chargeIfFits(cost)
+}
+
+// fastStrMap is the value of an object literal of fastString values whose
+// keys are names or fastString strings, all ASCII (cty normalizes keys,
+// which could make two into one).
+func fastStrMap(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) (map[string]string, bool) {
+	o, ok := expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return nil, false
+	}
+	var cost int64
+	out := make(map[string]string, len(o.Items))
+	for _, item := range o.Items {
+		k, ok := fastKey(item.KeyExpr, ctx, bud != nil, &cost)
+		if !ok {
+			return nil, false
+		}
+		v, ok := fastStr(item.ValueExpr, ctx, bud != nil, &cost)
+		if !ok {
+			return nil, false
+		}
+		out[k] = v // a key written twice: the last wins, as in HCL
+	}
+	return out, bud.chargeIfFits(cost)
+}
+
+// fastStr is fastString adding to cost what the $part guards of expr
+// would charge, instead of charging it; metered says whether it may.
+func fastStr(expr hcl.Expression, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+	switch x := expr.(type) {
+	case *hclsyntax.TemplateExpr:
+		return fastTemplate(x, ctx, metered, cost)
+	case *hclsyntax.TemplateWrapExpr:
+		return fastScalar(x.Wrapped, ctx)
+	case *hclsyntax.ScopeTraversalExpr:
+		return fastScalar(x, ctx)
+	}
+	return "", false
+}
+
+// fastScalar is the string value of a literal or a traversal.
+func fastScalar(expr hclsyntax.Expression, ctx *hcl.EvalContext) (string, bool) {
+	var v cty.Value
+	switch x := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		v = x.Val
+	case *hclsyntax.ScopeTraversalExpr:
+		if ctx == nil {
+			return "", false
+		}
+		var diags hcl.Diagnostics
+		if v, diags = x.Traversal.TraverseAbs(ctx); len(diags) > 0 {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	if v.Type() != cty.String || v.IsNull() || !v.IsKnown() || v.IsMarked() {
+		return "", false
+	}
+	return v.AsString(), true
+}
+
+func fastTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+	if len(t.Parts) == 1 {
+		if lit, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
+			return fastScalar(lit, ctx)
+		}
+	}
+	var sb strings.Builder
+	for _, p := range t.Parts {
+		if c, ok := p.(*hclsyntax.FunctionCallExpr); ok {
+			if c.Name != guardPart || len(c.Args) != 1 || c.ExpandFinal || !metered {
+				return "", false
+			}
+			s, ok := fastScalar(c.Args[0], ctx)
+			if !ok {
+				return "", false
+			}
+			*cost += int64(len(s)) + 1 // valueCost of the part, as $part charges it
+			sb.WriteString(s)
+			continue
+		}
+		s, ok := fastScalar(p, ctx)
+		if !ok {
+			return "", false
+		}
+		sb.WriteString(s)
+	}
+	return normalized(sb.String()), true
+}
+
+// normalized is s as cty.StringVal keeps it (NFC), which the parts were
+// already: ASCII text, the common case, is left as it is.
+func normalized(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return cty.NormalizeString(s)
+		}
+	}
+	return s
+}
+
+func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+	k, ok := expr.(*hclsyntax.ObjectConsKeyExpr)
+	if !ok {
+		return "", false
+	}
+	var s string
+	if !k.ForceNonLiteral {
+		if tr, ok := k.Wrapped.(*hclsyntax.ScopeTraversalExpr); ok && len(tr.Traversal) > 1 {
+			return "", false // HCL's "Ambiguous attribute key"
+		}
+		s = hcl.ExprAsKeyword(k.Wrapped)
+	}
+	if s == "" {
+		if s, ok = fastStr(k.Wrapped, ctx, metered, cost); !ok {
+			return "", false
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+	}
+	return s, true
+}

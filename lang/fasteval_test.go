@@ -1,0 +1,183 @@
+package lang
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// fastTestVars are the variables the fast paths are compared under: known
+// strings, and the values they must decline (sensitive, unknown, null, a
+// number, an object).
+func fastTestVars() map[string]cty.Value {
+	obj := cty.ObjectVal(map[string]cty.Value{
+		"REGISTRY":   cty.StringVal("registry.example.com/acme"),
+		"GO_VERSION": cty.StringVal("1.23"),
+		"name":       cty.StringVal("app"),
+		"é":          cty.StringVal("é"),
+		"acute":      cty.StringVal("\u0301"), // "e${var.acute}" is "é" in NFC
+		"secret":     cty.StringVal("hunter2").Mark(sensitiveMark),
+		"unknown":    cty.UnknownVal(cty.String),
+		"null":       cty.NullVal(cty.String),
+		"port":       cty.NumberIntVal(8080),
+	})
+	vars := map[string]cty.Value{"target_platform": cty.ObjectVal(map[string]cty.Value{
+		"os": cty.StringVal("linux"), "arch": cty.StringVal("amd64"),
+	})}
+	for _, name := range []string{"var", "local", "matrix", "item"} {
+		vars[name] = obj
+	}
+	return vars
+}
+
+// TestFastPathsAreHCLs checks fastString, fastStrList and fastStrMap
+// against HCL's evaluation of every expression of the test files, parsed
+// and instrumented as Load parses them: where a fast path answers, HCL
+// gives the same strings without diagnostics, and charges the budget the
+// same.
+func TestFastPathsAreHCLs(t *testing.T) {
+	extra := []byte(`a = "${var.REGISTRY}/x:${var.GO_VERSION}"
+b = ["${var.name}", "é${var.é}", "e${var.acute}", var.name, "${var.secret}", "${var.unknown}x", "x${var.null}", "${var.port}x"]
+c = { A = var.name, "B" = "x${var.name}", (var.name) = "y", var.name = "z", D = var.port, E = var.secret }
+d = { A = "1", A = "2" }
+e = { "é" = "x" }
+f = "${var.name}"
+g = "%{ if true }x%{ endif }${var.name}"
+h = {}
+i = []
+j = "x${target_platform.os}-${target_platform.arch}"
+k = "${var.missing}x"
+l = { a.b = "x" }
+`)
+	taken, tmpl := 0, 0
+	for _, src := range testSources(t, extra) {
+		f, _ := Parse(src, "build.hcl")
+		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+			x, ok := n.(hclsyntax.Expression)
+			if !ok {
+				return nil
+			}
+			fastBud, hclBud := newBudget(1<<40), newBudget(1<<40)
+			fastCtx := &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(fastBud)}
+			hclCtx := &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(hclBud)}
+			check := func(what string, got any, ok bool, convert func(cty.Value) (any, bool)) {
+				if !ok {
+					return
+				}
+				want, diags := x.Value(hclCtx)
+				w, ok := convert(want)
+				switch {
+				case len(diags) > 0:
+					t.Errorf("%v: %s answers %q, HCL has diagnostics %v", x.Range(), what, got, diags)
+				case !ok || !want.IsWhollyKnown() || want.ContainsMarked():
+					t.Errorf("%v: %s answers %q, HCL's value is %#v", x.Range(), what, got, want)
+				case !equalAny(got, w):
+					t.Errorf("%v: %s is %q, HCL %q", x.Range(), what, got, w)
+				case fastBud.used.Load() != hclBud.used.Load():
+					t.Errorf("%v: %s charges %d, HCL %d", x.Range(), what, fastBud.used.Load(), hclBud.used.Load())
+				}
+				taken++
+				if hclBud.used.Load() > 0 {
+					tmpl++
+				}
+			}
+			s, ok := fastString(x, fastCtx, fastBud)
+			check("fastString", s, ok, func(v cty.Value) (any, bool) {
+				if v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+					return nil, false
+				}
+				return v.AsString(), true
+			})
+			l, ok := fastStrList(x, fastCtx, fastBud)
+			check("fastStrList", l, ok, func(v cty.Value) (any, bool) {
+				if !v.Type().IsTupleType() {
+					return nil, false
+				}
+				out := []string{}
+				for it := v.ElementIterator(); it.Next(); {
+					_, e := it.Element()
+					if e.Type() != cty.String || e.IsNull() || !e.IsKnown() {
+						return nil, false
+					}
+					out = append(out, e.AsString())
+				}
+				return out, true
+			})
+			m, ok := fastStrMap(x, fastCtx, fastBud)
+			check("fastStrMap", m, ok, func(v cty.Value) (any, bool) {
+				if !v.Type().IsObjectType() {
+					return nil, false
+				}
+				out := map[string]string{}
+				for it := v.ElementIterator(); it.Next(); {
+					k, e := it.Element()
+					if e.Type() != cty.String || e.IsNull() || !e.IsKnown() {
+						return nil, false
+					}
+					out[k.AsString()] = e.AsString()
+				}
+				return out, true
+			})
+			return nil
+		})
+	}
+	if taken < 1000 || tmpl < 30 {
+		t.Fatalf("only %d expressions compared, %d of them charged", taken, tmpl)
+	}
+}
+
+func equalAny(a, b any) bool {
+	switch a := a.(type) {
+	case string:
+		return a == b
+	case []string:
+		b, ok := b.([]string)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	case map[string]string:
+		b, ok := b.(map[string]string)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k, v := range a {
+			if bv, ok := b[k]; !ok || bv != v {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// TestFastTemplateOverBudget checks that a fast path declines, spending
+// nothing, a template its budget cannot pay for: HCL's evaluation then
+// reports where the budget runs out.
+func TestFastTemplateOverBudget(t *testing.T) {
+	f, _ := Parse([]byte(`a = "${var.REGISTRY}/${var.name}"`), "build.hcl")
+	a := f.Body.(*hclsyntax.Body).Attributes["a"].Expr
+	bud := newBudget(len("registry.example.com/acme") + 1 + len("app")) // one unit short
+	ctx := &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(bud)}
+	if s, ok := fastString(a, ctx, bud); ok {
+		t.Fatalf("fastString answered %q over budget", s)
+	}
+	if used := bud.used.Load(); used != 0 {
+		t.Fatalf("declining spent %d units", used)
+	}
+	bud = newBudget(len("registry.example.com/acme") + 1 + len("app") + 1)
+	ctx = &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(bud)}
+	if s, ok := fastString(a, ctx, bud); !ok || s != "registry.example.com/acme/app" {
+		t.Fatalf("fastString is %q, %v within budget", s, ok)
+	}
+	if s, ok := fastString(a, ctx, nil); ok {
+		t.Fatalf("fastString answered %q with no budget to charge", s)
+	}
+}
