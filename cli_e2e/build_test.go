@@ -75,8 +75,8 @@ target "app" {
 }
 
 // The targets of a group solve at the same time: their steps' run times
-// (from the rawjson progress) overlap, and the group takes about as long
-// as one target.
+// (from the rawjson progress, BuildKit's own clock) overlap. How long a
+// group takes against its slowest target is hack/bench-build's figure.
 func TestGroupBuildsInParallel(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
@@ -112,9 +112,6 @@ target %q {
 	lastStart, firstEnd := slices.MaxFunc(starts, time.Time.Compare), slices.MinFunc(ends, time.Time.Compare)
 	if !lastStart.Before(firstEnd) {
 		t.Errorf("steps did not overlap: the last started at %s, after the first finished at %s", lastStart, firstEnd)
-	}
-	if r.elapsed > 8*time.Second {
-		t.Errorf("three 3s targets took %s; in parallel they take about 3s", r.elapsed)
 	}
 	for _, n := range []string{"one", "two", "three"} {
 		if !regexp.MustCompile(`(?m)^` + n + `\s+built `).MatchString(r.stderr) {
@@ -475,9 +472,10 @@ target "app" {
 	}
 }
 
-// Ctrl-C during a long step: the build stops soon, exits 130, and pushes
-// nothing; in daemonless mode the private daemon is stopped and its state
-// removed too.
+// Ctrl-C during a long step: the build stops without waiting for the step
+// (its output after the sleep never shows), exits 130, and pushes nothing;
+// in daemonless mode the private daemon is stopped and its state removed
+// too.
 func TestInterruptCancelsCleanly(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
@@ -494,7 +492,7 @@ target "slow" {
   from     = "busybox"
   no_cache = true
   run {
-    command = "echo started && sleep 30"
+    command = "echo started && sleep 30 && echo slept"
   }
   tags = ["%s/%s:1"]
 }
@@ -543,13 +541,13 @@ target "slow" {
 			}
 			<-done
 			err = cmd.Wait()
-			took := time.Since(sent)
 			out := log.String()
+			t.Logf("stopped %s after SIGINT", time.Since(sent).Round(time.Millisecond))
 			if code := cmd.ProcessState.ExitCode(); code != 130 {
 				t.Errorf("exit %d (%v), want 130:\n%s", code, err, tail(out))
 			}
-			if took > 15*time.Second {
-				t.Errorf("took %s to stop after SIGINT", took)
+			if stepOutput(out, "slept") {
+				t.Errorf("the build waited for the step to finish after SIGINT:\n%s", tail(out))
 			}
 			if !strings.Contains(out, "build interrupted") || !regexp.MustCompile(`(?m)^slow\s+canceled`).MatchString(out) {
 				t.Errorf("no interruption message:\n%s", tail(out))
@@ -605,17 +603,17 @@ group "default" {
 	if r.code != 1 || !strings.Contains(r.stderr, `target "broken" failed`) {
 		t.Errorf("exit %d; want 1 naming the broken target:\n%s", r.code, tail(r.stderr))
 	}
-	// slow sleeps 20 s: well past the broken step even on a loaded
-	// machine, so finishing sooner than 15 s means it was canceled.
-	if !regexp.MustCompile(`(?m)^slow\s+canceled`).MatchString(r.stderr) || r.elapsed > 15*time.Second {
-		t.Errorf("slow was not canceled (took %s):\n%s", r.elapsed, tail(r.stderr))
+	// slow sleeps 20 s, well past the broken step even on a loaded
+	// machine: canceled, it never prints what it prints after the sleep.
+	if !regexp.MustCompile(`(?m)^slow\s+canceled`).MatchString(r.stderr) || stepOutput(r.stderr, "slow done") {
+		t.Errorf("slow was not canceled:\n%s", tail(r.stderr))
 	}
 
 	r = buildlang(t, env, dir, nil, "build", "--progress", "plain", "--keep-going")
 	if r.code != 1 || !strings.Contains(r.stderr, `target "broken" failed`) {
 		t.Errorf("--keep-going: exit %d; want 1 naming the broken target:\n%s", r.code, tail(r.stderr))
 	}
-	if !regexp.MustCompile(`(?m)^slow\s+built`).MatchString(r.stderr) {
+	if !regexp.MustCompile(`(?m)^slow\s+built`).MatchString(r.stderr) || !stepOutput(r.stderr, "slow done") {
 		t.Errorf("--keep-going: slow did not finish:\n%s", tail(r.stderr))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -223,6 +224,13 @@ func vertices(t *testing.T, rawjson string) map[string]*client.Vertex {
 		byName[v.Name] = v
 	}
 	return byName
+}
+
+// stepOutput says whether a step printed line, in --progress plain output
+// ("#5 20.05 slow done"; the step's own "#5 [slow 2/2] RUN ..." line, which
+// names the command, does not count).
+func stepOutput(plain, line string) bool {
+	return regexp.MustCompile(`(?m)^#\d+ \d+\.\d+ ` + regexp.QuoteMeta(line) + `$`).MatchString(plain)
 }
 
 // daemonlessEnv is the environment for daemonless mode: no BUILDKIT_HOST,

@@ -25,7 +25,7 @@ func (s *Server) diagnosticsLoop() {
 		}
 		for {
 			s.mu.Lock()
-			wait := time.Until(s.lastChange.Add(delay))
+			wait := s.lastChange.Add(delay).Sub(clock())
 			if s.quiet {
 				wait = 0
 			}

@@ -396,7 +396,7 @@ func (s *Server) change(edit func()) {
 		docs[p] = d
 	}
 	s.snap = &snapshot{id: s.nextSnap, docs: docs, cfg: s.cfg, opts: s.cfg.opts}
-	now := time.Now()
+	now := clock()
 	s.quiet = now.Sub(s.lastChange) >= s.opts.delay()
 	s.lastChange = now
 	s.mu.Unlock()
@@ -405,6 +405,10 @@ func (s *Server) change(edit func()) {
 	default:
 	}
 }
+
+// clock is the time edits are stamped with and their delay is measured
+// against; tests move it instead of waiting.
+var clock = time.Now
 
 // snapshot returns the current snapshot.
 func (s *Server) snapshot() *snapshot {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/lang"
@@ -14,8 +13,9 @@ import (
 // TestCorpus runs every hostile input through `buildlang check` (load and
 // lint) and, when that finds no error, through compile (every default
 // target, marshaled): each must give diagnostics with valid ranges, what
-// the case says it must, within maxTime and maxAlloc per path. The
-// slowest cases are logged.
+// the case says it must, within corpus.PathBound per path (bytes and
+// objects allocated; BenchmarkCorpus measures speed). The heaviest cases
+// are logged.
 func TestCorpus(t *testing.T) {
 	cases, err := corpus.All()
 	if err != nil {
@@ -24,18 +24,18 @@ func TestCorpus(t *testing.T) {
 	if len(cases) < 150 {
 		t.Errorf("only %d cases in the corpus; keep at least 150", len(cases))
 	}
-	type timing struct {
+	type weight struct {
 		name string
-		c    cost
+		c    corpus.Cost
 	}
-	var timings []timing
+	var weights []weight
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			fsys := mapFS(c.Files)
 			var b *lang.Build
 			var diags hcl.Diagnostics
-			ck := bounded(t, "check", func() { b, diags = check(fsys, c.Entry, lang.Options{}) })
-			timings = append(timings, timing{c.Name + " check", ck})
+			ck := bounded(t, "check", corpus.PathBound, func() { b, diags = check(fsys, c.Entry, lang.Options{}) })
+			weights = append(weights, weight{c.Name + " check", ck})
 			if b == nil {
 				t.Fatal("Load returned no Build")
 			}
@@ -43,10 +43,10 @@ func TestCorpus(t *testing.T) {
 			if !diags.HasErrors() {
 				var cdiags hcl.Diagnostics
 				var cerr error
-				cc := bounded(t, "compile", func() {
+				cc := bounded(t, "compile", corpus.PathBound, func() {
 					_, cdiags, _, cerr = compileAll(context.Background(), b)
 				})
-				timings = append(timings, timing{c.Name + " compile", cc})
+				weights = append(weights, weight{c.Name + " compile", cc})
 				if cerr != nil {
 					t.Fatal(cerr)
 				}
@@ -56,8 +56,8 @@ func TestCorpus(t *testing.T) {
 			checkWants(t, c, diags)
 		})
 	}
-	sort.Slice(timings, func(i, j int) bool { return timings[i].c.took > timings[j].c.took })
-	for _, tm := range timings[:min(8, len(timings))] {
-		t.Logf("slowest: %-50s %8s %5d MiB", tm.name, tm.c.took.Round(time.Millisecond), tm.c.alloc>>20)
+	sort.Slice(weights, func(i, j int) bool { return weights[i].c.Objects > weights[j].c.Objects })
+	for _, w := range weights[:min(8, len(weights))] {
+		t.Logf("heaviest: %-50s %s", w.name, w.c)
 	}
 }

@@ -5,8 +5,10 @@
 //
 //   - corpus_test.go, lsp_test.go: the hostile corpus (trust/corpus and
 //     lang/testdata/bad) through check and compile, and through the
-//     language server, each case in bounded time and memory; the
-//     frontend's path is frontend/corpus_test.go;
+//     language server, each case within bounds on the bytes and objects
+//     it allocates (corpus.Cost: counts, so load cannot fail them); the
+//     frontend's path is frontend/corpus_test.go; BenchmarkCorpus
+//     measures the corpus's speed against a realistic check;
 //   - secrets_test.go, cli_test.go: marker values for secrets and sensitive
 //     variables appear nowhere in LLB, image configs, diagnostics, language
 //     server answers, or `buildlang build`'s output and metadata;

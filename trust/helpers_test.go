@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/compiler"
@@ -18,50 +16,14 @@ import (
 	"github.com/org/buildlang/trust/corpus"
 )
 
-// Per-file bounds for every hostile input, on each path.
-const (
-	maxTime  = 2 * time.Second
-	maxAlloc = 256 << 20
-)
-
-// cost is what running f took: wall time and bytes allocated (all
-// goroutines, so the tests measuring it do not run in parallel).
-type cost struct {
-	took  time.Duration
-	alloc uint64
-}
-
-func measure(f func()) cost {
-	var a, b runtime.MemStats
-	runtime.ReadMemStats(&a)
-	start := time.Now()
-	f()
-	took := time.Since(start)
-	runtime.ReadMemStats(&b)
-	return cost{took, b.TotalAlloc - a.TotalAlloc}
-}
-
-// bounded runs f and fails the test if it took too long or allocated too
-// much. A slow run is retried once, since the machine is shared.
-func bounded(t *testing.T, what string, f func()) cost {
+// bounded runs f and fails the test if it allocated more than bound
+// (see corpus.Cost: counts, not time, so a loaded machine cannot fail
+// it). Tests calling it do not run in parallel.
+func bounded(t *testing.T, what string, bound corpus.Cost, f func()) corpus.Cost {
 	t.Helper()
-	return boundedBy(t, what, maxTime, maxAlloc, f)
-}
-
-func boundedBy(t *testing.T, what string, maxTime time.Duration, maxAlloc uint64, f func()) cost {
-	t.Helper()
-	c := measure(f)
-	if c.took > maxTime {
-		runtime.GC()
-		if c2 := measure(f); c2.took < c.took {
-			c = c2
-		}
-	}
-	if c.took > maxTime {
-		t.Errorf("%s took %s, over %s", what, c.took.Round(time.Millisecond), maxTime)
-	}
-	if c.alloc > maxAlloc {
-		t.Errorf("%s allocated %d MiB, over %d MiB", what, c.alloc>>20, maxAlloc>>20)
+	c := corpus.Measure(f)
+	for _, over := range c.Over(bound) {
+		t.Errorf("%s %s", what, over)
 	}
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/trust/corpus"
@@ -26,11 +27,13 @@ func TestOneCase(t *testing.T) {
 		}
 		fsys := mapFS(c.Files)
 		var b *lang.Build
-		ck := measure(func() { b, _ = check(fsys, c.Entry, lang.Options{}) })
-		t.Logf("check %s %d MiB", ck.took, ck.alloc>>20)
+		start := time.Now()
+		ck := corpus.Measure(func() { b, _ = check(fsys, c.Entry, lang.Options{}) })
+		t.Logf("check %s, %s", time.Since(start), ck)
 		if os.Getenv("CORPUS_COMPILE") != "" {
-			cc := measure(func() { compileAll(context.Background(), b) })
-			t.Logf("compile %s %d MiB", cc.took, cc.alloc>>20)
+			start := time.Now()
+			cc := corpus.Measure(func() { compileAll(context.Background(), b) })
+			t.Logf("compile %s, %s", time.Since(start), cc)
 		}
 		return
 	}
