@@ -828,26 +828,21 @@ func DuplicateNode(env, name string, first, subject hcl.Range) *hcl.Diagnostic {
 		env, name, position(first))
 }
 
-// ShortFormLabels reports a short-form step with too few or too many
-// labels.
+// ShortFormLabels reports a short form with too few or too many labels.
 func ShortFormLabels(block string, f *ShortForm, subject hcl.Range) *hcl.Diagnostic {
 	info := diagInfo(KindInvalidValue, f.Attrs...)
 	info.What = block + " labels"
-	want := "one label, its " + f.Attrs[0]
-	if f.List {
-		want = "two or more labels, the sources then the destination"
-	}
 	return errorf(info, subject, "Wrong labels for "+block,
-		"A short %s step has %s, like %s. %s", block, want, f.Example, "Or write the long form, with no labels.")
+		"A short %s has %s, like %s. Or write %s.", f.Noun, f.Shape, f.Example, f.Long)
 }
 
-// ShortFormAndAttribute reports an attribute a short-form step's labels
+// ShortFormAndAttribute reports an attribute a short form's labels
 // already give (or one that says the same, like a run step's script).
 func ShortFormAndAttribute(block, attr string, f *ShortForm, subject hcl.Range) *hcl.Diagnostic {
 	info := diagInfo(KindOptionConflict, attr)
-	info.What = block + " step"
+	info.What = f.Noun
 	return errorf(info, subject, "Both labels and "+attr,
-		"A short %s step's labels give its %s, like %s, so this one cannot have a %q attribute too: remove the attribute, or the labels for the long form.", block, andList(f.Attrs), f.Example, attr)
+		"A short %s's labels give its %s, like %s, so this one cannot have a %q attribute too: remove the attribute, or %s.", f.Noun, andList(f.Attrs), f.Example, attr, f.Drop)
 }
 
 // BadMountCall reports a mount call of a run step's mounts list that is

@@ -30,17 +30,20 @@ type BlockSpec struct {
 	Short *ShortForm
 }
 
-// ShortForm is a step block's short form: its labels stand for the
-// attributes a Dockerfile instruction's arguments are, so
+// ShortForm is a block's short form: its labels (after the ones the long
+// form names, like a target's name) stand for the attributes a Dockerfile
+// instruction's arguments are, so
 //
 //	run "make test" {}
 //	copy "go.mod" "go.sum" "/src/" {}
+//	target "app" "alpine:3.20" {
 //
-// are run { command = "make test" } and copy { src = ["go.mod", "go.sum"],
-// dest = "/src/" }, and the body keeps the block's other attributes (a
-// one-line body holds one, like { chmod = "0755" }). Labels are literal
-// strings, as HCL's are (no ${} interpolation; $${ is a literal ${), so a
-// computed value takes the long form.
+// are run { command = "make test" }, copy { src = ["go.mod", "go.sum"],
+// dest = "/src/" } and a target with from = "alpine:3.20", and the body
+// keeps the block's other attributes (a one-line body holds one, like
+// { chmod = "0755" }). Labels are literal strings, as HCL's are (no ${}
+// interpolation; $${ is a literal ${), so a computed value takes the long
+// form.
 type ShortForm struct {
 	// Attrs are the attributes the labels stand for, in order. With List,
 	// the first attribute (a list) takes every label but the last, which
@@ -52,6 +55,10 @@ type ShortForm struct {
 	Conflicts []string
 	Example   string // the form written out, e.g. run "make test" {}
 	Doc       string // one sentence for spec/ and editor hover
+	// For diagnostics: what the block is ("run step"), the labels the
+	// short form has ("one label, its command"), how to write the long
+	// form instead and which labels to remove for it.
+	Noun, Shape, Long, Drop string
 }
 
 // MinLabels is the fewest labels the short form takes.
@@ -148,6 +155,7 @@ var RunSchema = withShort(&ShortForm{
 	Attrs: []string{"command"}, Conflicts: []string{"script"},
 	Example: `run "make test" {}`,
 	Doc:     "The label is the command, run through the target's shell as command = \"...\" is, like a Dockerfile's RUN line.",
+	Noun:    "run step", Shape: "one label, its command", Long: longStep, Drop: dropStep,
 }, block("run", nil, "Runs a command in the target's filesystem. Steps run in source order.",
 	[]*AttrSpec{
 		attr("command", "string or list(string)", "A string runs through the target's shell (default [\"/bin/sh\", \"-c\"]); a list runs as argv without a shell. A run step has a command or a script."),
@@ -211,6 +219,7 @@ var CopySchema = withShort(&ShortForm{
 	Attrs: []string{"src", "dest"}, List: true,
 	Example: `copy "go.mod" "go.sum" "/src/" {}`,
 	Doc:     "The labels are the sources then the destination, as in a Dockerfile's COPY line: src is every label but the last, dest the last.",
+	Noun:    "copy step", Shape: "two or more labels, the sources then the destination", Long: longStep, Drop: dropStep,
 }, block("copy", nil, "Copies files into the target from the build context or another source.", []*AttrSpec{
 	attr("from", "source", "Where to copy from: context (the default), contexts.NAME, target.NAME, image(\"ref\"), git(...), http(...) or local(...)."),
 	required(attr("src", "list(string)", "Paths in the source; wildcards allowed.")),
@@ -274,8 +283,19 @@ var HealthcheckSchema = block("healthcheck", nil, "How the runtime checks that a
 	attr("retries", "number", "Failures in a row before the container is unhealthy."),
 })
 
+// longStep and dropStep say how a step's long form is written, for
+// diagnostics.
+const (
+	longStep = "the long form, with no labels"
+	dropStep = "the labels for the long form"
+)
+
 // TargetSchema is the schema of a target block.
-var TargetSchema = block("target", []string{"name"}, "Something to build: a base, steps in source order, and image config.",
+var TargetSchema = withShort(&ShortForm{
+	Attrs: []string{"from"}, Example: `target "app" "alpine:3.20" {}`,
+	Doc:  "The second label is the base image, as a literal reference (\"scratch\" is scratch), like a Dockerfile's FROM alpine:3.20 AS app; a computed base, a target or another source takes from = ....",
+	Noun: "target", Shape: "one label after its name, its base image", Long: "from = ... in the body, with the name as the only label", Drop: "the base label",
+}, block("target", []string{"name"}, "Something to build: a base, steps in source order, and image config.",
 	[]*AttrSpec{
 		attr("description", "string", "What the target is for; shown by `buildlang targets` and `--call targets`."),
 		attr("inherits", "list(target)", "Targets whose attributes and steps this one starts from; its own attributes win and maps merge."),
@@ -307,7 +327,7 @@ var TargetSchema = block("target", []string{"name"}, "Something to build: a base
 		attr("healthcheck", "object", "The healthcheck block on one line, like HEALTHCHECK: an object of its attributes written in place, e.g. { test = [\"CMD-SHELL\", \"wget -q --spider http://localhost/\"], interval = \"30s\" }. A target has the attribute or the block, not both."),
 	},
 	append([]*BlockSpec{HealthcheckSchema}, StepSchemas...)...,
-)
+))
 
 // PolicySchema is the schema of a policy block.
 var PolicySchema = block("policy", []string{"name"}, "What an environment refuses to build from or with. `check` reports every source and step it refuses at its line; at solve time BuildKit enforces the same rules as a source policy, also for sources the file does not spell (named contexts). Lists left unset allow everything of their kind; an empty list allows nothing.", []*AttrSpec{

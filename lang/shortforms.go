@@ -6,14 +6,12 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// isShortForm says whether b is a short-form step of a body with spec:
-// a labelled block of a type that has a short form.
+// isShortForm says whether b is a short form in a body with spec: a
+// block of a type that has a short form, with labels beyond the ones its
+// long form names (a step's long form has none, a target's one).
 func isShortForm(b *hclsyntax.Block, spec *BlockSpec) bool {
-	if len(b.Labels) == 0 {
-		return false
-	}
 	bs := spec.Block(b.Type)
-	return bs != nil && bs.Short != nil
+	return bs != nil && bs.Short != nil && len(b.Labels) > len(bs.Labels)
 }
 
 // withoutShortForms is body without its short-form blocks, or body itself
@@ -56,13 +54,14 @@ func withShortForms(body *hclsyntax.Body, spec *BlockSpec, decoded hcl.Blocks) h
 	return out
 }
 
-// shortFormAttrs adds to attrs the attributes a short-form step's labels
-// stand for, as literal strings (and a list of them) whose ranges are the
-// labels'. An attribute also written in the body is reported, and the
-// label's value is not used.
+// shortFormAttrs adds to attrs the attributes a short form's labels (those
+// after the ones its long form names) stand for, as literal strings (and a
+// list of them) whose ranges are the labels'. An attribute also written in
+// the body is reported, and the label's value is not used.
 func shortFormAttrs(spec *BlockSpec, b *hcl.Block, attrs hcl.Attributes) hcl.Diagnostics {
 	f := spec.Short
-	n := len(b.Labels)
+	labels, ranges := b.Labels[len(spec.Labels):], b.LabelRanges[len(spec.Labels):]
+	n := len(labels)
 	if n < f.MinLabels() || (!f.List && n > len(f.Attrs)) {
 		// What the labels stand for is unknown: the attributes are
 		// not reported missing on top of this.
@@ -71,7 +70,7 @@ func shortFormAttrs(spec *BlockSpec, b *hcl.Block, attrs hcl.Attributes) hcl.Dia
 				attrs[name] = &hcl.Attribute{Name: name, Expr: &hclsyntax.LiteralValueExpr{Val: cty.DynamicVal, SrcRange: b.DefRange}, Range: b.DefRange, NameRange: b.DefRange}
 			}
 		}
-		return hcl.Diagnostics{ShortFormLabels(spec.Type, f, hcl.RangeBetween(b.LabelRanges[0], b.LabelRanges[n-1]))}
+		return hcl.Diagnostics{ShortFormLabels(spec.Type, f, hcl.RangeBetween(ranges[0], ranges[n-1]))}
 	}
 	var diags hcl.Diagnostics
 	for _, name := range f.Conflicts {
@@ -81,19 +80,19 @@ func shortFormAttrs(spec *BlockSpec, b *hcl.Block, attrs hcl.Attributes) hcl.Dia
 		}
 	}
 	var list []hclsyntax.Expression
-	for i, label := range b.Labels {
+	for i, label := range labels {
 		name := f.LabelAttr(i, n)
-		lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(label), SrcRange: b.LabelRanges[i]}
+		lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(label), SrcRange: ranges[i]}
 		if f.List && name == f.Attrs[0] {
 			list = append(list, lit)
 			if len(list) < n-1 {
 				continue
 			}
-			rng := hcl.RangeBetween(b.LabelRanges[0], b.LabelRanges[i])
-			diags = append(diags, setShortAttr(spec, f, attrs, name, &hclsyntax.TupleConsExpr{Exprs: list, SrcRange: rng, OpenRange: b.LabelRanges[0]}, rng)...)
+			rng := hcl.RangeBetween(ranges[0], ranges[i])
+			diags = append(diags, setShortAttr(spec, f, attrs, name, &hclsyntax.TupleConsExpr{Exprs: list, SrcRange: rng, OpenRange: ranges[0]}, rng)...)
 			continue
 		}
-		diags = append(diags, setShortAttr(spec, f, attrs, name, lit, b.LabelRanges[i])...)
+		diags = append(diags, setShortAttr(spec, f, attrs, name, lit, ranges[i])...)
 	}
 	return diags
 }

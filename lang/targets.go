@@ -69,6 +69,9 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 	td := &targetDecl{name: name, block: b}
 	c, diags := bodyContent(b.Body, TargetSchema)
 	td.content = c
+	if len(b.Labels) > len(TargetSchema.Labels) {
+		diags = append(diags, shortFormAttrs(TargetSchema, b, c.Attributes)...)
+	}
 	for _, sb := range c.Blocks {
 		if sb.Type == "healthcheck" {
 			if td.health != nil {

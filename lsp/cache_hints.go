@@ -38,7 +38,7 @@ func cacheHints(b *buildInfo, f *fileInfo, start, end int) []protocol.InlayHint 
 }
 
 // stepLines are the lines where a step starts in the file as it is now:
-// a target's step blocks and its from attribute.
+// a target's step blocks and its from attribute, or its base label.
 func stepLines(f *fileInfo) map[int]bool {
 	lines := map[int]bool{}
 	body, _ := f.file.Body.(*hclsyntax.Body)
@@ -51,6 +51,9 @@ func stepLines(f *fileInfo) map[int]bool {
 		}
 		if a := tb.Body.Attributes["from"]; a != nil {
 			lines[a.SrcRange.Start.Line] = true
+		}
+		if len(tb.LabelRanges) > 1 {
+			lines[tb.LabelRanges[1].Start.Line] = true
 		}
 		for _, sb := range tb.Body.Blocks {
 			lines[sb.TypeRange.Start.Line] = true

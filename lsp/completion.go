@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -265,7 +266,7 @@ func (cb *completer) bodyItems() {
 		if n := len(path.blocks); n > 0 {
 			body = path.blocks[n-1].Body
 			// A short-form step's labels give these already.
-			if blk := path.blocks[n-1]; len(blk.Labels) > 0 && spec.Short != nil {
+			if blk := path.blocks[n-1]; spec.Short != nil && len(blk.Labels) > len(spec.Labels) {
 				for _, name := range append(spec.Short.Attrs, spec.Short.Conflicts...) {
 					present[name] = true
 				}
@@ -296,27 +297,36 @@ func (cb *completer) bodyItems() {
 // shortFormDoc documents a block's short form, for completion and hover.
 func shortFormDoc(bs *lang.BlockSpec) string {
 	f := bs.Short
-	return fmt.Sprintf("**%s** short form: `%s`\n\n%s\n\nThe labels stand for %s; the body takes the block's other attributes.",
-		bs.Type, f.Example, f.Doc, "`"+strings.Join(f.Attrs, "` and `")+"`")
+	which := "The labels stand"
+	if len(bs.Labels) > 0 {
+		which = "The labels after the " + strings.Join(bs.Labels, " and ") + " stand"
+	}
+	return fmt.Sprintf("**%s** short form: `%s`\n\n%s\n\n%s for %s; the body takes the block's other attributes.",
+		bs.Type, f.Example, f.Doc, which, "`"+strings.Join(f.Attrs, "` and `")+"`")
 }
 
 // shortFormSnippet writes a block's short form with a placeholder per
-// attribute its labels stand for, e.g. copy "src" "dest" {}.
+// label, e.g. copy "src" "dest" {}; a declaration's (a target's) body is
+// opened for its steps.
 func (cb *completer) shortFormSnippet(bs *lang.BlockSpec) (string, protocol.InsertTextFormat) {
 	var sb strings.Builder
 	sb.WriteString(bs.Type)
-	for i, name := range bs.Short.Attrs {
+	for i, name := range append(slices.Clone(bs.Labels), bs.Short.Attrs...) {
 		if cb.snippets {
 			fmt.Fprintf(&sb, " \"${%d:%s}\"", i+1, name)
 		} else {
 			sb.WriteString(` ""`)
 		}
 	}
-	sb.WriteString(" {}")
-	if !cb.snippets {
-		return sb.String(), protocol.PlainTextFormat
+	switch {
+	case !cb.snippets && len(bs.Labels) > 0:
+		return sb.String() + " {\n}", protocol.PlainTextFormat
+	case !cb.snippets:
+		return sb.String() + " {}", protocol.PlainTextFormat
+	case len(bs.Labels) > 0:
+		return sb.String() + " {\n\t$0\n}", protocol.SnippetFormat
 	}
-	return sb.String() + "$0", protocol.SnippetFormat
+	return sb.String() + " {}$0", protocol.SnippetFormat
 }
 
 func attrDoc(a *lang.AttrSpec) string {

@@ -64,8 +64,10 @@ func hoverAt(b *buildInfo, f *fileInfo, off int) (string, hcl.Range) {
 				return fmt.Sprintf("**%s** block\n\n%s", spec.Type, spec.Doc), blk.TypeRange
 			}
 		}
-		for _, lr := range blk.LabelRanges {
-			if spec := (nodePath{blocks: path.blocks}).schema(); contains(lr, off) && spec != nil && spec.Short != nil {
+		for i, lr := range blk.LabelRanges {
+			// The labels after the ones the long form names (a
+			// target's name) are a short form's.
+			if spec := (nodePath{blocks: path.blocks}).schema(); contains(lr, off) && spec != nil && spec.Short != nil && i >= len(spec.Labels) {
 				return shortFormDoc(spec), lr
 			}
 		}

@@ -48,6 +48,9 @@ func classify(f *fileInfo) []semanticToken {
 		t := w.toks[i]
 		depth := w.blockDepth()
 		r := w.step(i)
+		if r == roleLabel && w.valueLabel() {
+			r = roleString
+		}
 		typ, ok := roleTypes[r]
 		if !ok {
 			continue

@@ -275,6 +275,23 @@ func (w *walker) inHeaderQuote() bool {
 	return len(w.stack) == 1 || w.stack[len(w.stack)-2].kind == frameBlock
 }
 
+// valueLabel says whether the block label the walk is at (the last token
+// of its line) is a short form's, standing for an attribute's value (the
+// command of run "make" {}, a target's base image), rather than a name.
+func (w *walker) valueLabel() bool {
+	if len(w.line) < 2 {
+		return false
+	}
+	n := -1 // the label's index
+	for _, j := range w.line[1:] {
+		if t := w.toks[j].Type; t == hclsyntax.TokenOQuote || t == hclsyntax.TokenIdent {
+			n++
+		}
+	}
+	spec := schemaFor(append(w.blockPath(), frame{block: w.text(w.toks[w.line[0]])}))
+	return spec != nil && spec.Short != nil && n >= len(spec.Labels)
+}
+
 // quoteRole is the role of a quote token: a label's quotes in a block
 // header, else a string's.
 func (w *walker) quoteRole(body bool) role {
