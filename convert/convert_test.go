@@ -19,7 +19,7 @@ func TestSeveralDockerfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := string(out.BuildFile)
-	for _, want := range []string{`target "api-build" {`, `target "api" {`, `from = target.api-build`, `target "web" {`, "targets = [target.api, target.web]"} {
+	for _, want := range []string{`target "api-build" "busybox:1.36" {`, `target "api" "scratch" {`, `from = target.api-build`, `target "web" "busybox:1.36" {`, "targets = [target.api, target.web]"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}

@@ -34,6 +34,9 @@ type stageConv struct {
 	onbuild   []string
 	helpers   int
 	hoisted   bool
+	// baseLabel is the image FROM names literally (or scratch), written
+	// as the target's second label: target "app" "alpine:3.20" {.
+	baseLabel string
 }
 
 type setStep struct {
@@ -67,6 +70,9 @@ func (c *converter) stage(i int, st *instructions.Stage) {
 		blk.Body().SetAttributeValue("description", cty.StringVal(st.DocComment))
 	}
 	s.from(st)
+	if s.baseLabel != "" {
+		blk.SetLabels([]string{s.name, s.baseLabel})
+	}
 	for _, cmd := range st.Commands {
 		s.command(cmd)
 	}
@@ -118,7 +124,8 @@ func (s *stageConv) scope(cmd instructions.Command) *scope {
 }
 
 // from converts FROM: another stage, scratch, or an image (possibly named
-// by ARGs), and --platform.
+// by ARGs), and --platform. scratch and an image named literally are the
+// target's base label; the others its from attribute.
 func (s *stageConv) from(st *instructions.Stage) {
 	c := s.c
 	ln := 0
@@ -130,7 +137,7 @@ func (s *stageConv) from(st *instructions.Stage) {
 	lit, isLit := base.IsLit()
 	switch {
 	case isLit && strings.EqualFold(lit, "scratch"):
-		s.body.SetAttributeRaw("from", hclgen.Raw("scratch"))
+		s.baseLabel = "scratch"
 	case isLit && c.opts.Contexts[lit] != nil:
 		s.body.SetAttributeRaw("from", c.opts.Contexts[lit])
 		s.fromImage = true
@@ -141,6 +148,9 @@ func (s *stageConv) from(st *instructions.Stage) {
 		s.shell = c.shells[p]
 	case isLit && c.bases[lit] > 1:
 		s.body.SetAttributeRaw("from", hclgen.Raw("local."+c.f.Local(baseName(lit), lit)))
+		s.fromImage = true
+	case isLit:
+		s.baseLabel = lit
 		s.fromImage = true
 	default:
 		s.body.SetAttributeRaw("from", base.Tokens())
