@@ -160,12 +160,13 @@ func TestDockerfileParity(t *testing.T) {
 // parityLineGoal is what issue 11 asks of the twins: at most 1.5 times the
 // Dockerfiles' lines over the parity set. parityLineBound is what they
 // are held to today, so they cannot grow unnoticed; lower it as the
-// language gets shorter forms, until it reaches the goal. (The device,
-// mount-dynamic and mount-sets cases raised it from 1.92 when they came:
-// one-line RUNs whose flags are blocks in a twin, ×3.00, ×3.25, ×2.29.)
+// language gets shorter forms. (The device, mount-dynamic and mount-sets
+// cases raised it from 1.92 when they came: one-line RUNs whose flags are
+// blocks in a twin, ×3.00, ×3.25, ×2.29; the target's base label,
+// target "app" "busybox" {, took it from 1.72 to 1.46, 104/71.)
 const (
 	parityLineGoal  = 1.5
-	parityLineBound = 1.72
+	parityLineBound = 1.47
 )
 
 // TestParityLineRatio counts non-blank, non-comment lines of the parity
