@@ -12,11 +12,20 @@ const sourceLanguage = "buildlang"
 // location attaches a build file range to an op, so BuildKit reports a
 // failing op at the build file's lines.
 func (c *compiler) location(r hcl.Range) llb.ConstraintsOpt {
-	sm := c.sourceMap(r.Filename)
-	return sm.Location([]*pb.Range{{
+	return c.sourceMap(r.Filename).Location([]*pb.Range{SourceRange(r)})
+}
+
+// SourceRange is a build file range as BuildKit's source locations hold
+// it, for ops, errors and warnings alike: lines count from 1, as HCL's
+// do, and characters from 0 (HCL's columns count from 1). That is how
+// the Dockerfile frontend fills them (character 0 is a line's start) and
+// how clients read them: Docker's language server takes a position's
+// line minus one and its character as they are.
+func SourceRange(r hcl.Range) *pb.Range {
+	return &pb.Range{
 		Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(max(r.Start.Column-1, 0))},
 		End:   &pb.Position{Line: int32(r.End.Line), Character: int32(max(r.End.Column-1, 0))},
-	}})
+	}
 }
 
 // sourceMap is the one source map of a build file; one per file keeps

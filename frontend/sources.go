@@ -9,7 +9,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
-	"github.com/org/buildlang/compiler/solve"
+	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/lang"
 )
 
@@ -55,7 +55,7 @@ func diagnosticsError(diags hcl.Diagnostics, sm sourceMaps) error {
 			continue
 		}
 		if m := sm[d.Subject.Filename]; m != nil {
-			err = errdefs.WithSource(err, &errdefs.Source{Info: sourceInfo(m), Ranges: []*pb.Range{solve.Range(*d.Subject)}})
+			err = errdefs.WithSource(err, &errdefs.Source{Info: sourceInfo(m), Ranges: []*pb.Range{compiler.SourceRange(*d.Subject)}})
 			sources++
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 	"github.com/moby/buildkit/solver/pb"
 	"github.com/org/buildlang/compiler"
-	"github.com/org/buildlang/compiler/solve"
 	"github.com/org/buildlang/lang"
 	langlint "github.com/org/buildlang/lang/lint"
 	"github.com/zclconf/go-cty/cty"
@@ -30,7 +29,7 @@ func newSourceIndex(b *lang.Build, sm sourceMaps) *sourceIndex {
 func (s *sourceIndex) location(r hcl.Range) *pb.Location {
 	for i, n := range s.names {
 		if n == r.Filename {
-			return &pb.Location{SourceIndex: int32(i), Ranges: []*pb.Range{solve.Range(r)}}
+			return &pb.Location{SourceIndex: int32(i), Ranges: []*pb.Range{compiler.SourceRange(r)}}
 		}
 	}
 	return nil

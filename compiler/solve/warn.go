@@ -21,17 +21,8 @@ func Warning(d *hcl.Diagnostic, source func(filename string) *pb.SourceInfo) (st
 	if d.Subject != nil && source != nil {
 		if info := source(d.Subject.Filename); info != nil {
 			opts.SourceInfo = info
-			opts.Range = []*pb.Range{Range(*d.Subject)}
+			opts.Range = []*pb.Range{compiler.SourceRange(*d.Subject)}
 		}
 	}
 	return compiler.WarningLine(d), opts
-}
-
-// Range converts an HCL range (1-based lines and columns) to BuildKit's,
-// for warnings and errors that show the build file's lines.
-func Range(r hcl.Range) *pb.Range {
-	return &pb.Range{
-		Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Column)},
-		End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Column)},
-	}
 }

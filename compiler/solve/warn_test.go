@@ -33,7 +33,8 @@ func TestWarning(t *testing.T) {
 	}
 	want := gateway.WarnOpts{
 		Level: 1, Detail: [][]byte{[]byte("Why it is odd.")}, URL: rule.URL, SourceInfo: info,
-		Range: []*pb.Range{{Start: &pb.Position{Line: 3, Character: 5}, End: &pb.Position{Line: 3, Character: 9}}},
+		// Characters count from 0, as BuildKit's do: column 5 is character 4.
+		Range: []*pb.Range{{Start: &pb.Position{Line: 3, Character: 4}, End: &pb.Position{Line: 3, Character: 8}}},
 	}
 	if diff := cmp.Diff(want, opts, protocmp.Transform()); diff != "" {
 		t.Errorf("options (-want +got):\n%s", diff)
