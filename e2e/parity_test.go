@@ -18,7 +18,9 @@ import (
 
 // A parity case (testdata/parity/NAME.txtar) is a Dockerfile and its
 // buildlang twin, build.hcl (whose target "app" is built), with the
-// context files they read. The
+// context files they read: one per gap of issue 11, or, named port-*, a
+// real project's Dockerfile (its comment names the repository and commit)
+// adapted only as far as building offline needs. The
 // archive's comment may hold "opt: KEY=VALUE" lines, passed to both
 // builds (e.g. opt: build-arg:HTTP_PROXY=...), "arg: ARG" lines, more
 // buildctl arguments for both (e.g. arg: --allow=device), and the line
@@ -159,29 +161,48 @@ func TestDockerfileParity(t *testing.T) {
 
 // parityLineGoal is what issue 11 asks of the twins: at most 1.5 times the
 // Dockerfiles' lines over the parity set. parityLineBound is what they
-// are held to today, so they cannot grow unnoticed; lower it as the
-// language gets shorter forms. (The device, mount-dynamic and mount-sets
-// cases raised it from 1.92 when they came: one-line RUNs whose flags are
-// blocks in a twin, ×3.00, ×3.25, ×2.29; the target's base label,
-// target "app" "busybox" {, took it from 1.72 to 1.46, 104/71.)
+// are held to today, the gap cases alone and the whole set, so they cannot
+// grow unnoticed; lower it as the language gets shorter forms. (The
+// device, mount-dynamic and mount-sets cases raised it from 1.92 when they
+// came: one-line RUNs whose flags are blocks in a twin, ×3.00, ×3.25,
+// ×2.29; the target's base label, target "app" "busybox" {, took the gap
+// cases from 1.72 to 1.46, 104/71 lines. With the ports of prometheus and
+// node_exporter the set is ×1.37, 138/101.)
 const (
 	parityLineGoal  = 1.5
 	parityLineBound = 1.47
 )
 
 // TestParityLineRatio counts non-blank, non-comment lines of the parity
-// cases' Dockerfiles and twins. It needs no BuildKit.
+// cases' Dockerfiles and twins, over the whole set and over the gap cases
+// alone (those not named port-*, the ports of real projects' Dockerfiles,
+// whose longer stages make the ratio smaller), so the gap cases cannot
+// grow behind the ports. It needs no BuildKit.
 func TestParityLineRatio(t *testing.T) {
-	var df, hcl int
+	type count struct{ df, hcl int }
+	var all, gaps, ports count
 	for _, c := range parityCases(t) {
 		d, h := codeLines(c.files["Dockerfile"], "#"), codeLines(c.files["build.hcl"], "#", "//")
 		t.Logf("%-20s Dockerfile %3d  build.hcl %3d  ×%.2f", c.name, d, h, float64(h)/float64(d))
-		df, hcl = df+d, hcl+h
+		sum := &gaps
+		if strings.HasPrefix(c.name, "port-") {
+			sum = &ports
+		}
+		sum.df, sum.hcl = sum.df+d, sum.hcl+h
+		all.df, all.hcl = all.df+d, all.hcl+h
 	}
-	ratio := float64(hcl) / float64(df)
-	t.Logf("all: Dockerfiles %d lines, twins %d lines: ×%.2f (goal ×%.1f)", df, hcl, ratio, parityLineGoal)
-	if ratio > parityLineBound {
-		t.Errorf("the twins are ×%.2f the Dockerfiles' lines, over the bound ×%.2f (goal ×%.1f)", ratio, parityLineBound, parityLineGoal)
+	for _, s := range []struct {
+		what string
+		n    count
+	}{{"gap cases", gaps}, {"ports", ports}, {"all", all}} {
+		if s.n.df == 0 {
+			continue
+		}
+		ratio := float64(s.n.hcl) / float64(s.n.df)
+		t.Logf("%s: Dockerfiles %d lines, twins %d lines: ×%.2f (goal ×%.1f)", s.what, s.n.df, s.n.hcl, ratio, parityLineGoal)
+		if ratio > parityLineBound {
+			t.Errorf("%s: the twins are ×%.2f the Dockerfiles' lines, over the bound ×%.2f (goal ×%.1f)", s.what, ratio, parityLineBound, parityLineGoal)
+		}
 	}
 }
 
