@@ -104,7 +104,7 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	parse := func(i int) {
 		parsed.Add(1)
 		c := &chunks[i]
-		f, diags := lang.ParseAt(c.Text, name, c.Pos)
+		f, diags := parseChunk(c.Text, name, c.Pos)
 		body, _ := f.Body.(*hclsyntax.Body)
 		c.p = &chunkParse{pos: c.Pos, text: c.Text, body: body, diags: diags}
 	}
@@ -185,8 +185,14 @@ func parseIncremental(src []byte, name string, cache *chunkCache) (*hcl.File, hc
 	return f, diags, cut
 }
 
+// parseChunk parses one chunk of a document; tests replace it.
+var parseChunk = lang.ParseAt
+
 // onTwoCores calls f for each index, on this goroutine and, when there are
-// many, another.
+// many, another. A panic on the other goroutine (a bug in the parser) is
+// raised again here once both are done, so it reaches the recover of
+// whatever called this (loadRoot's, which reports an internal error)
+// instead of ending the process.
 func onTwoCores(idx []int, f func(int)) {
 	run := func(idx []int) {
 		for _, i := range idx {
@@ -198,9 +204,17 @@ func onTwoCores(idx []int, f func(int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var failed any
 	half := len(idx) / 2
 	wg.Add(1)
-	go func() { defer wg.Done(); run(idx[half:]) }()
+	go func() {
+		defer wg.Done()
+		defer func() { failed = recover() }()
+		run(idx[half:])
+	}()
 	run(idx[:half])
 	wg.Wait()
+	if failed != nil {
+		panic(failed)
+	}
 }

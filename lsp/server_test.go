@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -71,6 +72,42 @@ func TestCheckPanicIsReported(t *testing.T) {
 	}
 	resolveTarget = resolve
 	c.change(uri, protocol.TextDocumentContentChangeEvent{Text: "target \"a\" {\n  from = \"alpine\"\n  bogus = 1\n}\n"})
+	diags = c.waitDiagnostics(uri)[uri].Diagnostics
+	if len(diags) != 1 || strings.Contains(diags[0].Message, "Internal error") {
+		t.Fatalf("diagnostics after the fix %+v, want the build's own error", diags)
+	}
+}
+
+// TestParsePanicIsReported plants a panic in the parse of a document's
+// last chunk, which runs on onTwoCores' second goroutine: it is published
+// as an internal error, not a crash, and the next version parses as usual.
+func TestParsePanicIsReported(t *testing.T) {
+	var src strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&src, "target \"t%d\" {\n  from = \"alpine\"\n}\n\n", i)
+	}
+	parse := parseChunk
+	t.Cleanup(func() { parseChunk = parse }) // after the server's shutdown
+	var planted atomic.Int32
+	parseChunk = func(src []byte, name string, start hcl.Pos) (*hcl.File, hcl.Diagnostics) {
+		if strings.Contains(string(src), `"t11"`) {
+			planted.Add(1)
+			panic("boom in a parse goroutine")
+		}
+		return parse(src, name, start)
+	}
+	c := startServer(t, Options{DiagnosticsDelay: -1})
+	uri := pathURI(filepath.Join(t.TempDir(), "build.hcl"))
+	c.open(uri, src.String())
+	diags := c.waitDiagnostics(uri)[uri].Diagnostics
+	if planted.Load() == 0 {
+		t.Fatal("the planted panic did not run: the document was not parsed in chunks")
+	}
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Message, "Internal error") || !strings.Contains(diags[0].Message, "boom in a parse goroutine") {
+		t.Fatalf("diagnostics %+v, want one internal error", diags)
+	}
+	parseChunk = parse
+	c.change(uri, protocol.TextDocumentContentChangeEvent{Text: src.String() + "target \"x\" {\n  from = \"alpine\"\n  bogus = 1\n}\n"})
 	diags = c.waitDiagnostics(uri)[uri].Diagnostics
 	if len(diags) != 1 || strings.Contains(diags[0].Message, "Internal error") {
 		t.Fatalf("diagnostics after the fix %+v, want the build's own error", diags)
