@@ -2,11 +2,10 @@ package lang
 
 import (
 	"bytes"
-	"runtime"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/par"
 )
 
 // Parsing in chunks. A build file is a sequence of top-level blocks, and
@@ -76,30 +75,47 @@ func JoinChunks(src []byte, bodies []*hclsyntax.Body, diags []hcl.Diagnostics) (
 }
 
 // parseChunked parses a large, size-checked file in chunks on every core,
-// or whole when the chunks cannot stand for it.
-func parseChunked(src []byte, filename string, start hcl.Pos) (*hcl.File, hcl.Diagnostics) {
+// or whole when the chunks cannot stand for it, and instruments the
+// syntax for the evaluation budget (instrument), adding the functions the
+// file calls to calls. Each chunk is instrumented by the goroutine that
+// parsed it: the nodes are the joined body's, so that is the whole body
+// instrumented.
+func parseChunked(src []byte, filename string, start hcl.Pos, calls map[string]bool) (*hcl.File, hcl.Diagnostics) {
 	chunks := SplitChunks(src)
 	if start != hcl.InitialPos || len(chunks) < 4 {
-		return hclsyntax.ParseConfig(src, filename, start)
+		return parseWhole(src, filename, start, calls)
 	}
 	bodies := make([]*hclsyntax.Body, len(chunks))
 	diags := make([]hcl.Diagnostics, len(chunks))
-	workers := min(runtime.GOMAXPROCS(0), len(chunks))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(chunks); i += workers {
-				f, d := hclsyntax.ParseConfig(chunks[i].Text, filename, chunks[i].Pos)
-				bodies[i], _ = f.Body.(*hclsyntax.Body)
-				diags[i] = d
-			}
-		}()
+	called := make([]map[string]bool, len(chunks))
+	// A chunk whose parse panics has no body: the file is parsed whole,
+	// on this goroutine, as it would be without chunks.
+	par.Each(len(chunks), func(i int) {
+		f, d := hclsyntax.ParseConfig(chunks[i].Text, filename, chunks[i].Pos)
+		body, _ := f.Body.(*hclsyntax.Body)
+		if body != nil && len(d) == 0 {
+			called[i] = map[string]bool{}
+			instrument(body, called[i])
+		}
+		bodies[i], diags[i] = body, d
+	})
+	f, ok := JoinChunks(src, bodies, diags)
+	if !ok {
+		return parseWhole(src, filename, start, calls)
 	}
-	wg.Wait()
-	if f, ok := JoinChunks(src, bodies, diags); ok {
-		return f, nil
+	for _, c := range called {
+		for name := range c {
+			calls[name] = true
+		}
 	}
-	return hclsyntax.ParseConfig(src, filename, start)
+	return f, nil
+}
+
+// parseWhole is hclsyntax.ParseConfig, instrumented as parseChunked is.
+func parseWhole(src []byte, filename string, start hcl.Pos, calls map[string]bool) (*hcl.File, hcl.Diagnostics) {
+	f, diags := hclsyntax.ParseConfig(src, filename, start)
+	if body, ok := f.Body.(*hclsyntax.Body); ok {
+		instrument(body, calls)
+	}
+	return f, diags
 }

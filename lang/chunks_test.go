@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,6 +21,12 @@ func TestParseChunkedIsWholeParse(t *testing.T) {
 		"brace in string": []byte("locals {\n  a = <<EOT\n}\nEOT\n}\n" + string(gen.Targets(20))),
 		"broken middle":   append(gen.Targets(20), []byte("target \"x\" {\n  run {\n}\n"+string(gen.Targets(10)))...),
 		"attribute twice": []byte("include = []\ntarget \"a\" {\n}\ninclude = []\ntarget \"b\" {\n}\ntarget \"c\" {\n}\n"),
+		"broken first":    append([]byte("target \"x\" {\n  from = \"a\" +\n}\n"), gen.Targets(20)...),
+		"broken last":     append(gen.Targets(20), []byte("target \"x\" {\n  tags = [\"a\",\n}\n")...),
+		"unclosed string": append(gen.Targets(20), []byte("target \"x\" {\n  from = \"a\n}\n")...),
+		"stray brace":     append(gen.Targets(20), []byte("}\n"+string(gen.Targets(5)))...),
+		"unclosed block":  append(gen.Targets(20), []byte("target \"x\" {\n")...),
+		"bad character":   append(gen.Targets(20), []byte("target \"x\" {\n  from = 'a'\n}\n"+string(gen.Targets(5)))...),
 	}
 	examples, _ := filepath.Glob("../examples/*/build.hcl")
 	for _, ex := range examples {
@@ -30,14 +37,21 @@ func TestParseChunkedIsWholeParse(t *testing.T) {
 		inputs[ex] = src
 	}
 	for name, src := range inputs {
-		got, gdiags := parseChunked(src, "build.hcl", hcl.InitialPos)
-		want, wdiags := hclsyntax.ParseConfig(src, "build.hcl", hcl.InitialPos)
+		gcalls, wcalls := map[string]bool{}, map[string]bool{}
+		got, gdiags := parseChunked(src, "build.hcl", hcl.InitialPos, gcalls)
+		want, wdiags := parseWhole(src, "build.hcl", hcl.InitialPos, wcalls)
 		got.Nav, want.Nav = nil, nil
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the chunked parse differs from a whole parse", name)
 		}
-		if gdiags.Error() != wdiags.Error() {
+		if !reflect.DeepEqual(gdiags, wdiags) {
 			t.Errorf("%s: diagnostics %v, want %v", name, gdiags, wdiags)
+		}
+		if broken := name != "generated" && name != "brace in string" && !strings.HasPrefix(name, "../"); broken != wdiags.HasErrors() {
+			t.Errorf("%s: syntax errors %v, want %v", name, wdiags.HasErrors(), broken)
+		}
+		if !reflect.DeepEqual(gcalls, wcalls) {
+			t.Errorf("%s: calls %v, want %v", name, gcalls, wcalls)
 		}
 	}
 	// The generated file must take the chunked path, not the fallback.

@@ -51,6 +51,7 @@ const (
 	KindOptionConflict       DiagKind = "option-conflict"        // Names: the options; What: what they configure
 	KindPolicyViolation      DiagKind = "policy-violation"       // Names: [policy, environment]; What: the summary
 	KindNotGranted           DiagKind = "not-granted"            // Names: [the --allow grant, what asks for it]; What: what is asked
+	KindInternal             DiagKind = "internal"               // What: the step that failed; a bug in buildlang
 	// KindHCL marks the errors of the HCL library itself (syntax errors,
 	// evaluation errors), which carry no names.
 	KindHCL DiagKind = "hcl"
@@ -367,6 +368,16 @@ func UnsupportedBlock(typ string, candidates []string, attrNamed bool, subject h
 		s = fmt.Sprintf(" Did you mean to define argument %q? If so, use the equals sign to assign it a value.", typ)
 	}
 	return errorf(info, subject, "Unsupported block type", "Blocks of type %q are not expected here.%s", typ, s)
+}
+
+// InternalError reports a bug in buildlang that stopped the step what
+// (recovered from a panic, so the rest of the check still reports) at
+// subject.
+func InternalError(what string, r any, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindInternal)
+	info.What = what
+	return errorf(info, subject, "Internal error",
+		"buildlang failed to %s: %v. This is a bug in buildlang; please report it with the file that shows it.", what, r)
 }
 
 // Cycle reports a dependency cycle, printing it in order.

@@ -1,12 +1,13 @@
 package lang
 
 import (
-	"runtime"
+	"fmt"
 	"sort"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/org/buildlang/lang/internal/par"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -155,27 +156,24 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 	type job struct {
 		name     string
 		platform ocispecs.Platform
+		at       hcl.Range
 		spec     *TargetSpec
 		diags    hcl.Diagnostics
 	}
 	var jobs []*job
 	for _, t := range e.build.Targets {
 		for _, p := range t.DefaultPlatforms {
-			jobs = append(jobs, &job{name: t.Name, platform: p})
+			jobs = append(jobs, &job{name: t.Name, platform: p, at: t.DeclRange})
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(jobs); i += workers {
-				jobs[i].spec, jobs[i].diags = e.build.Resolve(jobs[i].name, jobs[i].platform)
-			}
-		}()
+	// A bug that panics is one target's internal error, not a crash.
+	p := par.Each(len(jobs), func(i int) {
+		jobs[i].spec, jobs[i].diags = resolveJob(e.build, jobs[i].name, jobs[i].platform)
+	})
+	if p != nil {
+		j := jobs[p.Index]
+		j.spec, j.diags = nil, hcl.Diagnostics{InternalError(fmt.Sprintf("evaluate target %q for %s", j.name, platformString(j.platform)), p.Value, j.at)}
 	}
-	wg.Wait()
 	var diags hcl.Diagnostics
 	specs := map[string]*TargetSpec{} // each target's first platform's: outputs rarely vary by platform
 	for _, j := range jobs {
@@ -186,6 +184,9 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 	}
 	return append(diags, e.checkOutputDests(specs)...)
 }
+
+// resolveJob is how resolveAll evaluates a target; tests replace it.
+var resolveJob = (*Build).Resolve
 
 // Check finishes the checking of a Build loaded with Options.Lenient:
 // given the diagnostics that Load returned, it evaluates every target for

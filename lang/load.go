@@ -194,14 +194,11 @@ func parseCalls(src []byte, filename string, start hcl.Pos, limits Limits, calls
 	var diags hcl.Diagnostics
 	masked, _ := MaskScripts(src)
 	if len(src) >= chunkedParseMin {
-		f, diags = parseChunked(masked, filename, start)
+		f, diags = parseChunked(masked, filename, start, calls)
 	} else {
-		f, diags = hclsyntax.ParseConfig(masked, filename, start)
+		f, diags = parseWhole(masked, filename, start, calls)
 	}
 	f.Bytes = src // scripts are read, and snippets shown, as written
-	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		instrument(body, calls)
-	}
 	return f, diags
 }
 

@@ -1,0 +1,67 @@
+package par
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// Panic is a panic recovered from one call of Each's function.
+type Panic struct {
+	Index int    // the index whose call panicked
+	Value any    // what it panicked with
+	Stack []byte // the goroutine's stack when it panicked
+}
+
+func (p *Panic) Error() string { return fmt.Sprintf("panic at piece %d: %v", p.Index, p.Value) }
+
+// Each calls f(i) for every i in [0, n) and returns when every call has
+// returned. Calls run on up to GOMAXPROCS goroutines, in no particular
+// order, so f must only write results indexed by i (or take a lock). When
+// calls panic, the rest still run and Each returns the panic of the lowest
+// index; otherwise nil. With one piece or one core, f runs on the calling
+// goroutine, with the same recovery, so the result does not depend on the
+// number of cores.
+func Each(n int, f func(i int)) *Panic {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var mu sync.Mutex
+	var first *Panic
+	call := func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				p := &Panic{Index: i, Value: r, Stack: debug.Stack()}
+				mu.Lock()
+				if first == nil || i < first.Index {
+					first = p
+				}
+				mu.Unlock()
+			}
+		}()
+		f(i)
+	}
+	if workers <= 1 {
+		for i := range n {
+			call(i)
+		}
+		return first
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				call(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
