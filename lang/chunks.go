@@ -90,7 +90,7 @@ func parseChunked(src []byte, filename string, start hcl.Pos, calls map[string]b
 	called := make([]map[string]bool, len(chunks))
 	// A chunk whose parse panics has no body: the file is parsed whole,
 	// on this goroutine, as it would be without chunks.
-	par.Each(len(chunks), func(i int) {
+	_ = par.Each(len(chunks), func(i int) {
 		f, d := hclsyntax.ParseConfig(chunks[i].Text, filename, chunks[i].Pos)
 		body, _ := f.Body.(*hclsyntax.Body)
 		if body != nil && len(d) == 0 {

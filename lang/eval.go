@@ -167,10 +167,10 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 		}
 	}
 	// A bug that panics is one target's internal error, not a crash.
-	p := par.Each(len(jobs), func(i int) {
+	panics := par.Each(len(jobs), func(i int) {
 		jobs[i].spec, jobs[i].diags = resolveJob(e.build, jobs[i].name, jobs[i].platform)
 	})
-	if p != nil {
+	for _, p := range panics {
 		j := jobs[p.Index]
 		j.spec, j.diags = nil, hcl.Diagnostics{InternalError(fmt.Sprintf("evaluate target %q for %s", j.name, platformString(j.platform)), p.Value, j.at)}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/par"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -52,9 +53,28 @@ type targetState struct {
 
 func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, name := range e.decls.targets.order {
-		td, d := decodeTargetDecl(name, e.decls.targets.blocks[name])
+	// Decoding a target's block reads only its syntax: every block is
+	// decoded on every core first, then expanded in order.
+	order := e.decls.targets.order
+	type decoded struct {
+		td    *targetDecl
+		diags hcl.Diagnostics
+	}
+	decls := make([]decoded, len(order))
+	panics := par.Each(len(order), func(i int) {
+		decls[i].td, decls[i].diags = decodeTargetDecl(order[i], e.decls.targets.blocks[order[i]])
+	})
+	for _, p := range panics {
+		// A bug decoding a target leaves it undeclared, with an error.
+		name := order[p.Index]
+		decls[p.Index] = decoded{diags: hcl.Diagnostics{InternalError(fmt.Sprintf("decode target %q", name), p.Value, e.decls.targets.blocks[name].DefRange)}}
+	}
+	for i, name := range order {
+		td, d := decls[i].td, decls[i].diags
 		diags = append(diags, d...)
+		if td == nil {
+			continue
+		}
 		e.targetDecls[name] = td
 		diags = append(diags, e.expandTarget(td, root)...)
 		if len(e.build.Targets) > e.limits.MaxTargets {

@@ -6,7 +6,6 @@
 // goroutines; callers keep their output deterministic by writing each
 // piece's result to its own index and reading them back in order, never in
 // the order the pieces finish. A piece that panics does not take the
-// process down from a goroutine nobody can recover: Each returns the panic
-// of the lowest index that panicked, for the caller to report as an
-// internal error (or to raise again on its own goroutine).
+// process down from a goroutine nobody can recover: Each returns the
+// panics, in index order, for the caller to report as internal errors.
 package par

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -19,23 +20,21 @@ func (p *Panic) Error() string { return fmt.Sprintf("panic at piece %d: %v", p.I
 
 // Each calls f(i) for every i in [0, n) and returns when every call has
 // returned. Calls run on up to GOMAXPROCS goroutines, in no particular
-// order, so f must only write results indexed by i (or take a lock). When
-// calls panic, the rest still run and Each returns the panic of the lowest
-// index; otherwise nil. With one piece or one core, f runs on the calling
-// goroutine, with the same recovery, so the result does not depend on the
-// number of cores.
-func Each(n int, f func(i int)) *Panic {
+// order, so f must only write results indexed by i (or take a lock). A
+// call that panics is recovered and the others still run; Each returns the
+// panics in index order, nil when there were none. With one piece or one
+// core, f runs on the calling goroutine, with the same recovery, so the
+// result does not depend on the number of cores.
+func Each(n int, f func(i int)) []*Panic {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	var mu sync.Mutex
-	var first *Panic
+	var panics []*Panic
 	call := func(i int) {
 		defer func() {
 			if r := recover(); r != nil {
 				p := &Panic{Index: i, Value: r, Stack: debug.Stack()}
 				mu.Lock()
-				if first == nil || i < first.Index {
-					first = p
-				}
+				panics = append(panics, p)
 				mu.Unlock()
 			}
 		}()
@@ -45,7 +44,7 @@ func Each(n int, f func(i int)) *Panic {
 		for i := range n {
 			call(i)
 		}
-		return first
+		return panics
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -63,5 +62,6 @@ func Each(n int, f func(i int)) *Panic {
 		}()
 	}
 	wg.Wait()
-	return first
+	sort.Slice(panics, func(i, j int) bool { return panics[i].Index < panics[j].Index })
+	return panics
 }
