@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // sensitiveMark marks values derived from sensitive variables; cty carries
@@ -26,8 +27,10 @@ type decoder struct {
 	what  string // the block being decoded, for messages: `target "app"`
 	diags hcl.Diagnostics
 	// bud is the budget ctx's functions charge, which lets the fast paths
-	// of fasteval.go read templates; nil leaves templates to HCL.
-	bud *budget
+	// of fasteval.go read templates; nil leaves templates to HCL. merge is
+	// ctx's metered merge function, for them too; nil leaves merge to HCL.
+	bud   *budget
+	merge *function.Function
 }
 
 func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diags...) }
@@ -190,7 +193,7 @@ func (d *decoder) strMap(a *hcl.Attribute) map[string]string {
 	if a == nil {
 		return nil
 	}
-	if m, ok := fastStrMap(a.Expr, d.ctx, d.bud); ok {
+	if m, ok := fastStrMap(a.Expr, d.ctx, d.bud, d.merge); ok {
 		return m
 	}
 	v := d.value(a)

@@ -34,6 +34,7 @@ type evaluator struct {
 	loadDiags hcl.Diagnostics              // those of reading and collecting the files, before evaluation
 	checked   bool                         // Build.Check finished a lenient load
 	baseFuncs map[string]function.Function // metered stdlib and source helpers
+	merge     *function.Function           // baseFuncs' merge if metered, for the decoders' fast paths
 	userFuncs []*userFunc
 	tablesMu  sync.Mutex
 	tables    map[int]map[string]function.Function // by call depth

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Most of a build's attributes are strings, lists of strings and objects
@@ -54,25 +55,111 @@ func fastStrList(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) ([]stri
 // fastStrMap is the value of an object literal of fastString values whose
 // keys are names or fastString strings, all ASCII (cty normalizes keys,
 // which could make two into one).
-func fastStrMap(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) (map[string]string, bool) {
-	o, ok := expr.(*hclsyntax.ObjectConsExpr)
-	if !ok {
-		return nil, false
-	}
+//
+// A call of merge whose arguments are such objects, or traversals of
+// known objects of strings, is read too when merge is the metered stdlib
+// function (merge names it, nil if not): labels = merge(local.labels,
+// {...}) is the commonest call of all.
+func fastStrMap(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget, merge *function.Function) (map[string]string, bool) {
 	var cost int64
+	var out map[string]string
+	var ok bool
+	switch x := expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		out, ok = fastObject(x, ctx, bud != nil, &cost)
+	case *hclsyntax.FunctionCallExpr:
+		out, ok = fastMerge(x, ctx, bud != nil && merge != nil, merge, &cost)
+	}
+	return out, ok && bud.chargeIfFits(cost)
+}
+
+func fastObject(o *hclsyntax.ObjectConsExpr, ctx *hcl.EvalContext, metered bool, cost *int64) (map[string]string, bool) {
 	out := make(map[string]string, len(o.Items))
 	for _, item := range o.Items {
-		k, ok := fastKey(item.KeyExpr, ctx, bud != nil, &cost)
+		k, ok := fastKey(item.KeyExpr, ctx, metered, cost)
 		if !ok {
 			return nil, false
 		}
-		v, ok := fastStr(item.ValueExpr, ctx, bud != nil, &cost)
+		v, ok := fastStr(item.ValueExpr, ctx, metered, cost)
 		if !ok {
 			return nil, false
 		}
 		out[k] = v // a key written twice: the last wins, as in HCL
 	}
-	return out, bud.chargeIfFits(cost)
+	return out, true
+}
+
+// fastMerge is merge(args...) of fast objects, adding to cost what the
+// metered merge charges: 1 and its arguments' valueCost before, its
+// result's after.
+func fastMerge(c *hclsyntax.FunctionCallExpr, ctx *hcl.EvalContext, metered bool, merge *function.Function, cost *int64) (map[string]string, bool) {
+	if !metered || c.Name != "merge" || c.ExpandFinal || len(c.Args) == 0 || lookupFunction(ctx, c.Name) != *merge {
+		return nil, false
+	}
+	out := map[string]string{}
+	*cost++
+	for _, a := range c.Args {
+		var m map[string]string
+		var ok bool
+		switch x := a.(type) {
+		case *hclsyntax.ObjectConsExpr:
+			m, ok = fastObject(x, ctx, metered, cost)
+		case *hclsyntax.ScopeTraversalExpr:
+			m, ok = fastObjectValue(x, ctx)
+		}
+		if !ok {
+			return nil, false
+		}
+		*cost += strMapCost(m)
+		for k, v := range m {
+			out[k] = v // later arguments win, as in merge
+		}
+	}
+	*cost += strMapCost(out)
+	return out, true
+}
+
+// strMapCost is valueCost of the object of strings m.
+func strMapCost(m map[string]string) int64 {
+	var n int64 = 1
+	for _, v := range m {
+		n += costElement + int64(len(v)) + 1
+	}
+	return n
+}
+
+// fastObjectValue is the value of a traversal of a known, unmarked,
+// non-null object whose attributes all are such strings.
+func fastObjectValue(x *hclsyntax.ScopeTraversalExpr, ctx *hcl.EvalContext) (map[string]string, bool) {
+	if ctx == nil {
+		return nil, false
+	}
+	v, diags := x.Traversal.TraverseAbs(ctx)
+	if len(diags) > 0 || v.IsNull() || !v.IsKnown() || v.IsMarked() || !v.Type().IsObjectType() {
+		return nil, false
+	}
+	out := make(map[string]string, len(v.Type().AttributeTypes()))
+	for name, t := range v.Type().AttributeTypes() {
+		e := v.GetAttr(name)
+		if t != cty.String || e.IsNull() || !e.IsKnown() || e.IsMarked() {
+			return nil, false
+		}
+		out[name] = e.AsString()
+	}
+	return out, true
+}
+
+// lookupFunction is the function HCL calls for name in ctx: the first
+// context up the chain with functions that has it.
+func lookupFunction(ctx *hcl.EvalContext, name string) function.Function {
+	for ; ctx != nil; ctx = ctx.Parent() {
+		if ctx.Functions != nil {
+			if f, ok := ctx.Functions[name]; ok {
+				return f
+			}
+		}
+	}
+	return function.Function{}
 }
 
 // fastStr is fastString adding to cost what the $part guards of expr

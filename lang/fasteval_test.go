@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // fastTestVars are the variables the fast paths are compared under: known
@@ -29,6 +30,9 @@ func fastTestVars() map[string]cty.Value {
 	for _, name := range []string{"var", "local", "matrix", "item"} {
 		vars[name] = obj
 	}
+	vars["labels"] = cty.ObjectVal(map[string]cty.Value{
+		"vendor": cty.StringVal("acme"), "org.opencontainers.image.title": cty.StringVal("app"),
+	})
 	return vars
 }
 
@@ -50,8 +54,16 @@ i = []
 j = "x${target_platform.os}-${target_platform.arch}"
 k = "${var.missing}x"
 l = { a.b = "x" }
+m1 = merge(labels, { "org.opencontainers.image.title" = "svc-${var.name}" })
+m2 = merge({ A = "1" }, { A = "2", B = "${var.GO_VERSION}x" }, labels)
+m3 = merge(var, { A = "x" })
+m4 = merge()
+m5 = merge(labels, null)
+m6 = merge(labels.vendor)
+m7 = merge(labels, { A = var.port })
+m8 = merge(labels, [var.name])
 `)
-	taken, tmpl := 0, 0
+	taken, tmpl, merged := 0, 0, 0
 	for _, src := range testSources(t, extra) {
 		f, _ := Parse(src, "build.hcl")
 		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
@@ -60,8 +72,13 @@ l = { a.b = "x" }
 				return nil
 			}
 			fastBud, hclBud := newBudget(1<<40), newBudget(1<<40)
-			fastCtx := &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(fastBud)}
-			hclCtx := &hcl.EvalContext{Variables: fastTestVars(), Functions: guardFunctions(hclBud)}
+			calls := map[string]bool{"merge": true}
+			fastFuncs := meteredCalls(fastBud, calls)
+			merge := fastFuncs["merge"]
+			// The context the fast paths read is a child, as a target's is.
+			fastCtx := (&hcl.EvalContext{Functions: fastFuncs}).NewChild()
+			fastCtx.Variables = fastTestVars()
+			hclCtx := &hcl.EvalContext{Variables: fastTestVars(), Functions: meteredCalls(hclBud, calls)}
 			check := func(what string, got any, ok bool, convert func(cty.Value) (any, bool)) {
 				if !ok {
 					return
@@ -79,6 +96,9 @@ l = { a.b = "x" }
 					t.Errorf("%v: %s charges %d, HCL %d", x.Range(), what, fastBud.used.Load(), hclBud.used.Load())
 				}
 				taken++
+				if c, ok := x.(*hclsyntax.FunctionCallExpr); ok && c.Name == "merge" {
+					merged++
+				}
 				if hclBud.used.Load() > 0 {
 					tmpl++
 				}
@@ -105,7 +125,7 @@ l = { a.b = "x" }
 				}
 				return out, true
 			})
-			m, ok := fastStrMap(x, fastCtx, fastBud)
+			m, ok := fastStrMap(x, fastCtx, fastBud, &merge)
 			check("fastStrMap", m, ok, func(v cty.Value) (any, bool) {
 				if !v.Type().IsObjectType() {
 					return nil, false
@@ -123,8 +143,8 @@ l = { a.b = "x" }
 			return nil
 		})
 	}
-	if taken < 1000 || tmpl < 30 {
-		t.Fatalf("only %d expressions compared, %d of them charged", taken, tmpl)
+	if taken < 1000 || tmpl < 30 || merged < 2 {
+		t.Fatalf("only %d expressions compared, %d of them charged, %d merges", taken, tmpl, merged)
 	}
 }
 
@@ -156,6 +176,32 @@ func equalAny(a, b any) bool {
 		return true
 	}
 	return false
+}
+
+// TestFastMergeIsTheMeteredOne checks that fastStrMap reads a merge call
+// only when the context's merge is the metered one it was given.
+func TestFastMergeIsTheMeteredOne(t *testing.T) {
+	f, _ := Parse([]byte(`a = merge(labels, { A = "x" })`), "build.hcl")
+	a := f.Body.(*hclsyntax.Body).Attributes["a"].Expr
+	bud := newBudget(1 << 40)
+	metered := meteredCalls(bud, map[string]bool{"merge": true})
+	merge := metered["merge"]
+	plain := meteredCalls(bud, nil)
+	for _, tc := range []struct {
+		name  string
+		funcs map[string]function.Function
+		merge *function.Function
+		want  bool
+	}{
+		{"metered", metered, &merge, true},
+		{"not metered", plain, &merge, false},
+		{"no merge given", metered, nil, false},
+	} {
+		ctx := &hcl.EvalContext{Variables: fastTestVars(), Functions: tc.funcs}
+		if m, ok := fastStrMap(a, ctx, bud, tc.merge); ok != tc.want {
+			t.Errorf("%s: fastStrMap is %v, %v; want answered %v", tc.name, m, ok, tc.want)
+		}
+	}
 }
 
 // TestFastTemplateOverBudget checks that a fast path declines, spending

@@ -168,6 +168,9 @@ func (e *evaluator) declareFunctions() hcl.Diagnostics {
 		e.build.Functions = append(e.build.Functions, &Function{Name: name, Params: u.params, DeclRange: b.DefRange})
 	}
 	e.baseFuncs = base
+	if f, ok := base["merge"]; ok && e.decls.calls["merge"] {
+		e.merge = &f
+	}
 	e.funcs = e.functionTable(1)
 	return diags
 }

@@ -63,7 +63,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 		"build_platform":  e.platformValue(e.build.BuildPlatform),
 		"base":            td.base,
 	}
-	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`, bud: e.budget}
+	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`, bud: e.budget, merge: e.merge}
 	attrs := td.content.Attributes
 
 	spec := &TargetSpec{From: Source{Kind: SourceScratch}}

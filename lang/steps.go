@@ -14,7 +14,7 @@ import (
 // shell runs the string commands of run steps: the target's, or the last
 // set step's before this one.
 func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []string) *Step {
-	d := &decoder{ctx: td.ctx, what: sd.block.Type + " step", bud: td.bud}
+	d := &decoder{ctx: td.ctx, what: sd.block.Type + " step", bud: td.bud, merge: td.merge}
 	defer func() { td.add(d.diags...) }()
 	for _, s := range StepSchemas {
 		if s.Type == string(sd.kind) {
