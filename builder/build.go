@@ -376,7 +376,7 @@ func (r *runner) buildTarget(ctx context.Context, res *TargetResult) {
 			res.Err = nil
 			return
 		}
-		res.Err = err
+		res.Err = withDeviceHint(err)
 		if ctx.Err() != nil {
 			res.Canceled = true
 			return

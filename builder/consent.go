@@ -78,6 +78,29 @@ func (p *Plan) checkEntitlements() {
 	}
 }
 
+// grantDevices asks the daemon for the device entitlement of each CDI
+// device the steps mount that the user granted (--allow device, or
+// device=NAME). One not granted is not refused here: buildkitd's CDI spec
+// may let builds use it without the entitlement, and BuildKit says so
+// when it does not.
+func (p *Plan) grantDevices(devices []string) {
+	for _, d := range devices {
+		if g, ok := p.opts.Allow.DeviceGrant(d); ok && !slices.Contains(p.Entitlements, g) {
+			p.Entitlements = append(p.Entitlements, g)
+		}
+	}
+}
+
+// withDeviceHint adds the flag that grants a device to BuildKit's refusal
+// of one not granted (its error says "device NAME is requested by the
+// build but not allowed").
+func withDeviceHint(err error) error {
+	if err == nil || !strings.Contains(err.Error(), "is requested by the build but not allowed") {
+		return err
+	}
+	return fmt.Errorf("%w; if you trust this build file, pass --allow device (every device) or --allow device=NAME (buildkitd must allow it too: --allow-insecure-entitlement device)", err)
+}
+
 func (p *Plan) envAllowed(name string) bool { return p.opts.Allow.EnvAllowed(name) }
 
 // readAllowed says whether the build file may read a host path: inside

@@ -95,6 +95,49 @@ func TestConsentEntitlements(t *testing.T) {
 	}
 }
 
+// A step's CDI devices: the daemon is asked for the device entitlement
+// only as --allow grants it (every device, or the one named), and a
+// device not granted is no refusal (buildkitd's CDI spec may allow it).
+func TestConsentDevices(t *testing.T) {
+	const src = `
+target "app" {
+  from = "busybox"
+  run {
+    command = "nvidia-smi"
+    device "vendor.test/fake=dev0" {}
+    device "vendor.test/fake=dev1" {
+      required = true
+    }
+  }
+}
+`
+	dir := t.TempDir()
+	for _, c := range []struct {
+		allow []string
+		want  []string
+	}{
+		{nil, nil},
+		{[]string{"device"}, []string{"device"}},
+		{[]string{"device=*"}, []string{"device"}},
+		{[]string{"device=vendor.test/fake=dev1"}, []string{"device=vendor.test/fake=dev1"}},
+		{[]string{"device=vendor.test/fake=dev1", "device=vendor.test/fake=dev0"}, []string{"device=vendor.test/fake=dev0", "device=vendor.test/fake=dev1"}},
+		{[]string{"device=vendor.test/other=gpu"}, nil},
+		{[]string{"network.host"}, nil},
+	} {
+		allow, err := lang.ParseAllow(c.allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, diags := planDiags(t, src, Options{ContextDir: dir, Allow: allow}, nil)
+		if len(diags) > 0 || p.Check() != nil {
+			t.Errorf("--allow %v: refused: %v, %v", c.allow, diags, p.Check())
+		}
+		if !slices.Equal(p.Entitlements, c.want) {
+			t.Errorf("--allow %v: asks the daemon for %v, want %v", c.allow, p.Entitlements, c.want)
+		}
+	}
+}
+
 // A build file reads host files outside the build context, host
 // variables and the ssh agent only with consent; a refused file is not
 // read at all.

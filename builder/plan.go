@@ -46,8 +46,9 @@ type Plan struct {
 	Layouts   map[string]*ociLayout
 	layoutsMu sync.Mutex
 	// Entitlements are the ones the steps need (network.host,
-	// security.insecure) and the user granted (--allow); the build asks
-	// the daemon for them, and the daemon must allow them.
+	// security.insecure, device or device=NAME for their CDI devices) and
+	// the user granted (--allow); the build asks the daemon for them, and
+	// the daemon must allow them.
 	Entitlements []string
 
 	opts             *Options
@@ -130,6 +131,7 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 	secrets := map[string]*SecretPlan{}
 	sshs := map[string]*SSHPlan{}
 	ents := map[string]*compiler.Need{}
+	var devices []string // the CDI devices mounted, in first-use order
 	var outputs []*compiler.Output
 	for _, c := range comps {
 		outputs = append(outputs, c.outputs...)
@@ -178,6 +180,9 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 		for _, name := range slices.Concat(o.Needs.Locals, o.Needs.NamedContexts) {
 			p.Locals[name] = ""
 		}
+		for _, d := range o.Needs.Devices {
+			devices = appendNew(devices, d.Name)
+		}
 		for _, e := range o.Needs.Entitlements {
 			if ents[e.Name] == nil {
 				ents[e.Name] = &compiler.Need{Name: e.Name, Required: true}
@@ -193,6 +198,7 @@ func NewPlan(ctx context.Context, b *lang.Build, opts *Options) (*Plan, hcl.Diag
 		p.entitlementNeeds = append(p.entitlementNeeds, ents[name])
 	}
 	p.checkEntitlements()
+	p.grantDevices(devices)
 	if err := p.checkOutputCollisions(); err != nil {
 		p.closeSession()
 		return nil, diags, err

@@ -708,3 +708,32 @@ func tail(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// A step's CDI device needs the device entitlement: buildlang build asks
+// the daemon for it only with --allow device (every device) or
+// --allow device=NAME, on a buildkitd of its own with a fake device
+// (e2eenv.CDIDaemon), which permits the entitlement. Without the grant
+// BuildKit refuses the step.
+func TestDeviceEntitlement(t *testing.T) {
+	t.Parallel()
+	env := e2eenv.CDIDaemon(t, e2eenv.Require(t))
+	dir := writeFiles(t, map[string]string{"build.hcl": `
+target "app" {
+  from     = "busybox"
+  no_cache = true
+  run {
+    command = "test \"$FAKE_DEVICE\" = dev0"
+    device "vendor.test/fake=dev0" {
+      required = true
+    }
+  }
+}
+`})
+	r := buildlang(t, env, dir, nil, "build", "--progress", "plain")
+	if r.code != 1 || !strings.Contains(r.stderr, "device vendor.test/fake=dev0 is requested by the build but not allowed; if you trust this build file, pass --allow device") {
+		t.Errorf("without --allow device: exit %d, want 1, BuildKit's refusal and the flag:\n%s", r.code, tail(r.stderr))
+	}
+	for _, grant := range []string{"device", "device=vendor.test/fake=dev0"} {
+		mustBuild(t, env, dir, nil, "build", "--progress", "plain", "--allow", grant)
+	}
+}

@@ -19,6 +19,10 @@ type Needs struct {
 	// Entitlements are BuildKit entitlements: network.host,
 	// security.insecure.
 	Entitlements []*Need
+	// Devices are the CDI devices the steps mount, by name, in first-use
+	// order; Required when a mount is. Each needs the device entitlement
+	// unless buildkitd's CDI spec lets builds use it without.
+	Devices []*Need
 	// Locals are the llb.Local names the output reads: the main context
 	// (Request.Context.Name, default "context") and local("NAME") sources.
 	Locals []string
@@ -47,6 +51,7 @@ type StepRef struct {
 const (
 	EntitlementNetworkHost      = lang.EntitlementNetworkHost
 	EntitlementSecurityInsecure = lang.EntitlementSecurityInsecure
+	EntitlementDevice           = lang.EntitlementDevice
 )
 
 func (n *Needs) secret(id string, required bool, s StepRef) {
@@ -59,6 +64,10 @@ func (n *Needs) ssh(id string, required bool, s StepRef) {
 
 func (n *Needs) entitlement(name string, s StepRef) {
 	n.Entitlements = addNeed(n.Entitlements, name, true, s)
+}
+
+func (n *Needs) device(name string, required bool, s StepRef) {
+	n.Devices = addNeed(n.Devices, name, required, s)
 }
 
 func (n *Needs) local(name string) {
@@ -88,6 +97,11 @@ func (n *Needs) merge(o *Needs) {
 	for _, x := range o.Entitlements {
 		for _, s := range x.Steps {
 			n.entitlement(x.Name, s)
+		}
+	}
+	for _, x := range o.Devices {
+		for _, s := range x.Steps {
+			n.device(x.Name, x.Required, s)
 		}
 	}
 	for _, l := range o.Locals {
@@ -130,6 +144,8 @@ func (t *targetBuild) runNeeds(index int, s lang.Step) {
 			t.n.needs.secret(m.ID, m.Required, ref)
 		case lang.MountSSH:
 			t.n.needs.ssh(m.ID, m.Required, ref)
+		case lang.MountDevice:
+			t.n.needs.device(m.ID, m.Required, ref)
 		}
 	}
 }

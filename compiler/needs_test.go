@@ -59,6 +59,7 @@ target "app" {
     ssh "default" {
       required = false
     }
+    device "vendor.test/fake=dev0" {}
   }
 }
 
@@ -87,6 +88,7 @@ secret token required: [deps linux/amd64 2/3] RUN fetch (build.hcl:7, deps); [de
 ssh default optional: [app linux/amd64 5/5] RUN build (build.hcl:36, app)
 entitlement security.insecure required: [app linux/amd64 5/5] RUN build (build.hcl:36, app)
 entitlement network.host required: [deps linux/amd64 2/3] RUN fetch (build.hcl:7, deps)
+device vendor.test/fake=dev0 optional: [app linux/amd64 5/5] RUN build (build.hcl:36, app)
 locals: assets context
 named contexts:`)
 	if got != want {
@@ -116,6 +118,7 @@ func describeNeeds(n *compiler.Needs) string {
 	line("secret", n.Secrets)
 	line("ssh", n.SSH)
 	line("entitlement", n.Entitlements)
+	line("device", n.Devices)
 	fmt.Fprintf(&b, "locals: %s\nnamed contexts: %s", strings.Join(slices.Sorted(slices.Values(n.Locals)), " "), strings.Join(n.NamedContexts, " "))
 	return strings.TrimSpace(b.String())
 }
@@ -195,8 +198,9 @@ target "app" {
 // lang spells the entitlements as BuildKit does.
 func TestEntitlementNames(t *testing.T) {
 	if compiler.EntitlementNetworkHost != entitlements.EntitlementNetworkHost.String() ||
-		compiler.EntitlementSecurityInsecure != entitlements.EntitlementSecurityInsecure.String() {
-		t.Errorf("entitlement names %q, %q differ from BuildKit's", compiler.EntitlementNetworkHost, compiler.EntitlementSecurityInsecure)
+		compiler.EntitlementSecurityInsecure != entitlements.EntitlementSecurityInsecure.String() ||
+		compiler.EntitlementDevice != entitlements.EntitlementDevice.String() {
+		t.Errorf("entitlement names %q, %q, %q differ from BuildKit's", compiler.EntitlementNetworkHost, compiler.EntitlementSecurityInsecure, compiler.EntitlementDevice)
 	}
 }
 

@@ -23,7 +23,7 @@
 //     Dockerfile with BuildKit's Dockerfile frontend and its buildlang twin
 //     on the same buildkitd, concurrently, and internal/imgdiff finds their
 //     images equal (file tree and config). The device case runs on a
-//     buildkitd of its own with a fake CDI device (cdiDaemon), both builds
+//     buildkitd of its own with a fake CDI device (e2eenv.CDIDaemon), both builds
 //     granted the device entitlement. TestParityLineRatio counts the
 //     twins' lines against the Dockerfiles' (no BuildKit needed).
 //   - TestOCILayoutContext: a named context from an OCI layout on the

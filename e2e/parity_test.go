@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/buildlang/internal/e2eenv"
 	"github.com/org/buildlang/internal/imgdiff"
 	"golang.org/x/tools/txtar"
 )
@@ -25,7 +26,7 @@ import (
 // builds (e.g. opt: build-arg:HTTP_PROXY=...), "arg: ARG" lines, more
 // buildctl arguments for both (e.g. arg: --allow=device), and the line
 // "daemon: cdi", which builds both on a buildkitd of the test's own with
-// a fake CDI device (cdiDaemon). A file named *.tar is
+// a fake CDI device (e2eenv.CDIDaemon). A file named *.tar is
 // written as a tar archive of the files of the txtar archive it holds,
 // for ADD's extraction.
 type parityCase struct {
@@ -124,7 +125,7 @@ func TestDockerfileParity(t *testing.T) {
 			}
 			env := env
 			if c.cdi {
-				env = cdiDaemon(t, env)
+				env = e2eenv.CDIDaemon(t, env)
 			}
 			imgs := make([]*imgdiff.Image, len(builds))
 			var wg sync.WaitGroup

@@ -23,8 +23,9 @@ import (
 
 // Allow is what --allow granted. The zero value grants nothing.
 type Allow struct {
-	// Entitlements are BuildKit entitlements: network.host,
-	// security.insecure.
+	// Entitlements are BuildKit entitlements as BuildKit takes them:
+	// network.host, security.insecure, device (every CDI device) and
+	// device=NAME (one).
 	Entitlements []string
 	// FSRead and FSWrite are host paths (a file or a directory and all
 	// below it) the build file may read or write; "*" is any path.
@@ -44,9 +45,14 @@ func ParseAllow(values []string) (Allow, error) {
 	for _, v := range values {
 		k, val, hasVal := strings.Cut(v, "=")
 		switch {
-		case !hasVal && (k == EntitlementNetworkHost || k == EntitlementSecurityInsecure):
-			if !slices.Contains(a.Entitlements, k) {
-				a.Entitlements = append(a.Entitlements, k)
+		case !hasVal && (k == EntitlementNetworkHost || k == EntitlementSecurityInsecure || k == EntitlementDevice),
+			hasVal && val != "" && k == EntitlementDevice:
+			g := v
+			if val == "*" {
+				g = EntitlementDevice // BuildKit's way to grant every device
+			}
+			if !slices.Contains(a.Entitlements, g) {
+				a.Entitlements = append(a.Entitlements, g)
 			}
 		case !hasVal && k == "ssh":
 			a.SSH = true
@@ -74,6 +80,18 @@ func ParseAllow(values []string) (Allow, error) {
 		}
 	}
 	return a, nil
+}
+
+// DeviceGrant is the grant of the CDI device name to ask BuildKit for:
+// "device" when --allow device granted every device, "device=NAME" when
+// it granted this one; ok is false when neither was granted.
+func (a Allow) DeviceGrant(name string) (grant string, ok bool) {
+	for _, g := range []string{EntitlementDevice, EntitlementDevice + "=" + name} {
+		if slices.Contains(a.Entitlements, g) {
+			return g, true
+		}
+	}
+	return "", false
 }
 
 // EnvAllowed says whether the build file may read the host environment

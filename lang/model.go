@@ -341,16 +341,20 @@ type RunStep struct {
 	PlatformArgs map[string]string
 }
 
-// BuildKit entitlements a run step can need, as --allow spells them.
+// BuildKit entitlements a run step can need, as --allow spells them. A
+// device mount needs EntitlementDevice unless buildkitd's CDI spec lets
+// builds use that device without it; "device" grants every device,
+// "device=NAME" one.
 const (
 	EntitlementNetworkHost      = "network.host"
 	EntitlementSecurityInsecure = "security.insecure"
+	EntitlementDevice           = "device"
 )
 
 // AllowForms are the grants buildlang build --allow takes, as bake's
 // --allow spells them: the entitlements, the ssh agent, and host paths and
 // variables (PATH and NAME stand for a value, * for any).
-var AllowForms = []string{EntitlementNetworkHost, EntitlementSecurityInsecure, "ssh", "fs.read=PATH", "fs.write=PATH", "fs=PATH", "env=NAME"}
+var AllowForms = []string{EntitlementNetworkHost, EntitlementSecurityInsecure, EntitlementDevice, EntitlementDevice + "=NAME", "ssh", "fs.read=PATH", "fs.write=PATH", "fs=PATH", "env=NAME"}
 
 // IsAllowForm reports whether --allow takes v as one grant: a form of
 // AllowForms, with a value where the form has one.

@@ -81,7 +81,9 @@ with docker buildx bake: the entitlements network.host and
 security.insecure, files outside the build context (fs.read=PATH,
 fs.write=PATH), host environment variables (env=NAME) and the ssh agent
 (ssh). Anything else it asks for stops the build before BuildKit is
-contacted, with the line that asks and the flag that grants it.
+contacted, with the line that asks and the flag that grants it. A step's
+CDI devices need the device entitlement unless buildkitd's CDI spec lets
+builds use them: device grants every device, device=NAME one.
 
 Exit status: 0 when every target was built, 1 when one failed (or the build
 files have errors), 2 for bad flags, 130 when interrupted.`,

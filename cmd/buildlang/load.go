@@ -23,7 +23,7 @@ func (f *buildFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVarP(&f.files, "file", "f", nil, "build file to read (repeatable; default build.hcl)")
 	cmd.Flags().StringVar(&f.env, "env", "", "environment to select (default: \"default\" if declared)")
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a variable, NAME=VALUE (repeatable)")
-	cmd.Flags().StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for, as buildx bake --allow: network.host, security.insecure, ssh, fs.read=PATH, fs.write=PATH, fs=PATH, env=NAME (repeatable, comma separated); every command that reads build files takes the same grants, so a variable's host env is read only with env=NAME")
+	cmd.Flags().StringSliceVar(&f.allow, "allow", nil, "grant what the build file asks for, as buildx bake --allow: "+strings.Join(lang.AllowForms, ", ")+" (repeatable, comma separated); every command that reads build files takes the same grants, so a variable's host env is read only with env=NAME")
 	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "override a target attribute, TARGET.ATTR=VALUE, as docker buildx bake --set: e.g. app.platforms=linux/arm64, *.tags=REF, app.args.KEY=VALUE, += to add (repeatable)")
 }
 

@@ -1,4 +1,4 @@
-package e2e
+package e2eenv
 
 import (
 	"fmt"
@@ -10,14 +10,13 @@ import (
 	"time"
 
 	"github.com/moby/buildkit/client"
-	"github.com/org/buildlang/internal/e2eenv"
 )
 
-// fakeCDISpec is a CDI spec of one device, vendor.test/fake=dev0, that
+// FakeCDISpec is a CDI spec of one device, vendor.test/fake=dev0, that
 // needs no hardware: CDI's container edits give a step using it the
 // environment variables FAKE_DEVICE (the device's) and FAKE_VENDOR (the
 // kind's), which is how a test sees that the step got the device.
-const fakeCDISpec = `{
+const FakeCDISpec = `{
   "cdiVersion": "0.6.0",
   "kind": "vendor.test/fake",
   "devices": [
@@ -27,14 +26,14 @@ const fakeCDISpec = `{
 }
 `
 
-// cdiDaemon starts a buildkitd of its own (root, socket and config in a
+// CDIDaemon starts a buildkitd of its own (root, socket and config in a
 // temporary directory, the e2e registry as its docker.io mirror) whose CDI
-// spec directory holds fakeCDISpec and which grants the device
+// spec directory holds FakeCDISpec and which grants the device
 // entitlement to builds that ask for it (buildctl --allow device). It is
 // stopped when the test ends. The returned Env addresses it.
-func cdiDaemon(t *testing.T, env *e2eenv.Env) *e2eenv.Env {
+func CDIDaemon(t testing.TB, env *Env) *Env {
 	t.Helper()
-	bin, err := e2eenv.BinDir()
+	bin, err := BinDir()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +45,7 @@ func cdiDaemon(t *testing.T, env *e2eenv.Env) *e2eenv.Env {
 	if err := os.MkdirAll(specs, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(specs, "fake.json"), []byte(fakeCDISpec), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(specs, "fake.json"), []byte(FakeCDISpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	conf := fmt.Sprintf(`insecure-entitlements = ["device"]
