@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/org/buildlang/lang/lint"
 	"github.com/spf13/cobra"
@@ -52,14 +54,30 @@ func checkCommand() *cobra.Command {
 	return cmd
 }
 
-// shortLivedGC lets the garbage collector run less often (GOGC 400, held
-// to a 1 GiB soft limit) in a command that runs once and exits: check
-// spends about a quarter of its CPU time collecting garbage otherwise.
+// shortLivedGC leaves the garbage collector off in a command that runs
+// once and exits, up to a soft memory limit (shortLivedLimit): check of a
+// large file allocates several times what it keeps (the parser's tokens
+// are garbage as soon as a chunk is parsed), and collecting that costs
+// more CPU time than the process lives without it (GOGC 400: about a
+// tenth of check's CPU time on a 1,000-target file, for 20 MB less peak
+// RSS). Past the limit the collector runs as it must to stay under it.
 // GOGC or GOMEMLIMIT in the environment win.
 func shortLivedGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(1 << 30)
+	cgroup, _ := os.ReadFile("/sys/fs/cgroup/memory.max")
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(shortLivedLimit(cgroup))
+}
+
+// shortLivedLimit is the soft memory limit of shortLivedGC: 512 MiB, or
+// half the container's memory limit (cgroup v2 memory.max) when that is
+// less, but never under 64 MiB.
+func shortLivedLimit(cgroupMax []byte) int64 {
+	limit := int64(512 << 20)
+	if n, err := strconv.ParseInt(strings.TrimSpace(string(cgroupMax)), 10, 64); err == nil && n/2 < limit {
+		limit = max(n/2, 64<<20)
+	}
+	return limit
 }

@@ -255,3 +255,22 @@ target "app" {
 		}
 	}
 }
+
+// check's memory limit follows the container's: half of memory.max when
+// that is under 1 GiB, 512 MiB otherwise (or with no cgroup limit).
+func TestShortLivedLimit(t *testing.T) {
+	for _, tc := range []struct {
+		cgroup string
+		want   int64
+	}{
+		{"", 512 << 20},
+		{"max\n", 512 << 20},
+		{"4294967296\n", 512 << 20},
+		{"536870912\n", 256 << 20},
+		{"33554432\n", 64 << 20},
+	} {
+		if got := shortLivedLimit([]byte(tc.cgroup)); got != tc.want {
+			t.Errorf("memory.max %q: limit %d, want %d", tc.cgroup, got, tc.want)
+		}
+	}
+}
