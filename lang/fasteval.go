@@ -239,6 +239,24 @@ func normalized(s string) string {
 	return s
 }
 
+// literalElems are the values of a list literal of literals, like
+// expose = [8080, "53/udp"]: what HCL's evaluation would make a tuple of.
+func literalElems(expr hcl.Expression) ([]cty.Value, bool) {
+	t, ok := expr.(*hclsyntax.TupleConsExpr)
+	if !ok {
+		return nil, false
+	}
+	out := make([]cty.Value, len(t.Exprs))
+	for i, x := range t.Exprs {
+		lit, ok := x.(*hclsyntax.LiteralValueExpr)
+		if !ok || !lit.Val.IsKnown() || lit.Val.IsMarked() {
+			return nil, false
+		}
+		out[i] = lit.Val
+	}
+	return out, true
+}
+
 func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
 	k, ok := expr.(*hclsyntax.ObjectConsKeyExpr)
 	if !ok {

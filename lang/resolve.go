@@ -245,6 +245,9 @@ func mergeMaps(dst, src map[string]string) map[string]string {
 	if src == nil {
 		return dst
 	}
+	if len(dst) == 0 {
+		return src // the maps of a spec are never changed once made: sharing is safe
+	}
 	out := maps.Clone(dst)
 	if out == nil {
 		out = map[string]string{}
@@ -291,18 +294,27 @@ func (e *evaluator) imageConfig(d *decoder, attrs hcl.Attributes, td *targetDecl
 
 // ports decodes expose: numbers or "port[/proto]" strings.
 func (d *decoder) ports(a *hcl.Attribute) []string {
-	v := d.value(a)
-	if v == cty.NilVal || v.IsNull() {
+	if a == nil {
 		return nil
 	}
-	if !v.CanIterateElements() || v.Type().IsObjectType() || v.Type().IsMapType() {
-		d.add(WrongType(`The "expose" attribute`, "a list of ports, like [8080, \"53/udp\"]", typeName(v), a.Expr.Range()))
-		return nil
+	elems, ok := literalElems(a.Expr)
+	if !ok {
+		v := d.value(a)
+		if v == cty.NilVal || v.IsNull() {
+			return nil
+		}
+		if !v.CanIterateElements() || v.Type().IsObjectType() || v.Type().IsMapType() {
+			d.add(WrongType(`The "expose" attribute`, "a list of ports, like [8080, \"53/udp\"]", typeName(v), a.Expr.Range()))
+			return nil
+		}
+		for it := v.ElementIterator(); it.Next(); {
+			_, p := it.Element()
+			elems = append(elems, p)
+		}
 	}
 	out := []string{}
-	count := v.LengthInt()
-	for i, it := 0, v.ElementIterator(); it.Next(); i++ {
-		_, p := it.Element()
+	count := len(elems)
+	for i, p := range elems {
 		s := valueLabel(p)
 		port, proto, _ := strings.Cut(s, "/")
 		if proto == "" {
@@ -313,7 +325,7 @@ func (d *decoder) ports(a *hcl.Attribute) []string {
 			d.add(InvalidValue("port", fmt.Sprintf("%q is not a port; write a number from 1 to 65535, optionally with /tcp, /udp or /sctp.", s), elemRange(a, i, count)))
 			continue
 		}
-		out = append(out, fmt.Sprintf("%d/%s", n, proto))
+		out = append(out, strconv.Itoa(n)+"/"+proto)
 	}
 	return out
 }

@@ -464,12 +464,18 @@ func bodyContent(body hcl.Body, spec *BlockSpec) (*hcl.BodyContent, hcl.Diagnost
 // allocations there.
 func partialContent(sb *hclsyntax.Body, spec *BlockSpec) (c *hcl.BodyContent, ok bool) {
 	x := spec.contentIndex()
-	c = &hcl.BodyContent{Attributes: make(hcl.Attributes, min(len(sb.Attributes), len(x.attrs))), MissingItemRange: sb.MissingItemRange()}
+	n := min(len(sb.Attributes), len(x.attrs))
+	c = &hcl.BodyContent{Attributes: make(hcl.Attributes, n), MissingItemRange: sb.MissingItemRange()}
+	// The attributes and blocks are what AsHCLAttribute and AsHCLBlock
+	// make, allocated together rather than one by one.
+	attrs := make([]hcl.Attribute, 0, n)
 	for name, a := range sb.Attributes {
 		if x.attrs[name] {
-			c.Attributes[name] = a.AsHCLAttribute()
+			attrs = append(attrs, hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange})
+			c.Attributes[name] = &attrs[len(attrs)-1]
 		}
 	}
+	var blocks []hcl.Block
 	for _, b := range sb.Blocks {
 		labels, wanted := x.blocks[b.Type]
 		if !wanted {
@@ -478,7 +484,12 @@ func partialContent(sb *hclsyntax.Body, spec *BlockSpec) (c *hcl.BodyContent, ok
 		if len(b.Labels) != labels {
 			return nil, false
 		}
-		c.Blocks = append(c.Blocks, b.AsHCLBlock())
+		if blocks == nil {
+			blocks = make([]hcl.Block, 0, len(sb.Blocks))
+		}
+		blocks = append(blocks, hcl.Block{Type: b.Type, Labels: b.Labels, Body: b.Body,
+			DefRange: b.DefRange(), TypeRange: b.TypeRange, LabelRanges: b.LabelRanges})
+		c.Blocks = append(c.Blocks, &blocks[len(blocks)-1])
 	}
 	return c, true
 }
