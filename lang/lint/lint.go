@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
+	"github.com/org/buildlang/lang/internal/par"
 	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -126,10 +127,9 @@ type pass struct {
 	whole map[string]bool
 	// decls are the top-level blocks by type and first label.
 	decls map[[2]string]*hclsyntax.Block
-	// blocks are every block by the range lang gives steps and mounts.
+	// blocks are every block by the range lang gives steps and mounts,
+	// made by attrRange when a finding first needs one.
 	blocks map[hcl.Range]*hclsyntax.Block
-	// locals are every local's attribute, by name.
-	locals map[string]*hclsyntax.Attribute
 	specs  []*lang.TargetSpec
 	envs   []envItem // made by envItems when a rule asks
 }
@@ -143,21 +143,27 @@ func newPass(b *lang.Build) *pass {
 	p := &pass{
 		b: b, seen: map[seenKey]bool{}, fileIndex: map[string]int{},
 		refs: map[string]map[string]bool{}, whole: map[string]bool{},
-		decls:  map[[2]string]*hclsyntax.Block{},
-		blocks: map[hcl.Range]*hclsyntax.Block{},
-		locals: map[string]*hclsyntax.Attribute{},
+		decls: map[[2]string]*hclsyntax.Block{},
 	}
+	// Each top-level block (and each file's top-level attributes) is
+	// read on every core; what they found is recorded in source order.
+	var parts []*facts
 	for i, name := range b.FileOrder {
 		p.fileIndex[name] = i
-		f := b.Files[name]
-		if f == nil {
+		body := fileBody(b, name)
+		if body == nil {
 			continue
 		}
-		body, ok := f.Body.(*hclsyntax.Body)
-		if !ok {
-			continue
+		parts = append(parts, &facts{attrs: body})
+		for _, blk := range body.Blocks {
+			parts = append(parts, &facts{block: blk})
 		}
-		p.index(body, true)
+	}
+	if panics := par.Each(len(parts), func(i int) { parts[i].find() }); len(panics) > 0 {
+		panic(panics[0].Value) // as a bug in a rule would: Run's callers recover
+	}
+	for _, f := range parts {
+		p.record(f)
 	}
 	for _, t := range b.Targets {
 		plat := b.BuildPlatform
@@ -169,6 +175,15 @@ func newPass(b *lang.Build) *pass {
 		}
 	}
 	return p
+}
+
+// fileBody is the native syntax of one of b's files, or nil.
+func fileBody(b *lang.Build, name string) *hclsyntax.Body {
+	if f := b.Files[name]; f != nil {
+		body, _ := f.Body.(*hclsyntax.Body)
+		return body
+	}
+	return nil
 }
 
 // resolve evaluates a target, never letting a bug in evaluation take the
@@ -183,92 +198,119 @@ func (p *pass) resolve(name string, plat ocispecs.Platform) (spec *lang.TargetSp
 	return spec
 }
 
-func (p *pass) index(body *hclsyntax.Body, top bool) {
+// facts are what one top-level part of a file says about its names: the
+// file's top-level attributes, or one top-level block.
+type facts struct {
+	attrs *hclsyntax.Body // the top-level attributes of this body, or
+	block *hclsyntax.Block
+
+	uses  [][2]string // root and name of each root.NAME or root["NAME"]
+	whole []string    // roots used as a whole, or with a computed key
+}
+
+// find reads f's part of the syntax.
+func (f *facts) find() {
+	if f.attrs != nil {
+		f.indexAttrs(f.attrs, true)
+	} else {
+		f.indexBlock(f.block, true)
+	}
+}
+
+// record adds the facts of a part, in source order.
+func (p *pass) record(f *facts) {
+	if blk := f.block; blk != nil && len(blk.Labels) > 0 {
+		k := [2]string{blk.Type, blk.Labels[0]}
+		if p.decls[k] == nil {
+			p.decls[k] = blk
+		}
+	}
+	for _, u := range f.uses {
+		m := p.refs[u[0]]
+		if m == nil {
+			m = map[string]bool{}
+			p.refs[u[0]] = m
+		}
+		m[u[1]] = true
+	}
+	for _, root := range f.whole {
+		p.whole[root] = true
+	}
+}
+
+func (f *facts) index(body *hclsyntax.Body, top bool) {
+	f.indexAttrs(body, top)
+	for _, blk := range body.Blocks {
+		f.indexBlock(blk, top)
+	}
+}
+
+func (f *facts) indexAttrs(body *hclsyntax.Body, top bool) {
 	for _, a := range body.Attributes {
-		p.addRefs(a.Expr, nil)
+		f.addRefs(a.Expr, nil)
 		// A mount call of a declared secret or ssh uses it by its label.
 		if !top && a.Name == "mounts" {
 			hclsyntax.VisitAll(a.Expr, func(n hclsyntax.Node) hcl.Diagnostics {
 				if x, isExpr := n.(hclsyntax.Expression); isExpr {
 					if kind, label, _, ok := lang.MountCallLabel(x); ok && (kind == "secret" || kind == "ssh") {
-						p.use(kind, label)
+						f.use(kind, label)
 					}
 				}
 				return nil
 			})
 		}
 	}
-	for _, blk := range body.Blocks {
-		if top && len(blk.Labels) > 0 {
-			k := [2]string{blk.Type, blk.Labels[0]}
-			if p.decls[k] == nil {
-				p.decls[k] = blk
-			}
-		}
-		if top && blk.Type == "locals" {
-			for name, a := range blk.Body.Attributes {
-				if p.locals[name] == nil {
-					p.locals[name] = a
-				}
-			}
-		}
-		p.blocks[hcl.RangeBetween(blk.DefRange(), blk.Body.SrcRange)] = blk
-		// A mount of a declared secret or ssh uses it by its label.
-		if !top && (blk.Type == "secret" || blk.Type == "ssh") && len(blk.Labels) > 0 {
-			p.use(blk.Type, blk.Labels[0])
-		}
-		if top && blk.Type == "variable" && len(blk.Labels) > 0 {
-			// A variable's validations refer to the variable itself;
-			// that is not a use.
-			self := blk.Labels[0]
-			for _, a := range blk.Body.Attributes {
-				p.addRefs(a.Expr, nil)
-			}
-			for _, vb := range blk.Body.Blocks {
-				for _, a := range vb.Body.Attributes {
-					p.addRefs(a.Expr, func(root, name string) bool { return root == "var" && name == self })
-				}
-			}
-			continue
-		}
-		if top && blk.Type == "locals" {
-			for name, a := range blk.Body.Attributes {
-				self := name
-				p.addRefs(a.Expr, func(root, n string) bool { return root == "local" && n == self })
-			}
-			continue
-		}
-		p.index(blk.Body, false)
-	}
 }
 
-func (p *pass) addRefs(expr hclsyntax.Expression, skip func(root, name string) bool) {
+func (f *facts) indexBlock(blk *hclsyntax.Block, top bool) {
+	// A mount of a declared secret or ssh uses it by its label.
+	if !top && (blk.Type == "secret" || blk.Type == "ssh") && len(blk.Labels) > 0 {
+		f.use(blk.Type, blk.Labels[0])
+	}
+	if top && blk.Type == "variable" && len(blk.Labels) > 0 {
+		// A variable's validations refer to the variable itself;
+		// that is not a use.
+		self := blk.Labels[0]
+		for _, a := range blk.Body.Attributes {
+			f.addRefs(a.Expr, nil)
+		}
+		for _, vb := range blk.Body.Blocks {
+			for _, a := range vb.Body.Attributes {
+				f.addRefs(a.Expr, func(root, name string) bool { return root == "var" && name == self })
+			}
+		}
+		return
+	}
+	if top && blk.Type == "locals" {
+		for name, a := range blk.Body.Attributes {
+			self := name
+			f.addRefs(a.Expr, func(root, n string) bool { return root == "local" && n == self })
+		}
+		return
+	}
+	f.index(blk.Body, false)
+}
+
+func (f *facts) addRefs(expr hclsyntax.Expression, skip func(root, name string) bool) {
 	for _, t := range walk.Variables(expr) {
 		root := t.RootName()
 		if len(t) < 2 {
-			p.whole[root] = true
+			f.whole = append(f.whole, root)
 			continue
 		}
 		name := stepName(t[1])
 		if name == "" {
-			p.whole[root] = true
+			f.whole = append(f.whole, root)
 			continue
 		}
 		if skip != nil && skip(root, name) {
 			continue
 		}
-		p.use(root, name)
+		f.use(root, name)
 	}
 }
 
-func (p *pass) use(root, name string) {
-	m := p.refs[root]
-	if m == nil {
-		m = map[string]bool{}
-		p.refs[root] = m
-	}
-	m[name] = true
-}
+func (f *facts) use(root, name string) { f.uses = append(f.uses, [2]string{root, name}) }
 
 func (p *pass) used(root, name string) bool { return p.whole[root] || p.refs[root][name] }
 
@@ -327,6 +369,14 @@ func (p *pass) labelRange(typ, name string, fallback hcl.Range) hcl.Range {
 // attrRange is the range of the expression of a step or mount block's
 // attribute, or the block's header when it has no such attribute.
 func (p *pass) attrRange(blockRange hcl.Range, attr string) hcl.Range {
+	if p.blocks == nil {
+		p.blocks = map[hcl.Range]*hclsyntax.Block{}
+		for _, name := range p.b.FileOrder {
+			if body := fileBody(p.b, name); body != nil {
+				p.indexBlocks(body)
+			}
+		}
+	}
 	blk := p.blocks[blockRange]
 	if blk == nil {
 		return blockRange
@@ -338,6 +388,14 @@ func (p *pass) attrRange(blockRange hcl.Range, attr string) hcl.Range {
 		return r
 	}
 	return blk.DefRange()
+}
+
+// indexBlocks adds every block in body to p.blocks.
+func (p *pass) indexBlocks(body *hclsyntax.Body) {
+	for _, blk := range body.Blocks {
+		p.blocks[hcl.RangeBetween(blk.DefRange(), blk.Body.SrcRange)] = blk
+		p.indexBlocks(blk.Body)
+	}
 }
 
 // WithRuleIDs is diags as text output shows them: each lint finding's rule
