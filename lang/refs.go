@@ -3,6 +3,7 @@ package lang
 import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/par"
 	"github.com/org/buildlang/lang/internal/walk"
 )
 
@@ -38,123 +39,181 @@ type refScope struct {
 // references to things that do not exist, with suggestions. It runs before
 // anything is built so a typo is one clear error, not a cascade.
 func (e *evaluator) checkReferences() hcl.Diagnostics {
-	var diags hcl.Diagnostics
+	// Every top-level block (and each file's top-level attributes) is
+	// checked on every core. The checks only read the evaluator once the
+	// name sets are made; the suggestions for unknown names, which share
+	// one budget (suggestWork), are made after, in source order.
+	e.makeNameSets()
+	type part struct {
+		attrs *hclsyntax.Body // a file's top-level attributes, or
+		block *hclsyntax.Block
+		found []refProblem
+	}
+	var parts []*part
 	for _, name := range e.build.FileOrder {
 		body, ok := e.build.Files[name].Body.(*hclsyntax.Body)
 		if !ok {
 			continue
 		}
-		for _, a := range body.Attributes {
-			diags = append(diags, e.checkExpr(a.Expr, refScope{inEnv: true})...)
-		}
+		parts = append(parts, &part{attrs: body})
 		for _, b := range body.Blocks {
-			sc := refScope{}
-			switch b.Type {
-			case "function":
-				continue // parameters are checked when the function runs
-			case "environment", "policy":
-				sc.inEnv = true
-			case "variable":
-				sc.inVariable = true
-			case "locals":
-				sc.inLocals = true
-			case "mounts":
-				sc.inTarget = true // evaluated in each step that uses the set
-			case "target":
-				sc.inTarget = true
-				if m := b.Body.Attributes["matrix"]; m != nil {
-					sc.hasMatrix = true
-					sc.matrixKeys = literalKeys(m.Expr)
-				}
+			if b.Type != "function" { // parameters are checked when the function runs
+				parts = append(parts, &part{block: b})
 			}
-			diags = append(diags, e.checkBody(b.Body, sc)...)
+		}
+	}
+	panics := par.Each(len(parts), func(i int) {
+		pt := parts[i]
+		if pt.attrs != nil {
+			for _, a := range pt.attrs.Attributes {
+				pt.found = e.checkExpr(pt.found, a.Expr, refScope{inEnv: true})
+			}
+			return
+		}
+		b := pt.block
+		sc := refScope{}
+		switch b.Type {
+		case "environment", "policy":
+			sc.inEnv = true
+		case "variable":
+			sc.inVariable = true
+		case "locals":
+			sc.inLocals = true
+		case "mounts":
+			sc.inTarget = true // evaluated in each step that uses the set
+		case "target":
+			sc.inTarget = true
+			if m := b.Body.Attributes["matrix"]; m != nil {
+				sc.hasMatrix = true
+				sc.matrixKeys = literalKeys(m.Expr)
+			}
+		}
+		pt.found = e.checkBody(pt.found, b.Body, sc)
+	})
+	var diags hcl.Diagnostics
+	for i, pt := range parts {
+		for _, p := range pt.found {
+			diags = append(diags, e.refDiagnostic(p))
+		}
+		for _, p := range panics {
+			if p.Index == i {
+				at := pt.attrs.SrcRange
+				if pt.block != nil {
+					at = pt.block.DefRange()
+				}
+				diags = append(diags, InternalError("check the references", p.Value, at))
+			}
 		}
 	}
 	return diags
 }
 
-func (e *evaluator) checkBody(body *hclsyntax.Body, sc refScope) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+func (e *evaluator) checkBody(found []refProblem, body *hclsyntax.Body, sc refScope) []refProblem {
 	for _, a := range body.Attributes {
 		if sc.inVariable && a.Name == "type" || sc.inTarget && a.Name == "script" {
 			continue // a type expression; a script's text, never evaluated
 		}
-		diags = append(diags, e.checkExpr(a.Expr, sc)...)
+		found = e.checkExpr(found, a.Expr, sc)
 	}
 	for _, b := range body.Blocks {
 		if b.Type == "dynamic" && sc.inTarget {
 			continue // its iterator is in scope only when it is expanded, and checked then
 		}
-		diags = append(diags, e.checkBody(b.Body, sc)...)
+		found = e.checkBody(found, b.Body, sc)
 	}
-	return diags
+	return found
 }
 
-func (e *evaluator) checkExpr(expr hclsyntax.Expression, sc refScope) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+func (e *evaluator) checkExpr(found []refProblem, expr hclsyntax.Expression, sc refScope) []refProblem {
 	for _, t := range walk.Variables(expr) {
-		if d := e.checkTraversal(t, sc); d != nil {
-			DiagInfoOf(d).reference = true
-			diags = append(diags, d)
+		if p := e.checkTraversal(t, sc); p != (refProblem{}) {
+			found = append(found, p)
 		}
 	}
-	return diags
+	return found
 }
 
-func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
+// refProblem is a reference checkTraversal found wrong: its diagnostic,
+// or a name unknown after its root, reported with suggestions from names
+// (refDiagnostic).
+type refProblem struct {
+	diag    *hcl.Diagnostic
+	unknown *unknownName
+}
+
+type unknownName struct {
+	kind, name string
+	names      []string
+	subject    hcl.Range
+}
+
+// refDiagnostic is the diagnostic of a problem; problems must be given in
+// source order, since suggestions share one budget.
+func (e *evaluator) refDiagnostic(p refProblem) *hcl.Diagnostic {
+	d := p.diag
+	if u := p.unknown; u != nil {
+		// Suggestions compare the name with every candidate: a file with
+		// 30,000 unknown names among 30,000 declared ones gets them only
+		// until the build's share of that work is spent.
+		names := u.names
+		if e.suggestWork += min(len(names), maxSuggestWork); e.suggestWork > maxSuggestTotal {
+			names = nil
+		}
+		d = UnknownReference(u.kind, u.name, names, u.subject)
+	}
+	DiagInfoOf(d).reference = true
+	return d
+}
+
+func (e *evaluator) checkTraversal(t hcl.Traversal, sc refScope) refProblem {
+	problem := func(d *hcl.Diagnostic) refProblem { return refProblem{diag: d} }
 	root := t.RootName()
 	rootRange := t[0].SourceRange()
 	if sc.inEnv && root != "cache" && root != "policy" {
-		return ReferenceNotAllowed(root, false, rootRange)
+		return problem(ReferenceNotAllowed(root, false, rootRange))
 	}
 	if sc.inLocals && root == "target" {
-		return ReferenceNotAllowed(root, true, rootRange)
+		return problem(ReferenceNotAllowed(root, true, rootRange))
 	}
 	switch root {
 	case "matrix":
 		if !sc.hasMatrix {
-			return NoMatrix(rootRange)
+			return problem(NoMatrix(rootRange))
 		}
 	case "build_platform", "target_platform":
 		if !sc.inTarget {
-			return NoPlatform(root, rootRange)
+			return problem(NoPlatform(root, rootRange))
 		}
-		return nil
+		return refProblem{}
 	case "base":
 		if !sc.inTarget || len(t) != 3 || stepName(t[1]) != "env" || stepName(t[2]) == "" {
-			return BaseEnvMisused(t.SourceRange())
+			return problem(BaseEnvMisused(t.SourceRange()))
 		}
-		return nil
+		return refProblem{}
 	case "env", "scratch", "context", "contexts":
 		if root == "env" && len(t) > 1 {
 			if n := stepName(t[1]); n != "" && !contains(EnvAttributes, n) {
-				return UnknownEnvAttribute(n, hcl.RangeBetween(rootRange, t[1].SourceRange()))
+				return problem(UnknownEnvAttribute(n, hcl.RangeBetween(rootRange, t[1].SourceRange())))
 			}
 		}
-		return nil
+		return refProblem{}
 	}
 	kind, ok := refKinds[root]
 	if !ok {
-		return e.unknownRoot(root, sc, rootRange)
+		return problem(e.unknownRoot(root, sc, rootRange))
 	}
 	if len(t) < 2 {
-		return nil // the whole object, e.g. length(var)
+		return refProblem{} // the whole object, e.g. length(var)
 	}
 	name := stepName(t[1])
 	if name == "" {
-		return nil // a computed index; checked when evaluated
+		return refProblem{} // a computed index; checked when evaluated
 	}
 	names := e.namesOf(root, sc)
 	if names == nil || e.declared(root, names, name) {
-		return nil
+		return refProblem{}
 	}
-	// Suggestions compare the name with every candidate: a file with
-	// 30,000 unknown names among 30,000 declared ones gets them only until
-	// the build's share of that work is spent.
-	if e.suggestWork += min(len(names), maxSuggestWork); e.suggestWork > maxSuggestTotal {
-		names = nil
-	}
-	return UnknownReference(kind, name, names, hcl.RangeBetween(rootRange, t[1].SourceRange()))
+	return refProblem{unknown: &unknownName{kind, name, names, hcl.RangeBetween(rootRange, t[1].SourceRange())}}
 }
 
 // nameSetKey identifies a list of names by its backing array: the lists
@@ -169,24 +228,39 @@ type nameSetKey struct {
 const maxSuggestTotal = 200_000
 
 // declared says whether name is one of names, the names after root: a set
-// per root, made once, since a build checks every reference against them.
+// per root (makeNameSets), since a build checks every reference against
+// them.
 func (e *evaluator) declared(root string, names []string, name string) bool {
 	if len(names) < 16 || root == "matrix" {
 		return contains(names, name)
 	}
-	k := nameSetKey{root, &names[0], len(names)}
-	set := e.nameSets[k]
-	if set == nil {
-		set = make(map[string]bool, len(names))
+	if set := e.nameSets[nameSetKey{root, &names[0], len(names)}]; set != nil {
+		return set[name]
+	}
+	return contains(names, name)
+}
+
+// makeNameSets makes the name sets declared reads, for every root's
+// names as they are now.
+func (e *evaluator) makeNameSets() {
+	if e.nameSets == nil {
+		e.nameSets = map[nameSetKey]map[string]bool{}
+	}
+	for root := range refKinds {
+		names := e.namesOf(root, refScope{})
+		if len(names) < 16 || root == "matrix" {
+			continue
+		}
+		k := nameSetKey{root, &names[0], len(names)}
+		if e.nameSets[k] != nil {
+			continue
+		}
+		set := make(map[string]bool, len(names))
 		for _, n := range names {
 			set[n] = true
 		}
-		if e.nameSets == nil {
-			e.nameSets = map[nameSetKey]map[string]bool{}
-		}
 		e.nameSets[k] = set
 	}
-	return set[name]
 }
 
 // namesOf lists the names valid after a root; nil means "do not check".
