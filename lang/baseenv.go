@@ -1,11 +1,14 @@
 package lang
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -46,7 +49,16 @@ func ExpandBaseEnv(s string, lookup func(string) string) string {
 // target.NAME (for linkTargets) and its base value, base.env with every
 // name its expressions read as base.env.NAME (for resolve, which runs per
 // instance and platform and so must not walk the syntax each time).
-func (td *targetDecl) scanTarget() {
+//
+// src is the text of the block's file, or nil. A block whose text has no
+// target, mounts or base that could start a traversal (mayTraverse) has
+// none of them to find, and is not walked: most blocks are such, and the
+// walk, cold in cache, cost more than reading the text.
+func (td *targetDecl) scanTarget(src []byte) {
+	td.base = noBase
+	if text, ok := blockText(td.block, src); ok && !mayTraverse(text, "target", "mounts", "base") {
+		return
+	}
 	names := map[string]cty.Value{}
 	visitAttrs(td, func(a *hcl.Attribute) {
 		for _, t := range walk.Variables(a.Expr) {
@@ -69,7 +81,64 @@ func (td *targetDecl) scanTarget() {
 			}
 		}
 	})
-	td.base = cty.ObjectVal(map[string]cty.Value{"env": objectOrEmpty(names)})
+	if len(names) > 0 {
+		td.hasBase = true
+		td.base = cty.ObjectVal(map[string]cty.Value{"env": cty.ObjectVal(names)})
+	}
+}
+
+// noBase is the base value of a target that reads no base.env.NAME.
+var noBase = cty.ObjectVal(map[string]cty.Value{"env": cty.EmptyObjectVal})
+
+// blockText is the text of a target block in src, the text of its file,
+// when src is that text (the block's type is at its place).
+func blockText(b *hcl.Block, src []byte) ([]byte, bool) {
+	body, ok := b.Body.(*hclsyntax.Body)
+	start, end := b.TypeRange.Start.Byte, 0
+	if ok {
+		end = body.SrcRange.End.Byte
+	}
+	if !ok || start < 0 || end > len(src) || start > end || string(src[start:b.TypeRange.End.Byte]) != b.Type {
+		return nil, false
+	}
+	return src[start:end], true
+}
+
+// mayTraverse says whether text could hold a traversal rooted at one of
+// roots: the name standing alone (not part of a longer identifier), then,
+// after any white space, "." or "[" (or a comment, or the end of the text,
+// to be safe). A name followed by "=" or a quote, like the attribute
+// target = "/root/.netrc", cannot start one.
+func mayTraverse(text []byte, roots ...string) bool {
+	for _, root := range roots {
+		for i := 0; ; {
+			j := bytes.Index(text[i:], []byte(root))
+			if j < 0 {
+				break
+			}
+			at, after := i+j, i+j+len(root)
+			i = after
+			// A name is part of a longer one after a letter, digit or "_"
+			// ("-" may be a minus), or before any identifier byte.
+			if at > 0 && isIdentByte(text[at-1]) && text[at-1] != '-' || after < len(text) && isIdentByte(text[after]) {
+				continue
+			}
+			k := after
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n') {
+				k++
+			}
+			if k == len(text) || text[k] == '.' || text[k] == '[' || text[k] == '/' || text[k] == '#' || text[k] >= utf8.RuneSelf {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isIdentByte says whether c continues an identifier (a byte of a
+// non-ASCII character may).
+func isIdentByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // visitAttrs calls fn for every attribute of a target block and its

@@ -45,6 +45,7 @@ type evaluator struct {
 	namesFor    [2]int // the target and group counts names was made for
 
 	platformValues sync.Map // platform string → stdlib.PlatformValue
+	targetContexts sync.Map // targetContextKey → *hcl.EvalContext, see targetContext
 
 	mu       sync.Mutex
 	resolved map[resolveKey]*resolveResult

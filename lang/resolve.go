@@ -57,12 +57,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 		return nil, hcl.Diagnostics{budgetDiagnostic(e.limits, t.DeclRange)}
 	}
 	td := t.decl
-	ctx := t.state.ctx.NewChild()
-	ctx.Variables = map[string]cty.Value{
-		"target_platform": e.platformValue(platform),
-		"build_platform":  e.platformValue(e.build.BuildPlatform),
-		"base":            td.base,
-	}
+	ctx := e.targetContext(t.state.ctx, td, platform)
 	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`, bud: e.budget, merge: e.merge}
 	attrs := td.content.Attributes
 
@@ -130,6 +125,37 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	e.checkPolicy(d, spec)
 	d.checkBaseEnv(spec, t.DeclRange)
 	return spec, d.diags
+}
+
+// targetContext is the context a target's expressions are evaluated in
+// for a platform: its scope's (parent), with target_platform,
+// build_platform and base. Targets that read no base.env share one per
+// scope and platform.
+func (e *evaluator) targetContext(parent *hcl.EvalContext, td *targetDecl, platform ocispecs.Platform) *hcl.EvalContext {
+	if td.hasBase {
+		return e.newTargetContext(parent, platform, td.base)
+	}
+	key := targetContextKey{parent, platformString(platform)}
+	if ctx, ok := e.targetContexts.Load(key); ok {
+		return ctx.(*hcl.EvalContext)
+	}
+	ctx, _ := e.targetContexts.LoadOrStore(key, e.newTargetContext(parent, platform, noBase))
+	return ctx.(*hcl.EvalContext)
+}
+
+type targetContextKey struct {
+	parent   *hcl.EvalContext
+	platform string
+}
+
+func (e *evaluator) newTargetContext(parent *hcl.EvalContext, platform ocispecs.Platform, base cty.Value) *hcl.EvalContext {
+	ctx := parent.NewChild()
+	ctx.Variables = map[string]cty.Value{
+		"target_platform": e.platformValue(platform),
+		"build_platform":  e.platformValue(e.build.BuildPlatform),
+		"base":            base,
+	}
+	return ctx
 }
 
 // platformValue is stdlib.PlatformValue, made once per platform.

@@ -25,6 +25,7 @@ type targetDecl struct {
 	// target.NAME, and the value of base.
 	targetRefs []string
 	base       cty.Value
+	hasBase    bool // base is not noBase: the target reads base.env.NAME
 	// mountSetRefs are the names mentioned as mounts.NAME: the targets
 	// those sets mention are dependencies too.
 	mountSetRefs []string
@@ -62,7 +63,8 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 	}
 	decls := make([]decoded, len(order))
 	panics := par.Each(len(order), func(i int) {
-		decls[i].td, decls[i].diags = decodeTargetDecl(order[i], e.decls.targets.blocks[order[i]])
+		b := e.decls.targets.blocks[order[i]]
+		decls[i].td, decls[i].diags = decodeTargetDecl(order[i], b, fileBytes(e.build.Files[b.DefRange.Filename]))
 	})
 	for _, p := range panics {
 		// A bug decoding a target leaves it undeclared, with an error.
@@ -85,7 +87,16 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 	return diags
 }
 
-func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) {
+func fileBytes(f *hcl.File) []byte {
+	if f == nil {
+		return nil
+	}
+	return f.Bytes
+}
+
+// decodeTargetDecl decodes the block b of target name; src is the text of
+// its file, or nil.
+func decodeTargetDecl(name string, b *hcl.Block, src []byte) (*targetDecl, hcl.Diagnostics) {
 	td := &targetDecl{name: name, block: b}
 	c, diags := bodyContent(b.Body, TargetSchema)
 	td.content = c
@@ -112,7 +123,7 @@ func decodeTargetDecl(name string, b *hcl.Block) (*targetDecl, hcl.Diagnostics) 
 	if a := c.Attributes["healthcheck"]; a != nil {
 		diags = append(diags, td.healthcheckAttr(a)...)
 	}
-	td.scanTarget()
+	td.scanTarget(src)
 	return td, diags
 }
 
