@@ -13,6 +13,14 @@
 // clock or the network. Diagnostics are converted to other forms (terminal
 // text, BuildKit source errors, LSP) only at the edges, by the callers.
 //
+// The passes over many independent pieces (a large file's chunks, the
+// target blocks, the reference check, every target's evaluation) run on
+// every core through internal/par; each piece's result is kept by its
+// index and read back in source order, so what Load reports does not
+// depend on the number of cores or on scheduling (TestCheckSameOnEveryCoreCount),
+// and a bug that panics in one is an InternalError diagnostic at that
+// piece, not a crash.
+//
 // The block and attribute schema in schema.go is the single description of
 // the language: decoding, spec/ and the language server all read it.
 package lang
