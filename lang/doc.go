@@ -18,8 +18,9 @@
 // every core through internal/par; each piece's result is kept by its
 // index and read back in source order, so what Load reports does not
 // depend on the number of cores or on scheduling (TestCheckSameOnEveryCoreCount),
-// and a bug that panics in one is an InternalError diagnostic at that
-// piece, not a crash.
+// and a bug that panics in a target or a block is an InternalError
+// diagnostic there, not a crash (a chunk whose parse panics is parsed
+// again whole, on the caller's goroutine).
 //
 // The block and attribute schema in schema.go is the single description of
 // the language: decoding, spec/ and the language server all read it.
