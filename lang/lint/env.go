@@ -68,17 +68,43 @@ func (p *pass) mapItems(block string, body *hclsyntax.Body, attrs ...string) {
 			continue
 		}
 		for _, item := range obj.Items {
-			key := hcl.ExprAsKeyword(item.KeyExpr)
-			if key == "" {
-				if v, diags := item.KeyExpr.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-					key = v.AsString()
-				}
-			}
-			if key != "" {
+			if key := itemKey(item.KeyExpr); key != "" {
 				p.envs = append(p.envs, envItem{attr: attr, block: block, key: key, keyRange: item.KeyExpr.Range(), value: item.ValueExpr})
 			}
 		}
 	}
+}
+
+// itemKey is the key an object item's key expression names: a bare name
+// as hcl.ExprAsKeyword reads it, or a string the expression evaluates to
+// without variables; "" if neither. The commonest keys, a name and a
+// quoted string, are read directly: HCL's way builds a diagnostic for
+// every quoted one.
+func itemKey(x hclsyntax.Expression) string {
+	if k, ok := x.(*hclsyntax.ObjectConsKeyExpr); ok && !k.ForceNonLiteral {
+		switch w := k.Wrapped.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			if len(w.Traversal) != 1 {
+				return ""
+			}
+			if root, ok := w.Traversal[0].(hcl.TraverseRoot); ok {
+				return root.Name
+			}
+		case *hclsyntax.TemplateExpr:
+			if len(w.Parts) == 1 {
+				if lit, ok := w.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() && !lit.Val.IsMarked() {
+					return lit.Val.AsString()
+				}
+			}
+		}
+	}
+	if key := hcl.ExprAsKeyword(x); key != "" {
+		return key
+	}
+	if v, diags := x.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+		return v.AsString()
+	}
+	return ""
 }
 
 // shellVariable matches $NAME and ${NAME} as a shell or a Dockerfile's ENV
