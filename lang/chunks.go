@@ -2,6 +2,8 @@ package lang
 
 import (
 	"bytes"
+	"fmt"
+	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -71,7 +73,47 @@ func JoinChunks(src []byte, bodies []*hclsyntax.Body, diags []hcl.Diagnostics) (
 		merged.SrcRange.End = body.SrcRange.End
 		merged.EndRange = body.EndRange
 	}
-	return &hcl.File{Body: merged, Bytes: src}, true
+	return &hcl.File{Body: merged, Bytes: src, Nav: navigation{merged}}, true
+}
+
+// navigation is what hclsyntax gives a parsed file as its Nav (its own
+// type is unexported), for a joined body: HCL's diagnostic writer names
+// the top-level block a diagnostic is in ("on build.hcl line 3, in target
+// "app"") through it. Blocks are found by binary search, since a joined
+// file is a large one.
+type navigation struct{ body *hclsyntax.Body }
+
+// block is the top-level block whose range contains offset, or nil.
+func (n navigation) block(offset int) *hclsyntax.Block {
+	blocks := n.body.Blocks
+	i := sort.Search(len(blocks), func(i int) bool { return blocks[i].Range().End.Byte > offset })
+	if i < len(blocks) && blocks[i].Range().ContainsOffset(offset) {
+		return blocks[i]
+	}
+	return nil
+}
+
+// ContextString is the header of the top-level block at offset, as
+// hclsyntax writes it: its type and quoted labels.
+func (n navigation) ContextString(offset int) string {
+	b := n.block(offset)
+	if b == nil {
+		return ""
+	}
+	s := b.Type
+	for _, l := range b.Labels {
+		s += fmt.Sprintf(" %q", l)
+	}
+	return s
+}
+
+// ContextDefRange is the definition range of the top-level block at
+// offset.
+func (n navigation) ContextDefRange(offset int) hcl.Range {
+	if b := n.block(offset); b != nil {
+		return b.DefRange()
+	}
+	return hcl.Range{}
 }
 
 // parseChunked parses a large, size-checked file in chunks on every core,

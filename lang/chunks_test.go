@@ -12,6 +12,13 @@ import (
 	"github.com/org/buildlang/internal/gen"
 )
 
+// contextNav is what HCL's diagnostic writer and hcled read from a file's
+// Nav.
+type contextNav interface {
+	ContextString(offset int) string
+	ContextDefRange(offset int) hcl.Range
+}
+
 // TestParseChunkedIsWholeParse holds chunked parsing to its promise: the
 // same file, body and diagnostics as one hclsyntax parse, for generated
 // files, every example, and files whose chunks cannot parse alone.
@@ -40,6 +47,17 @@ func TestParseChunkedIsWholeParse(t *testing.T) {
 		gcalls, wcalls := map[string]bool{}, map[string]bool{}
 		got, gdiags := parseChunked(src, "build.hcl", hcl.InitialPos, gcalls)
 		want, wdiags := parseWhole(src, "build.hcl", hcl.InitialPos, wcalls)
+		// Nav is hclsyntax's unexported type in a whole parse; what it
+		// says about every offset must be the same.
+		gnav, wnav := got.Nav.(contextNav), want.Nav.(contextNav)
+		for off := 0; off <= len(src); off += 7 {
+			if g, w := gnav.ContextString(off), wnav.ContextString(off); g != w {
+				t.Fatalf("%s: context at byte %d is %q, want %q", name, off, g, w)
+			}
+			if g, w := gnav.ContextDefRange(off), wnav.ContextDefRange(off); g != w {
+				t.Fatalf("%s: context range at byte %d is %v, want %v", name, off, g, w)
+			}
+		}
 		got.Nav, want.Nav = nil, nil
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the chunked parse differs from a whole parse", name)
