@@ -75,10 +75,10 @@ func shortLivedGC() {
 }
 
 // collectOutputGarbage lets the garbage collector run again, as GOGC 400,
-// before text diagnostics are written: HCL's text writer reads the file
-// line by line up to each diagnostic, allocating a buffer per line, so
-// twenty warnings at the end of a 400 KB file make about 1 GB of garbage
-// (GOGC or GOMEMLIMIT in the environment win).
+// before text diagnostics are written: for each diagnostic, HCL's text
+// writer reads its whole file line by line, allocating a buffer per line,
+// so twenty warnings in a 400 KB file make about 1 GB of garbage (GOGC or
+// GOMEMLIMIT in the environment win).
 func collectOutputGarbage() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)
