@@ -46,10 +46,19 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 	if v, ok := literalString(a.Expr); ok {
 		return v
 	}
-	if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
+	var v cty.Value
+	var diags hcl.Diagnostics
+	if x, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr); ok && d.ctx != nil {
+		// cache.ci, target.base: a traversal HCL would follow without
+		// diagnostics (fasteval.go) is followed once, whatever its type.
+		if v, ok = fastTraverse(x.Traversal, d.ctx); !ok {
+			v, diags = evaluate(a.Expr, d.ctx)
+		}
+	} else if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
 		return cty.StringVal(s)
+	} else {
+		v, diags = evaluate(a.Expr, d.ctx)
 	}
-	v, diags := evaluate(a.Expr, d.ctx)
 	d.add(diags...)
 	if diags.HasErrors() || !v.IsWhollyKnown() {
 		return cty.NilVal

@@ -134,8 +134,8 @@ func fastObjectValue(x *hclsyntax.ScopeTraversalExpr, ctx *hcl.EvalContext) (map
 	if ctx == nil {
 		return nil, false
 	}
-	v, diags := x.Traversal.TraverseAbs(ctx)
-	if len(diags) > 0 || v.IsNull() || !v.IsKnown() || v.IsMarked() || !v.Type().IsObjectType() {
+	v, ok := fastTraverse(x.Traversal, ctx)
+	if !ok || v.IsNull() || !v.IsKnown() || v.IsMarked() || !v.Type().IsObjectType() {
 		return nil, false
 	}
 	out := make(map[string]string, len(v.Type().AttributeTypes()))
@@ -147,6 +147,37 @@ func fastObjectValue(x *hclsyntax.ScopeTraversalExpr, ctx *hcl.EvalContext) (map
 		out[name] = e.AsString()
 	}
 	return out, true
+}
+
+// fastTraverse is tr.TraverseAbs(ctx) for a traversal of attributes
+// (root.a.b) through known, unmarked objects that have them, which is when
+// HCL's has no diagnostics; false otherwise. HCL's allocates at every step.
+func fastTraverse(tr hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
+	if len(tr) == 0 {
+		return cty.NilVal, false
+	}
+	root, ok := tr[0].(hcl.TraverseRoot)
+	if !ok {
+		return cty.NilVal, false
+	}
+	var v cty.Value
+	found := false
+	for c := ctx; c != nil && !found; c = c.Parent() {
+		if c.Variables != nil {
+			v, found = c.Variables[root.Name]
+		}
+	}
+	if !found {
+		return cty.NilVal, false
+	}
+	for _, step := range tr[1:] {
+		a, ok := step.(hcl.TraverseAttr)
+		if !ok || v.IsNull() || !v.IsKnown() || v.IsMarked() || !v.Type().IsObjectType() || !v.Type().HasAttribute(a.Name) {
+			return cty.NilVal, false
+		}
+		v = v.GetAttr(a.Name)
+	}
+	return v, true
 }
 
 // lookupFunction is the function HCL calls for name in ctx: the first
@@ -186,8 +217,8 @@ func fastScalar(expr hclsyntax.Expression, ctx *hcl.EvalContext) (string, bool) 
 		if ctx == nil {
 			return "", false
 		}
-		var diags hcl.Diagnostics
-		if v, diags = x.Traversal.TraverseAbs(ctx); len(diags) > 0 {
+		var ok bool
+		if v, ok = fastTraverse(x.Traversal, ctx); !ok {
 			return "", false
 		}
 	default:

@@ -30,6 +30,7 @@ func fastTestVars() map[string]cty.Value {
 	for _, name := range []string{"var", "local", "matrix", "item"} {
 		vars[name] = obj
 	}
+	vars["nested"] = cty.ObjectVal(map[string]cty.Value{"o": obj, "m": cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")})})
 	vars["labels"] = cty.ObjectVal(map[string]cty.Value{
 		"vendor": cty.StringVal("acme"), "org.opencontainers.image.title": cty.StringVal("app"),
 	})
@@ -62,8 +63,13 @@ m5 = merge(labels, null)
 m6 = merge(labels.vendor)
 m7 = merge(labels, { A = var.port })
 m8 = merge(labels, [var.name])
+n1 = "${nested.o.name}-${nested.m.k}"
+n2 = nested.o.name
+n3 = nested.m.k
+n4 = "${nested.o["name"]}"
+n5 = nested.o.name.x
 `)
-	taken, tmpl, merged := 0, 0, 0
+	taken, tmpl, merged, traversed := 0, 0, 0, 0
 	for _, src := range testSources(t, extra) {
 		f, _ := Parse(src, "build.hcl")
 		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
@@ -101,6 +107,15 @@ m8 = merge(labels, [var.name])
 				}
 				if hclBud.used.Load() > 0 {
 					tmpl++
+				}
+			}
+			if st, ok := x.(*hclsyntax.ScopeTraversalExpr); ok {
+				if got, ok := fastTraverse(st.Traversal, fastCtx); ok {
+					want, diags := st.Traversal.TraverseAbs(hclCtx)
+					if len(diags) > 0 || !got.RawEquals(want) {
+						t.Errorf("%v: fastTraverse is %#v, HCL %#v %v", x.Range(), got, want, diags)
+					}
+					traversed++
 				}
 			}
 			s, ok := fastString(x, fastCtx, fastBud)
@@ -143,8 +158,8 @@ m8 = merge(labels, [var.name])
 			return nil
 		})
 	}
-	if taken < 1000 || tmpl < 30 || merged < 2 {
-		t.Fatalf("only %d expressions compared, %d of them charged, %d merges", taken, tmpl, merged)
+	if taken < 1000 || tmpl < 30 || merged < 2 || traversed < 20 {
+		t.Fatalf("only %d expressions compared, %d of them charged, %d merges, %d traversals", taken, tmpl, merged, traversed)
 	}
 }
 
