@@ -110,14 +110,13 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	e.applySets(t, spec)
 	if len(td.steps) > 0 {
-		spec.Steps = nil
+		spec.Steps = make([]Step, 0, len(td.steps))
 		shell := spec.Image.Shell
 		for _, sd := range td.steps {
-			if st := e.step(d, sd, spec, shell); st != nil {
-				spec.Steps = append(spec.Steps, *st)
-				if st.Set != nil && len(st.Set.Shell) > 0 {
-					shell = st.Set.Shell
-				}
+			st := e.step(d, sd, spec, shell)
+			spec.Steps = append(spec.Steps, st)
+			if st.Set != nil && len(st.Set.Shell) > 0 {
+				shell = st.Set.Shell
 			}
 		}
 	}

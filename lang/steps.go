@@ -13,7 +13,7 @@ import (
 // so shell) is already known.
 // shell runs the string commands of run steps: the target's, or the last
 // set step's before this one.
-func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []string) *Step {
+func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []string) Step {
 	d := &decoder{ctx: td.ctx, what: sd.block.Type + " step", bud: td.bud, merge: td.merge}
 	defer func() { td.add(d.diags...) }()
 	for _, s := range StepSchemas {
@@ -22,7 +22,7 @@ func (e *evaluator) step(td *decoder, sd *stepDecl, spec *TargetSpec, shell []st
 		}
 	}
 	a := sd.content.Attributes
-	st := &Step{Kind: sd.kind, Range: blockRange(sd.block)}
+	st := Step{Kind: sd.kind, Range: blockRange(sd.block)}
 	switch sd.kind {
 	case StepRun:
 		st.Run = e.runStep(d, sd, spec, shell)
@@ -128,6 +128,9 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	if ma := a["mounts"]; ma != nil {
 		mounts = append(e.listedMounts(d, ma, sd.mountCalls), sd.mounts...)
 	}
+	if len(mounts) > 0 {
+		r.Mounts = make([]Mount, 0, len(mounts))
+	}
 	for _, md := range mounts {
 		if md.kind == "dynamic" {
 			for _, x := range e.expandDynamic(d, md) {
@@ -141,6 +144,9 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 		if m := e.mount(d, md, &ssh); m != nil {
 			r.Mounts = append(r.Mounts, *m)
 		}
+	}
+	if len(r.Mounts) == 0 {
+		r.Mounts = nil // none, as when no mount was declared
 	}
 	return r
 }
