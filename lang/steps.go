@@ -96,7 +96,7 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 				shell = DefaultShell
 			}
 			r.Shell = true
-			r.Args = append(append([]string{}, shell...), text)
+			r.Args = append(append(make([]string, 0, len(shell)+1), shell...), text)
 		} else {
 			d.add(ScriptNotHeredoc(sa.Expr.Range()))
 		}
@@ -112,7 +112,7 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 				shell = DefaultShell
 			}
 			r.Shell = true
-			r.Args = append(append([]string{}, shell...), v.AsString())
+			r.Args = append(append(make([]string, 0, len(shell)+1), shell...), v.AsString())
 		case !v.Type().IsListType() && !v.Type().IsTupleType():
 			d.add(WrongType(`The "command" attribute`, "a string (run by the shell) or a list of strings (run as argv)", typeName(v), ca.Expr.Range()))
 		default:

@@ -32,7 +32,24 @@ func (p *pass) envItems() []envItem {
 	if p.envs != nil {
 		return p.envs
 	}
-	p.envs = []envItem{}
+	n := 0 // counted first, so the slice is made once
+	p.envMaps(func(_ string, body *hclsyntax.Body, attrs ...string) {
+		for _, attr := range attrs {
+			if a := body.Attributes[attr]; a != nil {
+				if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+					n += len(obj.Items)
+				}
+			}
+		}
+	})
+	p.envs = make([]envItem, 0, n)
+	p.envMaps(p.mapItems)
+	return p.envs
+}
+
+// envMaps calls fn for each target block and each of their run and set
+// steps, in source order, with the attributes that hold env and args maps.
+func (p *pass) envMaps(fn func(block string, body *hclsyntax.Body, attrs ...string)) {
 	for _, name := range p.b.FileOrder {
 		f := p.b.Files[name]
 		if f == nil {
@@ -46,15 +63,14 @@ func (p *pass) envItems() []envItem {
 			if t.Type != "target" {
 				continue
 			}
-			p.mapItems("target", t.Body, "args", "env")
+			fn("target", t.Body, "args", "env")
 			for _, st := range t.Body.Blocks {
 				if st.Type == "run" || st.Type == "set" {
-					p.mapItems(st.Type, st.Body, "env")
+					fn(st.Type, st.Body, "env")
 				}
 			}
 		}
 	}
-	return p.envs
 }
 
 func (p *pass) mapItems(block string, body *hclsyntax.Body, attrs ...string) {
