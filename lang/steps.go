@@ -134,15 +134,15 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	for _, md := range mounts {
 		if md.kind == "dynamic" {
 			for _, x := range e.expandDynamic(d, md) {
-				if m := e.mount(x.d, x.md, &ssh); m != nil {
-					r.Mounts = append(r.Mounts, *m)
+				if m, ok := e.mount(x.d, x.md, &ssh); ok {
+					r.Mounts = append(r.Mounts, m)
 				}
 				d.add(x.d.diags...)
 			}
 			continue
 		}
-		if m := e.mount(d, md, &ssh); m != nil {
-			r.Mounts = append(r.Mounts, *m)
+		if m, ok := e.mount(d, md, &ssh); ok {
+			r.Mounts = append(r.Mounts, m)
 		}
 	}
 	if len(r.Mounts) == 0 {
@@ -151,13 +151,14 @@ func (e *evaluator) runStep(d *decoder, sd *stepDecl, spec *TargetSpec, shell []
 	return r
 }
 
-func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
+// mount evaluates a mount block; false when it names no declared secret or ssh.
+func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) (Mount, bool) {
 	label := md.block.Labels[0]
 	a := md.content.Attributes
 	md2 := &decoder{what: string(md.kind) + " mount"}
 	md2.required(RunSchema.Block(string(md.kind)), a, md.block.DefRange, md.block.Body)
 	d.add(md2.diags...)
-	m := &Mount{Kind: md.kind, Target: label, Range: blockRange(md.block), Mode: d.mode(a["mode"]),
+	m := Mount{Kind: md.kind, Target: label, Range: blockRange(md.block), Mode: d.mode(a["mode"]),
 		UID: d.integer(a["uid"], -1), GID: d.integer(a["gid"], -1)}
 	switch md.kind {
 	case MountCache:
@@ -185,7 +186,7 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		sec := e.build.Secret(label)
 		if sec == nil {
 			d.add(UnknownReference("secret", label, e.decls.secrets.order, md.block.LabelRanges[0]))
-			return nil
+			return Mount{}, false
 		}
 		m.ID = sec.ID
 		m.Env = d.str(a["env"])
@@ -203,7 +204,7 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		}
 		if ssh == nil {
 			d.add(UnknownReference("ssh", label, e.decls.ssh.order, md.block.LabelRanges[0]))
-			return nil
+			return Mount{}, false
 		}
 		m.ID = ssh.ID
 		m.Target = d.str(a["target"])
@@ -220,7 +221,7 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 		if label == "" {
 			d.add(InvalidValue("device", "A device needs a CDI name, like device \"vendor.com/gpu=all\" {}.", md.block.LabelRanges[0]))
 		}
-		return m
+		return m, true
 	case MountBind:
 		if fa := a["from"]; fa != nil {
 			src := d.source(fa, false)
@@ -235,7 +236,7 @@ func (e *evaluator) mount(d *decoder, md *mountDecl, sshCount *int) *Mount {
 	if !validMountPath(m.Target) && !(md.kind == MountSecret && m.Env != "") {
 		d.add(InvalidValue("mount path", fmt.Sprintf("%q is not an absolute path; mount paths start with /.", m.Target), md.block.LabelRanges[0]))
 	}
-	return m
+	return m, true
 }
 
 // rawHeredoc is a heredoc's text as written in the file: no ${} or %{}
