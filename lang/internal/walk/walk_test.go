@@ -27,7 +27,7 @@ e = (var.n + 1) * -var.n
 f = var.b ? "%{ for s in var.l }${s}%{ endfor }" : <<EOT
   ${var.h}
 EOT
-g = { (var.k) = 1, plain = 2, "quoted" = 3, null = 4 }
+g = { (var.k) = 1, plain = 2, "quoted" = 3, null = 4, "${var.q}" = 5, var.r = 6 }
 h = f(var.a, var.l...)
 i = var.l[0][var.i].x
 j = [for x in [for y in var.l : y] : [x, y]]
