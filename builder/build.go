@@ -35,6 +35,7 @@ import (
 	"github.com/org/buildlang/attest"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/compiler/solve"
+	"github.com/org/buildlang/internal/diagtext"
 	"github.com/org/buildlang/policy"
 	"github.com/tonistiigi/fsutil"
 )
@@ -657,7 +658,7 @@ func firstLine(s string) string {
 // diagnosticsError formats compile diagnostics the way the CLI prints them.
 func diagnosticsError(files map[string]*hcl.File, diags hcl.Diagnostics) error {
 	var b bytes.Buffer
-	wr := hcl.NewDiagnosticTextWriter(&b, files, 0, false)
+	wr := diagtext.NewWriter(&b, files, 0, false)
 	var errs hcl.Diagnostics
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {

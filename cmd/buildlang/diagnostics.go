@@ -6,13 +6,15 @@ import (
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/internal/diagtext"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 	"golang.org/x/term"
 )
 
 // writeDiagnostics prints diagnostics as HCL's text writer does (file:line:col,
-// snippet, caret), in color on a terminal.
+// snippet, caret), in color on a terminal, through diagtext (which indexes
+// each file's lines once instead of rescanning the file per diagnostic).
 func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) {
 	width, color := uint(0), false
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -21,8 +23,7 @@ func writeDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 		}
 		color = os.Getenv("NO_COLOR") == ""
 	}
-	wr := hcl.NewDiagnosticTextWriter(w, files, width, color)
-	_ = wr.WriteDiagnostics(lint.WithRuleIDs(diags))
+	_ = diagtext.NewWriter(w, files, width, color).WriteDiagnostics(lint.WithRuleIDs(diags))
 }
 
 // jsonDiagnostic is the --format json form of one diagnostic, stable for tools.
