@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/org/buildlang/internal/diagtext"
 	"github.com/org/buildlang/internal/textdiff"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/format"
@@ -137,7 +138,7 @@ func render(b *lang.Build, diags hcl.Diagnostics) string {
 	if b != nil {
 		files = b.Files
 	}
-	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(lint.WithRuleIDs(diags))
+	_ = diagtext.NewWriter(&buf, files, 0, false).WriteDiagnostics(lint.WithRuleIDs(diags))
 	return buf.String()
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/org/buildlang/compiler"
 	"github.com/org/buildlang/golden"
+	"github.com/org/buildlang/internal/diagtext"
 	"github.com/org/buildlang/lang"
 	"github.com/org/buildlang/lang/lint"
 	"github.com/org/buildlang/lsp"
@@ -23,13 +24,13 @@ import (
 // markerTag ends every marker, so one search finds them all.
 const markerTag = "-7f3a9c"
 
-// renderAll renders diagnostics every way buildlang shows them: HCL's text
+// renderAll renders diagnostics every way buildlang shows them: the text
 // writer with source snippets and the values of the expressions involved
 // (what check prints), the one-line form (frontend errors, golden), and
 // JSON.
 func renderAll(files map[string]*hcl.File, diags hcl.Diagnostics) []byte {
 	var buf bytes.Buffer
-	_ = hcl.NewDiagnosticTextWriter(&buf, files, 0, false).WriteDiagnostics(diags)
+	_ = diagtext.NewWriter(&buf, files, 0, false).WriteDiagnostics(diags)
 	buf.WriteString(golden.FormatDiagnostics(diags))
 	for _, d := range diags {
 		j, _ := json.Marshal(map[string]any{"summary": d.Summary, "detail": d.Detail})
