@@ -49,6 +49,7 @@ type Build struct {
 	Proxy map[string]string
 
 	eval *evaluator
+	uses *nameUses // the names the files refer to (Refers)
 }
 
 // Variable is a declared input with its resolved value.

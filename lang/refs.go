@@ -44,57 +44,25 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 	// name sets are made; the suggestions for unknown names, which share
 	// one budget (suggestWork), are made after, in source order.
 	e.makeNameSets()
-	type part struct {
-		attrs *hclsyntax.Body // a file's top-level attributes, or
-		block *hclsyntax.Block
-		found []refProblem
-	}
-	var parts []*part
+	var parts []*refWalker
 	for _, name := range e.build.FileOrder {
 		body, ok := e.build.Files[name].Body.(*hclsyntax.Body)
 		if !ok {
 			continue
 		}
-		parts = append(parts, &part{attrs: body})
+		parts = append(parts, &refWalker{e: e, attrs: body})
 		for _, b := range body.Blocks {
-			if b.Type != "function" { // parameters are checked when the function runs
-				parts = append(parts, &part{block: b})
-			}
+			parts = append(parts, &refWalker{e: e, block: b})
 		}
 	}
-	panics := par.Each(len(parts), func(i int) {
-		pt := parts[i]
-		if pt.attrs != nil {
-			for _, a := range pt.attrs.Attributes {
-				pt.found = e.checkExpr(pt.found, a.Expr, refScope{inEnv: true})
-			}
-			return
-		}
-		b := pt.block
-		sc := refScope{}
-		switch b.Type {
-		case "environment", "policy":
-			sc.inEnv = true
-		case "variable":
-			sc.inVariable = true
-		case "locals":
-			sc.inLocals = true
-		case "mounts":
-			sc.inTarget = true // evaluated in each step that uses the set
-		case "target":
-			sc.inTarget = true
-			if m := b.Body.Attributes["matrix"]; m != nil {
-				sc.hasMatrix = true
-				sc.matrixKeys = literalKeys(m.Expr)
-			}
-		}
-		pt.found = e.checkBody(pt.found, b.Body, sc)
-	})
+	panics := par.Each(len(parts), func(i int) { parts[i].walk() })
 	var diags hcl.Diagnostics
+	uses := &nameUses{names: map[string]map[string]bool{}, whole: map[string]bool{}}
 	for i, pt := range parts {
 		for _, p := range pt.found {
 			diags = append(diags, e.refDiagnostic(p))
 		}
+		uses.record(pt)
 		for _, p := range panics {
 			if p.Index == i {
 				at := pt.attrs.SrcRange
@@ -105,32 +73,201 @@ func (e *evaluator) checkReferences() hcl.Diagnostics {
 			}
 		}
 	}
+	e.build.uses = uses
 	return diags
 }
 
-func (e *evaluator) checkBody(found []refProblem, body *hclsyntax.Body, sc refScope) []refProblem {
-	for _, a := range body.Attributes {
-		if sc.inVariable && a.Name == "type" || sc.inTarget && a.Name == "script" {
-			continue // a type expression; a script's text, never evaluated
-		}
-		found = e.checkExpr(found, a.Expr, sc)
-	}
-	for _, b := range body.Blocks {
-		if b.Type == "dynamic" && sc.inTarget {
-			continue // its iterator is in scope only when it is expanded, and checked then
-		}
-		found = e.checkBody(found, b.Body, sc)
-	}
-	return found
+// refWalker walks one top-level part of a file (its top-level attributes,
+// or one top-level block) once, for two things: the references that are
+// wrong (found), and the names it refers to (uses, whole), which
+// Build.Refers answers from.
+type refWalker struct {
+	e     *evaluator
+	attrs *hclsyntax.Body // a file's top-level attributes, or
+	block *hclsyntax.Block
+
+	found []refProblem
+	uses  [][2]string // root and name of each root.NAME or root["NAME"]
+	whole []string    // roots used as a whole, or with a computed key
 }
 
-func (e *evaluator) checkExpr(found []refProblem, expr hclsyntax.Expression, sc refScope) []refProblem {
+// walk checks and records the walker's part.
+func (w *refWalker) walk() {
+	if w.attrs != nil {
+		for _, a := range w.attrs.Attributes {
+			w.expr(a.Expr, refScope{inEnv: true}, true, noSelf)
+		}
+		return
+	}
+	b := w.block
+	sc := refScope{}
+	switch b.Type {
+	case "function":
+		// Parameters are checked when the function runs; its names are
+		// still uses.
+		w.usesOf(b.Body)
+		return
+	case "variable":
+		sc.inVariable = true
+		if len(b.Labels) == 0 {
+			break
+		}
+		// A variable's validations refer to the variable itself; that is
+		// not a use. Only its attributes and those of its blocks count.
+		self := [2]string{"var", b.Labels[0]}
+		for _, a := range b.Body.Attributes {
+			w.expr(a.Expr, sc, a.Name != "type", noSelf) // a type expression is not checked
+		}
+		for _, vb := range b.Body.Blocks {
+			for _, a := range vb.Body.Attributes {
+				w.expr(a.Expr, sc, a.Name != "type", self)
+			}
+			w.checkBlocks(vb.Body, sc)
+		}
+		return
+	case "locals":
+		// A local's own value referring to it is a cycle, not a use.
+		sc.inLocals = true
+		for name, a := range b.Body.Attributes {
+			w.expr(a.Expr, sc, true, [2]string{"local", name})
+		}
+		w.checkBlocks(b.Body, sc)
+		return
+	case "environment", "policy":
+		sc.inEnv = true
+	case "mounts":
+		sc.inTarget = true // evaluated in each step that uses the set
+	case "target":
+		sc.inTarget = true
+		if m := b.Body.Attributes["matrix"]; m != nil {
+			sc.hasMatrix = true
+			sc.matrixKeys = literalKeys(m.Expr)
+		}
+	}
+	w.body(b.Body, sc, true)
+}
+
+// noSelf is the self reference of parts that have none.
+var noSelf [2]string
+
+// body walks a block's body: each attribute is checked when check holds
+// and sc allows, and recorded as uses.
+func (w *refWalker) body(body *hclsyntax.Body, sc refScope, check bool) {
+	for _, a := range body.Attributes {
+		// A type expression; a script's text, never evaluated.
+		skip := sc.inVariable && a.Name == "type" || sc.inTarget && a.Name == "script"
+		w.expr(a.Expr, sc, check && !skip, noSelf)
+		if a.Name == "mounts" {
+			w.mountLabels(a.Expr)
+		}
+	}
+	for _, b := range body.Blocks {
+		// A mount of a declared secret or ssh uses it by its label.
+		if (b.Type == "secret" || b.Type == "ssh") && len(b.Labels) > 0 {
+			w.use(b.Type, b.Labels[0])
+		}
+		// A dynamic block's iterator is in scope only when it is
+		// expanded, and checked then.
+		w.body(b.Body, sc, check && !(b.Type == "dynamic" && sc.inTarget))
+	}
+}
+
+// usesOf records the uses in a body that is not checked.
+func (w *refWalker) usesOf(body *hclsyntax.Body) { w.body(body, refScope{}, false) }
+
+// checkBlocks checks the blocks of body without recording uses: the
+// blocks of locals and of a variable's blocks use nothing.
+func (w *refWalker) checkBlocks(body *hclsyntax.Body, sc refScope) {
+	for _, b := range body.Blocks {
+		for _, a := range b.Body.Attributes {
+			if !(sc.inVariable && a.Name == "type") {
+				w.found = w.e.checkExprOnly(w.found, a.Expr, sc)
+			}
+		}
+		w.checkBlocks(b.Body, sc)
+	}
+}
+
+// mountLabels records the secrets and ssh agents a mounts attribute's
+// calls name by label (secret("id")).
+func (w *refWalker) mountLabels(expr hclsyntax.Expression) {
+	hclsyntax.VisitAll(expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		if x, isExpr := n.(hclsyntax.Expression); isExpr {
+			if kind, label, _, ok := MountCallLabel(x); ok && (kind == "secret" || kind == "ssh") {
+				w.use(kind, label)
+			}
+		}
+		return nil
+	})
+}
+
+// expr checks an expression's references when check holds and records
+// the names it uses, except self.
+func (w *refWalker) expr(expr hclsyntax.Expression, sc refScope, check bool, self [2]string) {
+	for _, t := range walk.Variables(expr) {
+		if check {
+			if p := w.e.checkTraversal(t, sc); p != (refProblem{}) {
+				w.found = append(w.found, p)
+			}
+		}
+		root := t.RootName()
+		name := ""
+		if len(t) >= 2 {
+			name = stepName(t[1])
+		}
+		switch {
+		case name == "":
+			w.whole = append(w.whole, root)
+		case root != self[0] || name != self[1]:
+			w.use(root, name)
+		}
+	}
+}
+
+func (w *refWalker) use(root, name string) { w.uses = append(w.uses, [2]string{root, name}) }
+
+func (e *evaluator) checkExprOnly(found []refProblem, expr hclsyntax.Expression, sc refScope) []refProblem {
 	for _, t := range walk.Variables(expr) {
 		if p := e.checkTraversal(t, sc); p != (refProblem{}) {
 			found = append(found, p)
 		}
 	}
 	return found
+}
+
+// nameUses are the names a build's source refers to, per root (var,
+// local, secret, ...), made by checkReferences for Build.Refers.
+type nameUses struct {
+	names map[string]map[string]bool
+	whole map[string]bool // roots used as a whole or with a computed key
+}
+
+func (u *nameUses) record(w *refWalker) {
+	for _, x := range w.uses {
+		m := u.names[x[0]]
+		if m == nil {
+			m = map[string]bool{}
+			u.names[x[0]] = m
+		}
+		m[x[1]] = true
+	}
+	for _, root := range w.whole {
+		u.whole[root] = true
+	}
+}
+
+// Refers says whether the build's files may refer to root.NAME: an
+// expression names it (root.NAME or root["NAME"]), uses root as a whole or
+// with a computed key, or, for a secret or ssh agent, mounts it by label
+// (a nested secret "NAME" block, a secret("NAME") call). A variable's
+// validations naming the variable and a local's value naming the local
+// do not count. The lint rules about unused declarations ask this.
+func (b *Build) Refers(root, name string) bool {
+	u := b.uses
+	if u == nil {
+		return false
+	}
+	return u.whole[root] || u.names[root][name]
 }
 
 // refProblem is a reference checkTraversal found wrong: its diagnostic,

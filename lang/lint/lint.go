@@ -18,9 +18,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/org/buildlang/lang"
-	"github.com/org/buildlang/lang/internal/par"
-	"github.com/org/buildlang/lang/internal/walk"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // DocURL is where spec/lint.md is published; a rule's URL is DocURL#ID.
@@ -112,19 +109,16 @@ func Findings(b *lang.Build, diags hcl.Diagnostics) hcl.Diagnostics {
 	return append(diags, Run(b)...)
 }
 
-// pass is what the rules share for one Run: the syntax, every reference in
-// it, and each target evaluated for its first default platform.
+// pass is what the rules share for one Run: the syntax, the declarations
+// in it, and each target evaluated for its first default platform. Which
+// names are used is lang's (Build.Refers), found while it checked the
+// references.
 type pass struct {
 	b     *lang.Build
 	diags hcl.Diagnostics
 	seen  map[seenKey]bool
 
 	fileIndex map[string]int
-	// refs holds, per root (var, local, secret, ...), the names referenced
-	// as root.NAME or root["NAME"]; whole marks roots used as a whole
-	// object or with a computed key, which may reach every name.
-	refs  map[string]map[string]bool
-	whole map[string]bool
 	// decls are the top-level blocks by type and first label.
 	decls map[[2]string]*hclsyntax.Block
 	// blocks are every block by the range lang gives steps and mounts,
@@ -142,28 +136,22 @@ type seenKey struct {
 func newPass(b *lang.Build) *pass {
 	p := &pass{
 		b: b, seen: map[seenKey]bool{}, fileIndex: map[string]int{},
-		refs: map[string]map[string]bool{}, whole: map[string]bool{},
 		decls: map[[2]string]*hclsyntax.Block{},
 	}
-	// Each top-level block (and each file's top-level attributes) is
-	// read on every core; what they found is recorded in source order.
-	var parts []*facts
 	for i, name := range b.FileOrder {
 		p.fileIndex[name] = i
 		body := fileBody(b, name)
 		if body == nil {
 			continue
 		}
-		parts = append(parts, &facts{attrs: body})
 		for _, blk := range body.Blocks {
-			parts = append(parts, &facts{block: blk})
+			if len(blk.Labels) == 0 {
+				continue
+			}
+			if k := [2]string{blk.Type, blk.Labels[0]}; p.decls[k] == nil {
+				p.decls[k] = blk
+			}
 		}
-	}
-	if panics := par.Each(len(parts), func(i int) { parts[i].find() }); len(panics) > 0 {
-		panic(panics[0].Value) // as a bug in a rule would: Run's callers recover
-	}
-	for _, f := range parts {
-		p.record(f)
 	}
 	for _, t := range b.Targets {
 		plat := b.BuildPlatform
@@ -198,134 +186,7 @@ func (p *pass) resolve(name string, plat ocispecs.Platform) (spec *lang.TargetSp
 	return spec
 }
 
-// facts are what one top-level part of a file says about its names: the
-// file's top-level attributes, or one top-level block.
-type facts struct {
-	attrs *hclsyntax.Body // the top-level attributes of this body, or
-	block *hclsyntax.Block
-
-	uses  [][2]string // root and name of each root.NAME or root["NAME"]
-	whole []string    // roots used as a whole, or with a computed key
-}
-
-// find reads f's part of the syntax.
-func (f *facts) find() {
-	if f.attrs != nil {
-		f.indexAttrs(f.attrs, true)
-	} else {
-		f.indexBlock(f.block, true)
-	}
-}
-
-// record adds the facts of a part, in source order.
-func (p *pass) record(f *facts) {
-	if blk := f.block; blk != nil && len(blk.Labels) > 0 {
-		k := [2]string{blk.Type, blk.Labels[0]}
-		if p.decls[k] == nil {
-			p.decls[k] = blk
-		}
-	}
-	for _, u := range f.uses {
-		m := p.refs[u[0]]
-		if m == nil {
-			m = map[string]bool{}
-			p.refs[u[0]] = m
-		}
-		m[u[1]] = true
-	}
-	for _, root := range f.whole {
-		p.whole[root] = true
-	}
-}
-
-func (f *facts) index(body *hclsyntax.Body, top bool) {
-	f.indexAttrs(body, top)
-	for _, blk := range body.Blocks {
-		f.indexBlock(blk, top)
-	}
-}
-
-func (f *facts) indexAttrs(body *hclsyntax.Body, top bool) {
-	for _, a := range body.Attributes {
-		f.addRefs(a.Expr, nil)
-		// A mount call of a declared secret or ssh uses it by its label.
-		if !top && a.Name == "mounts" {
-			hclsyntax.VisitAll(a.Expr, func(n hclsyntax.Node) hcl.Diagnostics {
-				if x, isExpr := n.(hclsyntax.Expression); isExpr {
-					if kind, label, _, ok := lang.MountCallLabel(x); ok && (kind == "secret" || kind == "ssh") {
-						f.use(kind, label)
-					}
-				}
-				return nil
-			})
-		}
-	}
-}
-
-func (f *facts) indexBlock(blk *hclsyntax.Block, top bool) {
-	// A mount of a declared secret or ssh uses it by its label.
-	if !top && (blk.Type == "secret" || blk.Type == "ssh") && len(blk.Labels) > 0 {
-		f.use(blk.Type, blk.Labels[0])
-	}
-	if top && blk.Type == "variable" && len(blk.Labels) > 0 {
-		// A variable's validations refer to the variable itself;
-		// that is not a use.
-		self := blk.Labels[0]
-		for _, a := range blk.Body.Attributes {
-			f.addRefs(a.Expr, nil)
-		}
-		for _, vb := range blk.Body.Blocks {
-			for _, a := range vb.Body.Attributes {
-				f.addRefs(a.Expr, func(root, name string) bool { return root == "var" && name == self })
-			}
-		}
-		return
-	}
-	if top && blk.Type == "locals" {
-		for name, a := range blk.Body.Attributes {
-			self := name
-			f.addRefs(a.Expr, func(root, n string) bool { return root == "local" && n == self })
-		}
-		return
-	}
-	f.index(blk.Body, false)
-}
-
-func (f *facts) addRefs(expr hclsyntax.Expression, skip func(root, name string) bool) {
-	for _, t := range walk.Variables(expr) {
-		root := t.RootName()
-		if len(t) < 2 {
-			f.whole = append(f.whole, root)
-			continue
-		}
-		name := stepName(t[1])
-		if name == "" {
-			f.whole = append(f.whole, root)
-			continue
-		}
-		if skip != nil && skip(root, name) {
-			continue
-		}
-		f.use(root, name)
-	}
-}
-
-func (f *facts) use(root, name string) { f.uses = append(f.uses, [2]string{root, name}) }
-
-func (p *pass) used(root, name string) bool { return p.whole[root] || p.refs[root][name] }
-
-func stepName(s hcl.Traverser) string {
-	switch s := s.(type) {
-	case hcl.TraverseAttr:
-		return s.Name
-	case hcl.TraverseIndex:
-		k := s.Key
-		if k.IsKnown() && !k.IsNull() && k.Type() == cty.String {
-			return k.AsString()
-		}
-	}
-	return ""
-}
+func (p *pass) used(root, name string) bool { return p.b.Refers(root, name) }
 
 // warn adds a finding once per rule, range and detail: a target evaluated
 // as several matrix instances reports a shared line once. It returns the
