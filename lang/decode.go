@@ -29,8 +29,10 @@ type decoder struct {
 	// bud is the budget ctx's functions charge, which lets the fast paths
 	// of fasteval.go read templates; nil leaves templates to HCL. merge is
 	// ctx's metered merge function, for them too; nil leaves merge to HCL.
-	bud   *budget
-	merge *function.Function
+	// replace is ctx's metered replace, read in strings; nil leaves it to
+	// HCL.
+	bud            *budget
+	merge, replace *function.Function
 }
 
 func (d *decoder) add(diags ...*hcl.Diagnostic) { d.diags = append(d.diags, diags...) }
@@ -54,7 +56,7 @@ func (d *decoder) value(a *hcl.Attribute) cty.Value {
 		if v, ok = fastTraverse(x.Traversal, d.ctx); !ok {
 			v, diags = evaluate(a.Expr, d.ctx)
 		}
-	} else if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
+	} else if s, ok := fastStringCalls(a.Expr, d.ctx, d.bud, d.replace); ok {
 		return cty.StringVal(s)
 	} else {
 		v, diags = evaluate(a.Expr, d.ctx)
@@ -135,7 +137,7 @@ func (d *decoder) str(a *hcl.Attribute) string {
 	if a == nil {
 		return ""
 	}
-	if s, ok := fastString(a.Expr, d.ctx, d.bud); ok {
+	if s, ok := fastStringCalls(a.Expr, d.ctx, d.bud, d.replace); ok {
 		return s
 	}
 	v := d.convert(a, d.value(a), cty.String, "a string")

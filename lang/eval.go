@@ -35,6 +35,7 @@ type evaluator struct {
 	checked   bool                         // Build.Check finished a lenient load
 	baseFuncs map[string]function.Function // metered stdlib and source helpers
 	merge     *function.Function           // baseFuncs' merge if metered, for the decoders' fast paths
+	replace   *function.Function           // and replace
 	userFuncs []*userFunc
 	tablesMu  sync.Mutex
 	tables    map[int]map[string]function.Function // by call depth

@@ -31,9 +31,27 @@ import (
 // above; bud is the budget ctx's guard functions charge (nil declines
 // every template with interpolations).
 func fastString(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) (string, bool) {
+	return fastStringCalls(expr, ctx, bud, nil)
+}
+
+// fastStringCalls is fastString reading calls of replace too, when
+// replace is ctx's metered replace function: a matrix instance's name is
+// often "app-${replace(matrix.go, ".", "")}".
+func fastStringCalls(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget, replace *function.Function) (string, bool) {
+	if bud == nil {
+		replace = nil
+	}
 	var cost int64
-	s, ok := fastStr(expr, ctx, bud != nil, &cost)
+	s, ok := fastStr(expr, ctx, metering{on: bud != nil, replace: replace}, &cost)
 	return s, ok && bud.chargeIfFits(cost)
+}
+
+// metering says how the fast paths may read what the budget charges for: on
+// for the $part guards of templates, replace (non-nil) for calls of the
+// metered replace function.
+type metering struct {
+	on      bool
+	replace *function.Function
 }
 
 // fastStrList is the value of a list literal of fastString elements.
@@ -45,7 +63,7 @@ func fastStrList(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget) ([]stri
 	var cost int64
 	out := make([]string, len(t.Exprs))
 	for i, x := range t.Exprs {
-		if out[i], ok = fastStr(x, ctx, bud != nil, &cost); !ok {
+		if out[i], ok = fastStr(x, ctx, metering{on: bud != nil}, &cost); !ok {
 			return nil, false
 		}
 	}
@@ -66,21 +84,21 @@ func fastStrMap(expr hcl.Expression, ctx *hcl.EvalContext, bud *budget, merge *f
 	var ok bool
 	switch x := expr.(type) {
 	case *hclsyntax.ObjectConsExpr:
-		out, ok = fastObject(x, ctx, bud != nil, &cost)
+		out, ok = fastObject(x, ctx, metering{on: bud != nil}, &cost)
 	case *hclsyntax.FunctionCallExpr:
-		out, ok = fastMerge(x, ctx, bud != nil && merge != nil, merge, &cost)
+		out, ok = fastMerge(x, ctx, metering{on: bud != nil && merge != nil}, merge, &cost)
 	}
 	return out, ok && bud.chargeIfFits(cost)
 }
 
-func fastObject(o *hclsyntax.ObjectConsExpr, ctx *hcl.EvalContext, metered bool, cost *int64) (map[string]string, bool) {
+func fastObject(o *hclsyntax.ObjectConsExpr, ctx *hcl.EvalContext, m metering, cost *int64) (map[string]string, bool) {
 	out := make(map[string]string, len(o.Items))
 	for _, item := range o.Items {
-		k, ok := fastKey(item.KeyExpr, ctx, metered, cost)
+		k, ok := fastKey(item.KeyExpr, ctx, m, cost)
 		if !ok {
 			return nil, false
 		}
-		v, ok := fastStr(item.ValueExpr, ctx, metered, cost)
+		v, ok := fastStr(item.ValueExpr, ctx, m, cost)
 		if !ok {
 			return nil, false
 		}
@@ -92,26 +110,26 @@ func fastObject(o *hclsyntax.ObjectConsExpr, ctx *hcl.EvalContext, metered bool,
 // fastMerge is merge(args...) of fast objects, adding to cost what the
 // metered merge charges: 1 and its arguments' valueCost before, its
 // result's after.
-func fastMerge(c *hclsyntax.FunctionCallExpr, ctx *hcl.EvalContext, metered bool, merge *function.Function, cost *int64) (map[string]string, bool) {
-	if !metered || c.Name != "merge" || c.ExpandFinal || len(c.Args) == 0 || lookupFunction(ctx, c.Name) != *merge {
+func fastMerge(c *hclsyntax.FunctionCallExpr, ctx *hcl.EvalContext, m metering, merge *function.Function, cost *int64) (map[string]string, bool) {
+	if !m.on || c.Name != "merge" || c.ExpandFinal || len(c.Args) == 0 || lookupFunction(ctx, c.Name) != *merge {
 		return nil, false
 	}
 	out := map[string]string{}
 	*cost++
 	for _, a := range c.Args {
-		var m map[string]string
+		var obj map[string]string
 		var ok bool
 		switch x := a.(type) {
 		case *hclsyntax.ObjectConsExpr:
-			m, ok = fastObject(x, ctx, metered, cost)
+			obj, ok = fastObject(x, ctx, m, cost)
 		case *hclsyntax.ScopeTraversalExpr:
-			m, ok = fastObjectValue(x, ctx)
+			obj, ok = fastObjectValue(x, ctx)
 		}
 		if !ok {
 			return nil, false
 		}
-		*cost += strMapCost(m)
-		for k, v := range m {
+		*cost += strMapCost(obj)
+		for k, v := range obj {
 			out[k] = v // later arguments win, as in merge
 		}
 	}
@@ -194,17 +212,49 @@ func lookupFunction(ctx *hcl.EvalContext, name string) function.Function {
 }
 
 // fastStr is fastString adding to cost what the $part guards of expr
-// would charge, instead of charging it; metered says whether it may.
-func fastStr(expr hcl.Expression, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+// would charge, instead of charging it; m says what it may read.
+func fastStr(expr hcl.Expression, ctx *hcl.EvalContext, m metering, cost *int64) (string, bool) {
 	switch x := expr.(type) {
 	case *hclsyntax.TemplateExpr:
-		return fastTemplate(x, ctx, metered, cost)
+		return fastTemplate(x, ctx, m, cost)
 	case *hclsyntax.TemplateWrapExpr:
 		return fastScalar(x.Wrapped, ctx)
 	case *hclsyntax.ScopeTraversalExpr:
 		return fastScalar(x, ctx)
+	case *hclsyntax.FunctionCallExpr:
+		return fastReplace(x, ctx, m, cost)
 	}
 	return "", false
+}
+
+// fastReplace is replace(s, substr, with) of fastStr arguments when
+// replace is m.replace, adding to cost what the metered replace charges:
+// 1, its arguments' valueCost and sizeBefore's bound before the call, its
+// result's valueCost after. What it decides on is known before anything
+// is charged, so declining never charges twice.
+func fastReplace(c *hclsyntax.FunctionCallExpr, ctx *hcl.EvalContext, m metering, cost *int64) (string, bool) {
+	if m.replace == nil || c.Name != "replace" || c.ExpandFinal || len(c.Args) != 3 || lookupFunction(ctx, c.Name) != *m.replace {
+		return "", false
+	}
+	var args [3]string
+	for i, a := range c.Args {
+		var ok bool
+		if args[i], ok = fastStr(a, ctx, m, cost); !ok {
+			return "", false
+		}
+	}
+	vals := []cty.Value{cty.StringVal(args[0]), cty.StringVal(args[1]), cty.StringVal(args[2])}
+	if checkBefore(c.Name, vals) != nil {
+		return "", false
+	}
+	pre := 1 + sizeBefore(c.Name, vals)
+	if !readOnly[c.Name] {
+		pre += argsCost(vals)
+	}
+	// cty's replace: strings.Replace, the result normalized by StringVal.
+	out := normalized(strings.Replace(args[0], args[1], args[2], -1))
+	*cost += pre + int64(len(out)) + 1
+	return out, true
 }
 
 // fastScalar is the string value of a literal or a traversal.
@@ -230,7 +280,7 @@ func fastScalar(expr hclsyntax.Expression, ctx *hcl.EvalContext) (string, bool) 
 	return v.AsString(), true
 }
 
-func fastTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+func fastTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, m metering, cost *int64) (string, bool) {
 	if len(t.Parts) == 1 {
 		if lit, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr); ok {
 			return fastScalar(lit, ctx)
@@ -239,10 +289,16 @@ func fastTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, metered bool,
 	var sb strings.Builder
 	for _, p := range t.Parts {
 		if c, ok := p.(*hclsyntax.FunctionCallExpr); ok {
-			if c.Name != guardPart || len(c.Args) != 1 || c.ExpandFinal || !metered {
+			if c.Name != guardPart || len(c.Args) != 1 || c.ExpandFinal || !m.on {
 				return "", false
 			}
-			s, ok := fastScalar(c.Args[0], ctx)
+			var s string
+			var ok bool
+			if call, isCall := c.Args[0].(*hclsyntax.FunctionCallExpr); isCall {
+				s, ok = fastReplace(call, ctx, m, cost)
+			} else {
+				s, ok = fastScalar(c.Args[0], ctx)
+			}
 			if !ok {
 				return "", false
 			}
@@ -288,7 +344,7 @@ func literalElems(expr hcl.Expression) ([]cty.Value, bool) {
 	return out, true
 }
 
-func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, metered bool, cost *int64) (string, bool) {
+func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, m metering, cost *int64) (string, bool) {
 	k, ok := expr.(*hclsyntax.ObjectConsKeyExpr)
 	if !ok {
 		return "", false
@@ -301,7 +357,7 @@ func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, metered bool, cost
 		s = hcl.ExprAsKeyword(k.Wrapped)
 	}
 	if s == "" {
-		if s, ok = fastStr(k.Wrapped, ctx, metered, cost); !ok {
+		if s, ok = fastStr(k.Wrapped, ctx, m, cost); !ok {
 			return "", false
 		}
 	}

@@ -68,8 +68,20 @@ n2 = nested.o.name
 n3 = nested.m.k
 n4 = "${nested.o["name"]}"
 n5 = nested.o.name.x
+r1 = "go${replace(var.GO_VERSION, ".", "")}"
+r2 = "test-1-${var.name}-go${replace(var.GO_VERSION, ".", "")}"
+r3 = replace(var.REGISTRY, "/", "_")
+r4 = "${replace(var.name, "", "-")}x"
+r5 = "${replace("e${var.name}", "e", var.acute)}x"
+r6 = "${replace(var.port, ".", "")}x"
+r7 = "${replace(var.secret, "h", "")}x"
+r8 = "${replace(var.name, "p", var.unknown)}x"
+r9 = "${replace(var.name, "p")}x"
+r10 = "${replace(var.name, "p", "q", "r")}x"
+r11 = "${replace(var.é, "é", "e")}x${replace("é", "e", "")}"
+r12 = "${upper(var.name)}x"
 `)
-	taken, tmpl, merged, traversed := 0, 0, 0, 0
+	taken, tmpl, merged, traversed, replaced := 0, 0, 0, 0, 0
 	for _, src := range testSources(t, extra) {
 		f, _ := Parse(src, "build.hcl")
 		hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
@@ -78,9 +90,9 @@ n5 = nested.o.name.x
 				return nil
 			}
 			fastBud, hclBud := newBudget(1<<40), newBudget(1<<40)
-			calls := map[string]bool{"merge": true}
+			calls := map[string]bool{"merge": true, "replace": true, "upper": true}
 			fastFuncs := meteredCalls(fastBud, calls)
-			merge := fastFuncs["merge"]
+			merge, replace := fastFuncs["merge"], fastFuncs["replace"]
 			// The context the fast paths read is a child, as a target's is.
 			fastCtx := (&hcl.EvalContext{Functions: fastFuncs}).NewChild()
 			fastCtx.Variables = fastTestVars()
@@ -118,13 +130,21 @@ n5 = nested.o.name.x
 					traversed++
 				}
 			}
-			s, ok := fastString(x, fastCtx, fastBud)
-			check("fastString", s, ok, func(v cty.Value) (any, bool) {
+			asString := func(v cty.Value) (any, bool) {
 				if v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
 					return nil, false
 				}
 				return v.AsString(), true
-			})
+			}
+			s, ok := fastString(x, fastCtx, fastBud)
+			check("fastString", s, ok, asString)
+			if !ok {
+				s, ok = fastStringCalls(x, fastCtx, fastBud, &replace)
+				check("fastStringCalls", s, ok, asString)
+				if ok {
+					replaced++
+				}
+			}
 			l, ok := fastStrList(x, fastCtx, fastBud)
 			check("fastStrList", l, ok, func(v cty.Value) (any, bool) {
 				if !v.Type().IsTupleType() {
@@ -158,8 +178,11 @@ n5 = nested.o.name.x
 			return nil
 		})
 	}
-	if taken < 1000 || tmpl < 30 || merged < 2 || traversed < 20 {
-		t.Fatalf("only %d expressions compared, %d of them charged, %d merges, %d traversals", taken, tmpl, merged, traversed)
+	if taken < 1000 || tmpl < 30 || merged < 2 || traversed < 20 || replaced < 6 {
+		t.Fatalf("only %d expressions compared, %d of them charged, %d merges, %d traversals, %d with replace", taken, tmpl, merged, traversed, replaced)
+	}
+	if testing.Verbose() {
+		t.Logf("%d expressions compared, %d of them charged, %d merges, %d traversals, %d with replace", taken, tmpl, merged, traversed, replaced)
 	}
 }
 
@@ -240,5 +263,55 @@ func TestFastTemplateOverBudget(t *testing.T) {
 	}
 	if s, ok := fastString(a, ctx, nil); ok {
 		t.Fatalf("fastString answered %q with no budget to charge", s)
+	}
+}
+
+// TestFastReplaceOverBudget checks that a template calling replace is read
+// only when the budget can pay for all of it, what HCL's evaluation would
+// charge; declining spends nothing, and HCL's evaluation then runs out
+// where it would have.
+func TestFastReplaceOverBudget(t *testing.T) {
+	f, _ := Parse([]byte(`a = "test-1-${var.name}-go${replace(var.GO_VERSION, ".", "")}"`), "build.hcl")
+	a := f.Body.(*hclsyntax.Body).Attributes["a"].Expr
+	calls := map[string]bool{"replace": true}
+	ctxFor := func(bud *budget) (*hcl.EvalContext, *function.Function) {
+		fs := meteredCalls(bud, calls)
+		replace := fs["replace"]
+		return &hcl.EvalContext{Variables: fastTestVars(), Functions: fs}, &replace
+	}
+	full := newBudget(1 << 20)
+	ctx, _ := ctxFor(full)
+	if _, diags := a.Value(ctx); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	cost := int(full.used.Load())
+
+	short := newBudget(cost - 1)
+	ctx, replace := ctxFor(short)
+	if s, ok := fastStringCalls(a, ctx, short, replace); ok {
+		t.Fatalf("fastStringCalls answered %q one unit over budget", s)
+	}
+	if used := short.used.Load(); used != 0 {
+		t.Fatalf("declining spent %d units", used)
+	}
+	if _, diags := a.Value(ctx); !diags.HasErrors() {
+		t.Fatal("HCL's evaluation fits the budget the fast path declined")
+	}
+
+	exact := newBudget(cost)
+	ctx, replace = ctxFor(exact)
+	if s, ok := fastStringCalls(a, ctx, exact, replace); !ok || s != "test-1-app-go123" {
+		t.Fatalf("fastStringCalls is %q, %v within budget", s, ok)
+	}
+	if used := exact.used.Load(); used != int64(cost) {
+		t.Fatalf("fastStringCalls charged %d, HCL %d", used, cost)
+	}
+	// Another context's replace, or none, is left to HCL.
+	_, other := ctxFor(newBudget(1 << 20))
+	if s, ok := fastStringCalls(a, ctx, exact, other); ok {
+		t.Fatalf("fastStringCalls answered %q for a replace that is not ctx's", s)
+	}
+	if s, ok := fastString(a, ctx, exact); ok {
+		t.Fatalf("fastString answered %q without replace", s)
 	}
 }

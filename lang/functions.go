@@ -171,6 +171,9 @@ func (e *evaluator) declareFunctions() hcl.Diagnostics {
 	if f, ok := base["merge"]; ok && e.decls.calls["merge"] {
 		e.merge = &f
 	}
+	if f, ok := base["replace"]; ok && e.decls.calls["replace"] {
+		e.replace = &f
+	}
 	e.funcs = e.functionTable(1)
 	return diags
 }

@@ -58,7 +58,7 @@ func (e *evaluator) resolve(t *Target, platform ocispecs.Platform, inheriting ma
 	}
 	td := t.decl
 	ctx := e.targetContext(t.state.ctx, td, platform)
-	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`, bud: e.budget, merge: e.merge}
+	d := &decoder{ctx: ctx, what: `target "` + t.Name + `"`, bud: e.budget, merge: e.merge, replace: e.replace}
 	attrs := td.content.Attributes
 
 	spec := &TargetSpec{From: Source{Kind: SourceScratch}}

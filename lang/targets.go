@@ -285,7 +285,7 @@ func (e *evaluator) environment(name string) *Environment {
 
 func (e *evaluator) instanceName(td *targetDecl, keys []string, combo cty.Value, ctx *hcl.EvalContext) (string, hcl.Diagnostics) {
 	if a := td.content.Attributes["name"]; a != nil {
-		d := &decoder{ctx: ctx, what: `target "` + td.name + `"`}
+		d := &decoder{ctx: ctx, what: `target "` + td.name + `"`, bud: e.budget, replace: e.replace}
 		n := d.str(a)
 		if !d.diags.HasErrors() && !validInstanceName(n) {
 			d.add(InvalidValue("name", fmt.Sprintf("%q is not a valid target name: use letters, digits, '_', '-' and '.', starting with a letter or digit. sanitize_tag() makes any string valid.", n), a.Expr.Range()))
