@@ -83,6 +83,26 @@ func (b *budget) charge(n int64) error {
 	return nil
 }
 
+// spent reports that a charge has failed (and every later one will).
+func (b *budget) spent() bool { return b != nil && b.used.Load() > b.limit }
+
+// mark is what has been spent so far, for rewind.
+func (b *budget) mark() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.used.Load()
+}
+
+// rewind makes the budget as it was at mark m, refunding what was spent
+// after it (even the charge that failed), so work done since can be done
+// again in another order.
+func (b *budget) rewind(m int64) {
+	if b != nil {
+		b.used.Store(m)
+	}
+}
+
 // budgetError is the error of an evaluation stopped by the budget.
 type budgetError struct{ limit int64 }
 

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -39,6 +40,10 @@ type evaluator struct {
 	userFuncs []*userFunc
 	tablesMu  sync.Mutex
 	tables    map[int]map[string]function.Function // by call depth
+
+	// targetsMark is the budget spent before any target was evaluated
+	// (resolveAll rewinds to it).
+	targetsMark int64
 
 	names       []string // Build.names, cached
 	nameSets    map[nameSetKey]map[string]bool
@@ -135,6 +140,7 @@ func (e *evaluator) run() hcl.Diagnostics {
 	diags = append(diags, e.declareGroups(root)...)
 	diags = append(diags, e.checkSets()...)
 	diags = append(diags, e.linkTargets()...)
+	e.targetsMark = e.budget.mark()
 	if e.opts.Lenient {
 		return diags
 	}
@@ -155,6 +161,15 @@ func (e *evaluator) run() hcl.Diagnostics {
 // contexts, Resolve's cache is locked, and the evaluation budget and user
 // function depth are safe for concurrent use. Diagnostics are gathered in
 // target order, so the result does not depend on scheduling.
+//
+// Nor does the evaluation budget's: which target runs out of a budget that
+// targets evaluated in parallel share depends on who got there first. So
+// when it ran out, the budget is rewound to what it was before any target
+// was evaluated, the targets' results are dropped, and they are evaluated
+// again one after the other in source order, as on one core: the same
+// targets fit, and the same one reports the budget. The bound holds (the
+// second pass spends at most the budget again, and only files over it
+// pay for one); a file within budget is evaluated once, on every core.
 func (e *evaluator) resolveAll() hcl.Diagnostics {
 	type job struct {
 		name     string
@@ -169,10 +184,21 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 			jobs = append(jobs, &job{name: t.Name, platform: p, at: t.DeclRange})
 		}
 	}
-	// A bug that panics is one target's internal error, not a crash.
-	panics := par.Each(len(jobs), func(i int) {
+	e.mu.Lock()
+	inOrder := len(e.resolved) == 0 && (runtime.GOMAXPROCS(0) == 1 || len(jobs) <= 1)
+	e.mu.Unlock()
+	resolveOne := func(i int) {
 		jobs[i].spec, jobs[i].diags = resolveJob(e.build, jobs[i].name, jobs[i].platform)
-	})
+	}
+	// A bug that panics is one target's internal error, not a crash.
+	panics := par.Each(len(jobs), resolveOne)
+	if e.budget.spent() && !inOrder && e.targetsMark <= e.budget.limit {
+		e.budget.rewind(e.targetsMark)
+		e.mu.Lock()
+		e.resolved = map[resolveKey]*resolveResult{}
+		e.mu.Unlock()
+		panics = par.InOrder(len(jobs), resolveOne)
+	}
 	for _, p := range panics {
 		j := jobs[p.Index]
 		j.spec, j.diags = nil, hcl.Diagnostics{InternalError(fmt.Sprintf("evaluate target %q for %s", j.name, platformString(j.platform)), p.Value, j.at)}

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/org/buildlang/internal/gen"
+	"github.com/org/buildlang/lang"
 	"golang.org/x/tools/txtar"
 )
 
@@ -30,9 +31,16 @@ func TestCheckSameOnEveryCoreCount(t *testing.T) {
 		src = append(append(src, broken...), gen.Targets(20)...)
 	}
 	inputs["generated with errors"] = checkCase{fsys: fstest.MapFS{"build.hcl": {Data: src}}, files: []string{"build.hcl"}}
+	inputs[budgetSpent] = checkCase{fsys: fstest.MapFS{"build.hcl": {Data: budgetSpentAcrossTargets()}}, files: []string{"build.hcl"}}
 	for name, in := range inputs {
 		var want string
-		for _, procs := range []int{1, 4} {
+		// Which target runs out of the budget is a race on many cores:
+		// that file is checked a few times on each count.
+		counts := []int{1, 4}
+		if name == budgetSpent {
+			counts = []int{1, 2, 2, 2, 4, 4, 4}
+		}
+		for _, procs := range counts {
 			prev := runtime.GOMAXPROCS(procs)
 			_, diags := check(in.fsys, in.files, in.opts)
 			runtime.GOMAXPROCS(prev)
@@ -42,9 +50,47 @@ func TestCheckSameOnEveryCoreCount(t *testing.T) {
 				if name == "generated with errors" && strings.Count(got, ": error: ") < 10 {
 					t.Fatalf("the generated file's errors are not reported:\n%s", got)
 				}
+				if name == budgetSpent && !strings.Contains(got, "Too many evaluation steps") {
+					t.Fatalf("the budget is not spent:\n%s", got)
+				}
 			} else if got != want {
 				t.Errorf("%s: GOMAXPROCS %d reports\n%s\nGOMAXPROCS 1 reports\n%s", name, procs, got, want)
 			}
 		}
+	}
+}
+
+const budgetSpent = "budget spent across targets"
+
+// budgetSpentAcrossTargets is a build of 100 targets that each spend about
+// 1.6% of the evaluation budget (eight interpolations of a 100 kB local),
+// so it runs out about two thirds of the way through the file.
+func budgetSpentAcrossTargets() []byte {
+	var b strings.Builder
+	b.WriteString("locals {\n  s = join(\"\", [for i in range(1000) : \"" + strings.Repeat("0123456789", 10) + "\"])\n}\n")
+	four := strings.Repeat("${local.s}", 4)
+	for i := range 100 {
+		fmt.Fprintf(&b, "target \"t%d\" {\n  from = \"alpine:3.20\"\n  args = { A = \"%s\", B = \"%s\" }\n}\n", i, four, four)
+	}
+	return []byte(b.String())
+}
+
+// The language server loads leniently, resolves targets for its features
+// in whatever order requests come, then calls Check: it reports the
+// budget where check does, whichever targets were resolved before.
+func TestCheckAfterResolvesReportsBudgetAsLoad(t *testing.T) {
+	fsys := lang.FS(fstest.MapFS{"build.hcl": {Data: budgetSpentAcrossTargets()}})
+	_, want := lang.Load(fsys, []string{"build.hcl"}, lang.Options{})
+	if !strings.Contains(renderDiagnostics(want), "Too many evaluation steps") {
+		t.Fatalf("the budget is not spent:\n%s", renderDiagnostics(want))
+	}
+	b, diags := lang.Load(fsys, []string{"build.hcl"}, lang.Options{Lenient: true})
+	for i := len(b.Targets) - 1; i >= 0; i-- { // last first: it fits on one core
+		for _, p := range b.Targets[i].DefaultPlatforms {
+			b.Resolve(b.Targets[i].Name, p)
+		}
+	}
+	if got := renderDiagnostics(b.Check(diags)); got != renderDiagnostics(want) {
+		t.Errorf("Check after resolving the targets last first reports\n%s\nLoad reports\n%s", got, renderDiagnostics(want))
 	}
 }

@@ -26,7 +26,15 @@ func (p *Panic) Error() string { return fmt.Sprintf("panic at piece %d: %v", p.I
 // core, f runs on the calling goroutine, with the same recovery, so the
 // result does not depend on the number of cores.
 func Each(n int, f func(i int)) []*Panic {
-	workers := min(runtime.GOMAXPROCS(0), n)
+	return each(min(runtime.GOMAXPROCS(0), n), n, f)
+}
+
+// InOrder is Each on the calling goroutine: f(0), f(1)... one after the
+// other, with the same recovery. Callers use it where the order of the
+// calls decides the result (a shared limit running out).
+func InOrder(n int, f func(i int)) []*Panic { return each(1, n, f) }
+
+func each(workers, n int, f func(i int)) []*Panic {
 	var mu sync.Mutex
 	var panics []*Panic
 	call := func(i int) {
