@@ -1,6 +1,7 @@
 package par
 
 import (
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -43,5 +44,21 @@ func TestEachRecoversPanics(t *testing.T) {
 		if ran.Load() != 50 {
 			t.Errorf("GOMAXPROCS %d: %d pieces ran, want 50", procs, ran.Load())
 		}
+	}
+}
+
+func TestInOrderCallsInOrderAndRecovers(t *testing.T) {
+	var order []int
+	p := InOrder(5, func(i int) {
+		order = append(order, i)
+		if i == 2 {
+			panic("two")
+		}
+	})
+	if fmt.Sprint(order) != "[0 1 2 3 4]" {
+		t.Errorf("InOrder called %v", order)
+	}
+	if len(p) != 1 || p[0].Index != 2 || p[0].Value != "two" {
+		t.Errorf("InOrder returned panics %v", p)
 	}
 }
