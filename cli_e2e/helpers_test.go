@@ -247,16 +247,7 @@ func daemonlessEnv(t *testing.T, env *e2eenv.Env) map[string]string {
 		t.Fatalf("daemonless mode needs %s/buildkitd (hack/e2e-env up builds it): %v", bin, err)
 	}
 	cfg := filepath.Join(t.TempDir(), "buildkitd.toml")
-	conf := fmt.Sprintf(`[worker.oci]
-  enabled = true
-  networkMode = "host"
-[worker.containerd]
-  enabled = false
-[registry.%[1]q]
-  http = true
-[registry."docker.io"]
-  mirrors = [%[1]q]
-`, env.Registry)
+	conf := e2eenv.DaemonConfig(env.Registry, "", "", "")
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -312,17 +312,7 @@ func startNode(t *testing.T, env *e2eenv.Env, spec nodeSpec) *nodeDaemon {
 	if spec.platform != "" {
 		platforms = fmt.Sprintf("  platforms = [%q]\n", spec.platform)
 	}
-	conf := fmt.Sprintf(`[worker.oci]
-  enabled = true
-  networkMode = "host"
-%s  max-parallelism = 1
-[worker.containerd]
-  enabled = false
-[registry.%[2]q]
-  http = true
-[registry."docker.io"]
-  mirrors = [%[2]q]
-`, platforms, env.Registry)
+	conf := e2eenv.DaemonConfig(env.Registry, "", platforms+"  max-parallelism = 1\n", "")
 	if err := os.WriteFile(filepath.Join(dir, "buildkitd.toml"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}

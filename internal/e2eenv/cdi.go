@@ -48,20 +48,8 @@ func CDIDaemon(t testing.TB, env *Env) *Env {
 	if err := os.WriteFile(filepath.Join(specs, "fake.json"), []byte(FakeCDISpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	conf := fmt.Sprintf(`insecure-entitlements = ["device"]
-[worker.oci]
-  enabled = true
-  networkMode = "host"
-[worker.containerd]
-  enabled = false
-[registry.%[1]q]
-  http = true
-[registry."docker.io"]
-  mirrors = [%[1]q]
-[cdi]
-  disabled = false
-  specDirs = [%[2]q]
-`, env.Registry, specs)
+	conf := DaemonConfig(env.Registry, "insecure-entitlements = [\"device\"]\n", "",
+		fmt.Sprintf("[cdi]\n  disabled = false\n  specDirs = [%q]\n", specs))
 	if err := os.WriteFile(filepath.Join(dir, "buildkitd.toml"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
