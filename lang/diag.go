@@ -81,6 +81,10 @@ type DiagInfo struct {
 	reference bool
 	// budget marks the error of a spent evaluation budget.
 	budget bool
+	// together marks a problem of two targets (the first two Names) only
+	// when they are built together, which Build.ForBuild drops from the
+	// diagnostics of a build that does not build both.
+	together bool
 	// wrapped is the Extra of an HCL diagnostic this info was added to.
 	wrapped any
 }
@@ -734,7 +738,7 @@ func PolicyViolation(policy, env, summary, detail string, subject hcl.Range) *hc
 // matrix target, ...).
 func OutputConflict(target, other, dest, what string, subject hcl.Range) *hcl.Diagnostic {
 	info := diagInfo(KindOptionConflict, target, other)
-	info.What = "output dest"
+	info.What, info.together = "output dest", true
 	return errorf(info, subject, "Two targets write one output",
 		"Target %q writes %s, which target %q writes too, and %s builds them together: one would overwrite the other. Put {target} in the dest to give each its own, e.g. dest=out/{target}, or give them different dests.",
 		target, dest, other, what)

@@ -95,3 +95,29 @@ func (e *evaluator) checkOutputDests(specs map[string]*TargetSpec) hcl.Diagnosti
 	}
 	return diags
 }
+
+// ForBuild returns diags for a build of targets (targets or groups, none
+// for the default build, as Expand takes them): without the problems of
+// two targets built together (OutputConflict) when this build does not
+// build both. Check reports them for every group, the default build and
+// each matrix target; a build of one target is not refused for what its
+// siblings write. When targets do not expand, diags are returned as they
+// are (the build reports the unknown name).
+func (b *Build) ForBuild(diags hcl.Diagnostics, targets []string) hcl.Diagnostics {
+	names, ediags := b.Expand(targets)
+	if ediags.HasErrors() {
+		return diags
+	}
+	built := map[string]bool{}
+	for _, n := range names {
+		built[n] = true
+	}
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if info := DiagInfoOf(d); info != nil && info.together && len(info.Names) >= 2 && !(built[info.Names[0]] && built[info.Names[1]]) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}

@@ -256,7 +256,7 @@ func runBuild(cmd *cobra.Command, bf *buildFlags, f *buildCLIFlags, args []strin
 			// The environment's nodes, from a load for lang's default
 			// build platform that the one-daemon path reuses when its
 			// daemon has that platform.
-			if pre, err = loadBuild(bf); err != nil {
+			if pre, err = loadBuild(bf, opts.Targets); err != nil {
 				return err
 			}
 			nodes = builder.EnvNodes(pre.b.Env)
@@ -359,7 +359,7 @@ func runOnNodes(ctx context.Context, cmd *cobra.Command, bf *buildFlags, f *buil
 			fmt.Fprintln(os.Stderr, "buildlang:", err)
 		}
 	}()
-	b, _, err := bf.loadValid(func(o *lang.Options) { o.BuildPlatform = live[0].Workers[0] })
+	b, _, err := bf.loadFor(opts.Targets, func(o *lang.Options) { o.BuildPlatform = live[0].Workers[0] })
 	if err != nil {
 		return err
 	}
@@ -505,9 +505,10 @@ type loaded struct {
 	warnings hcl.Diagnostics
 }
 
-// loadBuild loads the build files for lang's default build platform.
-func loadBuild(bf *buildFlags, mutate ...func(*lang.Options)) (*loaded, error) {
-	b, warnings, err := bf.loadValid(mutate...)
+// loadBuild loads the build files for a build of targets, for lang's
+// default build platform unless mutate sets one.
+func loadBuild(bf *buildFlags, targets []string, mutate ...func(*lang.Options)) (*loaded, error) {
+	b, warnings, err := bf.loadFor(targets, mutate...)
 	if err != nil {
 		return nil, err
 	}
@@ -531,7 +532,7 @@ func planBuild(ctx context.Context, bf *buildFlags, f *buildCLIFlags, opts *buil
 	}
 	var err error
 	if pre == nil {
-		if pre, err = loadBuild(bf, mutate...); err != nil {
+		if pre, err = loadBuild(bf, opts.Targets, mutate...); err != nil {
 			return nil, nil, err
 		}
 	}

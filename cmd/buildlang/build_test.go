@@ -289,3 +289,44 @@ group "default" {
 		t.Errorf("--output with {target}, --cache-to: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// A build of one target is not refused because two of its siblings in
+// the default group write one dest (check is; so is a build of both):
+// only the targets of this build are compared.
+func TestBuildBesideSiblingsCollision(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	err := os.WriteFile(filepath.Join(dir, "build.hcl"), []byte(`
+group "default" {
+  targets = [target.app, target.a, target.b]
+}
+
+target "app" {
+  from = "busybox"
+}
+
+target "a" {
+  from   = "busybox"
+  output = ["type=local,dest=out"]
+}
+
+target "b" {
+  from   = "busybox"
+  output = ["type=local,dest=out"]
+}
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const conflict = `Target "b" writes out, which target "a" writes too`
+	r := run(t, bin, dir, "build", "--dry-run", "app")
+	if r.code != 0 || !strings.Contains(r.stdout, "target app\n") || strings.Contains(r.stderr, conflict) {
+		t.Errorf("build app: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{{"build", "--dry-run"}, {"build", "--dry-run", "a", "b"}, {"check"}} {
+		r := run(t, bin, dir, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "build.hcl line 17") || !strings.Contains(r.stderr, conflict) {
+			t.Errorf("%q: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+}

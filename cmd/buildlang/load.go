@@ -81,6 +81,22 @@ func (f *buildFlags) loadValid(mutate ...func(*lang.Options)) (*lang.Build, hcl.
 	if err != nil {
 		return nil, nil, err
 	}
+	return valid(b, diags)
+}
+
+// loadFor is loadValid for a build of targets (none: the default build):
+// what two targets write when built together fails only a build of both
+// (lang.Build.ForBuild), though check reports it for every group.
+func (f *buildFlags) loadFor(targets []string, mutate ...func(*lang.Options)) (*lang.Build, hcl.Diagnostics, error) {
+	b, diags, err := f.load(mutate...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return valid(b, b.ForBuild(diags, targets))
+}
+
+// valid prints diags and returns exitError{1} when there is an error.
+func valid(b *lang.Build, diags hcl.Diagnostics) (*lang.Build, hcl.Diagnostics, error) {
 	if diags.HasErrors() {
 		writeDiagnostics(os.Stderr, b.Files, diags)
 		return nil, nil, exitError{1}
