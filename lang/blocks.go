@@ -64,20 +64,24 @@ func (e *evaluator) declareCaches(s *scope) hcl.Diagnostics {
 	return e.decodeBlocks(e.decls.caches, s, func(name string, b *hcl.Block, c *hcl.BodyContent, d *decoder) {
 		cp := &CachePolicy{Name: name, DeclRange: b.DefRange}
 		cp.Description = d.str(c.Attributes["description"])
-		cp.Import = d.cacheEntries(c.Attributes["import"], false)
-		cp.Export = d.cacheEntries(c.Attributes["export"], true)
+		cp.Import, _ = d.cacheEntries(c.Attributes["import"], false)
+		var ranges []hcl.Range
+		cp.Export, ranges = d.cacheEntries(c.Attributes["export"], true)
+		e.cacheExportRanges.Store(cp, ranges)
 		e.build.Caches = append(e.build.Caches, cp)
 	})
 }
 
 // cacheEntries decodes a cache policy's import (export false) or export
-// list, with the rules of --cache-from and --cache-to.
-func (d *decoder) cacheEntries(a *hcl.Attribute, export bool) []map[string]string {
+// list, with the rules of --cache-from and --cache-to, and where each
+// entry is written.
+func (d *decoder) cacheEntries(a *hcl.Attribute, export bool) ([]map[string]string, []hcl.Range) {
 	v := d.convert(a, d.value(a), cty.List(cty.Map(cty.String)), "a list of objects of strings, like [{ type = \"local\", src = \".cache\" }]")
 	if v == cty.NilVal {
-		return nil
+		return nil, nil
 	}
 	var out []map[string]string
+	var ranges []hcl.Range
 	n := v.LengthInt()
 	for i, it := 0, v.ElementIterator(); it.Next(); i++ {
 		_, ev := it.Element()
@@ -100,8 +104,9 @@ func (d *decoder) cacheEntries(a *hcl.Attribute, export bool) []map[string]strin
 			}
 		}
 		out = append(out, m)
+		ranges = append(ranges, rng)
 	}
-	return out
+	return out, ranges
 }
 
 func contains(xs []string, x string) bool {

@@ -81,9 +81,9 @@ type DiagInfo struct {
 	reference bool
 	// budget marks the error of a spent evaluation budget.
 	budget bool
-	// together marks a problem of two targets (the first two Names) only
-	// when they are built together, which Build.ForBuild drops from the
-	// diagnostics of a build that does not build both.
+	// together marks a problem of targets (Names) only when at least two
+	// of them are built together, which Build.ForBuild drops from the
+	// diagnostics of a build that does not build two of them.
 	together bool
 	// wrapped is the Extra of an HCL diagnostic this info was added to.
 	wrapped any
@@ -742,6 +742,22 @@ func OutputConflict(target, other, dest, what string, subject hcl.Range) *hcl.Di
 	return errorf(info, subject, "Two targets write one output",
 		"Target %q writes %s, which target %q writes too, and %s builds them together: one would overwrite the other. Put {target} in the dest to give each its own, e.g. dest=out/{target}, or give them different dests.",
 		target, dest, other, what)
+}
+
+// CacheExportConflict warns of targets built together (by whats: a
+// group, a matrix target, ...) whose cache exports write one registry
+// ref: each export replaces the cache there, so the one that finishes
+// last wins.
+func CacheExportConflict(targets []string, ref string, whats []string, subject hcl.Range) *hcl.Diagnostic {
+	info := diagInfo(KindOptionConflict, targets...)
+	info.What, info.together = "cache export ref", true
+	verb := "builds"
+	if len(whats) > 1 {
+		verb = "build"
+	}
+	return newDiag(hcl.DiagWarning, info, subject.Ptr(), "Cache exports overwrite each other",
+		fmt.Sprintf("Targets %s export cache to %s, and %s %s them together: each export replaces the cache there, so the one that finishes last wins and the others' cache is lost. Give each target a ref of its own (a cache policy each), or share one cache: let one target export it with mode = \"max\" and the others only import it.",
+			andList(quoteAll(targets)), ref, andList(whats), verb))
 }
 
 // HostEnvNotGranted reports a variable whose env attribute names a host

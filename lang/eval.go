@@ -22,6 +22,9 @@ type evaluator struct {
 	// outputRanges holds, by *TargetSpec, where each of its own Outputs is
 	// written ([]hcl.Range), for checkOutputDests.
 	outputRanges sync.Map
+	// cacheExportRanges holds, by *CachePolicy, where each of its Export
+	// entries is written ([]hcl.Range), for checkCacheExports.
+	cacheExportRanges sync.Map
 
 	funcs  map[string]function.Function // as the build's expressions see them
 	scopes map[string]*scope            // by environment name
@@ -211,7 +214,7 @@ func (e *evaluator) resolveAll() hcl.Diagnostics {
 			specs[j.name] = j.spec
 		}
 	}
-	return append(diags, e.checkOutputDests(specs)...)
+	return append(diags, e.checkTogether(specs)...)
 }
 
 // resolveJob is how resolveAll evaluates a target; tests replace it.

@@ -79,3 +79,45 @@ func TestForBuildComparesOnlyTheBuiltTargets(t *testing.T) {
 		}
 	}
 }
+
+// Cache exports to one ref warn a build that builds two of the targets
+// named (whatever builds them together in check's sets), not a build of
+// one of them.
+func TestForBuildCacheExportConflict(t *testing.T) {
+	const src = `
+cache "shared" {
+  export = [{ type = "registry", ref = "localhost:5000/app:cache" }]
+}
+
+target "a" {
+  from  = "alpine:3.20"
+  cache = cache.shared
+}
+
+target "m" {
+  matrix = { v = ["1", "2"] }
+  name   = "m-${matrix.v}"
+  from   = "alpine:3.20"
+  cache  = cache.shared
+}
+
+target "other" {
+  from = "alpine:3.20"
+}
+`
+	b, diags := lang.Load(lang.FS(fstest.MapFS{"build.hcl": {Data: []byte(src)}}), []string{"build.hcl"}, lang.Options{})
+	if len(diags) != 1 || diags[0].Summary != "Cache exports overwrite each other" || diags.HasErrors() {
+		t.Fatalf("check: %v; want one warning", diags)
+	}
+	for _, tc := range []struct {
+		targets []string
+		want    int
+	}{
+		{nil, 1}, {[]string{"m"}, 1}, {[]string{"a", "m-2"}, 1},
+		{[]string{"a"}, 0}, {[]string{"m-1", "other"}, 0},
+	} {
+		if got := len(b.ForBuild(diags, tc.targets)); got != tc.want {
+			t.Errorf("ForBuild(%q): %d diagnostics; want %d", tc.targets, got, tc.want)
+		}
+	}
+}

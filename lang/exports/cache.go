@@ -32,3 +32,21 @@ func CheckCache(typ string, attrs map[string]string, export bool) error {
 	}
 	return nil
 }
+
+// CacheRef is what a cache export writes that another target's export
+// can overwrite: a registry export's ref, else "" (a local export's dest
+// gets a tag per target, inline goes in the image itself).
+func CacheRef(typ string, attrs map[string]string) string {
+	if typ == "registry" {
+		return attrs["ref"]
+	}
+	return ""
+}
+
+// CacheCollisions lists the cache exports, in order, that write a ref
+// (CacheRef, in Write.Dest) an earlier export of another target writes
+// too: built together, the export that finishes last replaces the other
+// target's cache. lang warns of them at the cache entry.
+func CacheCollisions(writes []Write) []Collision {
+	return Collisions(writes, func(ref string) string { return ref })
+}
