@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
@@ -65,6 +66,7 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 	if err != nil || handled {
 		return res, err
 	}
+	diags = buildDiagnostics(b, diags, bc.Target)
 	if diags.HasErrors() {
 		return nil, diagnosticsError(diags, sm)
 	}
@@ -75,6 +77,20 @@ func Build(ctx context.Context, c client.Client) (*client.Result, error) {
 	w := newWarner(src.Warn, sm)
 	w.diagnostics(ctx, langlint.Findings(b, diags)) // load warnings and lint findings
 	return build(ctx, c, bc, b, target, sm, w)
+}
+
+// buildDiagnostics are the load's diagnostics for a build of the target
+// option (none: the default build), as `buildlang build` has them: what
+// two targets built together would overwrite of each other's concerns
+// only a build of both (lang.Build.ForBuild), which the frontend, building
+// one target, never is; the subrequests (lint, outline, targets) keep
+// check's.
+func buildDiagnostics(b *lang.Build, diags hcl.Diagnostics, target string) hcl.Diagnostics {
+	var targets []string
+	if target != "" {
+		targets = []string{target}
+	}
+	return b.ForBuild(diags, targets)
 }
 
 // selectTarget picks the one target to build: the target option, else the
