@@ -1,7 +1,6 @@
 package cli_e2e
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -56,18 +55,9 @@ func TestBuildContextOCILayout(t *testing.T) {
 	env := e2eenv.Require(t)
 	dir := writeFiles(t, map[string]string{"build.hcl": contextFromBase("from the layout", `output = ["type=oci,tar=false,dest=layout"]`)})
 	mustBuild(t, env, dir, nil, "build", "--progress", "plain", "base")
-	idx, err := os.ReadFile(filepath.Join(dir, "layout", "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var index struct {
-		Manifests []struct{ Digest string } `json:"manifests"`
-	}
-	if err := json.Unmarshal(idx, &index); err != nil || len(index.Manifests) != 1 {
-		t.Fatalf("index.json: %v\n%s", err, idx)
-	}
+	digest := e2eenv.LayoutDigest(t, filepath.Join(dir, "layout"))
 	want := runID + "\nfrom the layout\n/w\n"
-	for _, ref := range []string{"oci-layout://layout", "oci-layout://" + filepath.Join(dir, "layout") + "@" + index.Manifests[0].Digest} {
+	for _, ref := range []string{"oci-layout://layout", "oci-layout://" + filepath.Join(dir, "layout") + "@" + digest} {
 		os.RemoveAll(filepath.Join(dir, "out"))
 		r := mustBuild(t, env, dir, nil, "build", "--progress", "plain", "app", "--build-context", "base="+ref)
 		got, err := os.ReadFile(filepath.Join(dir, "out", "copy"))

@@ -119,24 +119,7 @@ target "app" {
 func TestPolicyDeniedNetworkHostAtSolveTime(t *testing.T) {
 	t.Parallel()
 	env := e2eenv.Require(t)
-	dir := writeFiles(t, map[string]string{"build.hcl": fmt.Sprintf(`policy "strict" {
-  deny_network = ["host"]
-}
-
-environment "dev" {}
-
-environment "prod" {
-  policy = policy.strict
-}
-
-target "app" {
-  from = "busybox:1.35"
-  run {
-    command = "cat /proc/net/dev > /netdev-%s"
-    network = "host"
-  }
-}
-`, runID)})
+	dir := writeFiles(t, map[string]string{"build.hcl": e2eenv.HostNetworkPolicyProject(runID)})
 	r := buildlang(t, env, dir, nil, "build", "app", "--env", "prod", "--allow", "network.host", "--progress", "plain", "-o", "type=local,dest="+t.TempDir())
 	if r.code != 1 || !strings.Contains(r.stderr, "Network mode not allowed") || !strings.Contains(r.stderr, "on build.hcl line 13") || strings.Contains(r.stderr, "#1 ") {
 		t.Errorf("prod with --allow network.host: exit %d, want the policy's refusal at line 13 before any solve:\n%s", r.code, tail(r.stderr))

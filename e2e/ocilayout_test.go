@@ -1,10 +1,10 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/org/buildlang/internal/e2eenv"
 )
 
 // TestOCILayoutContext: the frontend takes a named context from an OCI
@@ -31,17 +31,8 @@ target "app" {
 `})
 	layout := filepath.Join(t.TempDir(), "layout")
 	build{dir: dir, target: "base", opts: []string{"platform=linux/amd64"}, output: "type=oci,tar=false,dest=" + layout}.must(t, env)
-	idx, err := os.ReadFile(filepath.Join(layout, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var index struct {
-		Manifests []struct{ Digest string } `json:"manifests"`
-	}
-	if err := json.Unmarshal(idx, &index); err != nil || len(index.Manifests) != 1 {
-		t.Fatalf("index.json: %v\n%s", err, idx)
-	}
-	out, _ := build{dir: dir, target: "app", opts: []string{"platform=linux/amd64", "context:base=oci-layout://base@" + index.Manifests[0].Digest},
+	digest := e2eenv.LayoutDigest(t, layout)
+	out, _ := build{dir: dir, target: "app", opts: []string{"platform=linux/amd64", "context:base=oci-layout://base@" + digest},
 		args: []string{"--oci-layout", "base=" + layout}}.local(t, env)
 	if got, want := readFile(t, out, "copy"), id+"\nfrom the layout\n/w"; got != want {
 		t.Errorf("/copy = %q, want %q", got, want)

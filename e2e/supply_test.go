@@ -9,6 +9,7 @@ import (
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/org/buildlang/frontend"
+	"github.com/org/buildlang/internal/e2eenv"
 	"github.com/tonistiigi/fsutil"
 )
 
@@ -90,24 +91,7 @@ target "ctx" {
 // network.host (buildctl --allow, docker buildx --allow).
 func TestFrontendPolicyNetworkHost(t *testing.T) {
 	env := setup(t)
-	dir := project(t, map[string]string{"build.hcl": fmt.Sprintf(`policy "strict" {
-  deny_network = ["host"]
-}
-
-environment "dev" {}
-
-environment "prod" {
-  policy = policy.strict
-}
-
-target "app" {
-  from = "busybox:1.35"
-  run {
-    command = "cat /proc/net/dev > /netdev-%s"
-    network = "host"
-  }
-}
-`, nonce(t))})
+	dir := project(t, map[string]string{"build.hcl": e2eenv.HostNetworkPolicyProject(nonce(t))})
 	log := build{dir: dir, target: "app", opts: []string{"env=prod"}}.fails(t, env)
 	for _, want := range []string{"build.hcl:13", "Network mode not allowed"} {
 		if !strings.Contains(log, want) {

@@ -17,4 +17,8 @@
 //
 // Buildctl runs the buildctl binary that hack/e2e-env built (in .e2e/bin at
 // the repository root, or $BUILDLANG_E2E_BIN) against that daemon.
+//
+// fixtures.go holds what both suites (e2e through the frontend, cli_e2e
+// through the CLI) build or read alike, so the two test one project the
+// same way: HostNetworkPolicyProject, LayoutDigest.
 package e2eenv
