@@ -323,7 +323,12 @@ target "b" {
 	if r.code != 0 || !strings.Contains(r.stdout, "target app\n") || strings.Contains(r.stderr, conflict) {
 		t.Errorf("build app: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, args := range [][]string{{"build", "--dry-run"}, {"build", "--dry-run", "a", "b"}, {"check"}} {
+	// why --plan predicts a build: of app alone, as build app is.
+	r = run(t, bin, dir, "why", "--plan", "app")
+	if r.code != 0 || !strings.Contains(r.stdout, "app linux/") || strings.Contains(r.stderr, conflict) {
+		t.Errorf("why --plan app: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{{"build", "--dry-run"}, {"build", "--dry-run", "a", "b"}, {"why", "--plan"}, {"check"}} {
 		r := run(t, bin, dir, args...)
 		if r.code != 1 || !strings.Contains(r.stderr, "build.hcl line 17") || !strings.Contains(r.stderr, conflict) {
 			t.Errorf("%q: exit %d\n%s", args, r.code, r.stderr)

@@ -233,7 +233,7 @@ func predict(ctx context.Context, bf *buildFlags, store *records.Store, target, 
 	} else if ok {
 		loadOpts = append(loadOpts, func(o *lang.Options) { o.BuildPlatform = p })
 	}
-	b, _, err := bf.loadValid(loadOpts...)
+	b, _, err := bf.loadFor(targets, loadOpts...)
 	if err != nil {
 		return nil, err
 	}
