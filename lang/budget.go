@@ -203,19 +203,11 @@ func checkNumberString(v cty.Value) error {
 	return nil
 }
 
-// meter wraps every function of fs to charge b: the size of its arguments
-// before it runs (a function's result is at most a few times the size of
-// its arguments, except for those sizeBefore knows), and the size of its
-// result after. Arguments for number parameters must not be strings too
-// long to read as numbers.
-func meter(fs map[string]function.Function, b *budget) map[string]function.Function {
-	out := make(map[string]function.Function, len(fs))
-	for name, f := range fs {
-		out[name] = meterFunction(name, f, b)
-	}
-	return out
-}
-
+// meterFunction wraps f, the function called name, to charge b: the size
+// of its arguments before it runs (a function's result is at most a few
+// times the size of its arguments, except for those sizeBefore knows), and
+// the size of its result after. Arguments for number parameters must not be
+// strings too long to read as numbers.
 func meterFunction(name string, f function.Function, b *budget) function.Function {
 	params := f.Params()
 	vp := f.VarParam()

@@ -3,7 +3,6 @@ package lang
 import (
 	"fmt"
 	"math/big"
-	"sort"
 	"strconv"
 
 	"github.com/containerd/platforms"
@@ -261,12 +260,3 @@ func listOrEmpty(vs []cty.Value, t cty.Type) cty.Value {
 
 // platformString formats a platform the way stdlib's platform values do.
 func platformString(p ocispecs.Platform) string { return platforms.Format(p) }
-
-func sortedEnvNames(envs []*Environment) []string {
-	names := make([]string, len(envs))
-	for i, e := range envs {
-		names[i] = e.Name
-	}
-	sort.Strings(names)
-	return names
-}
