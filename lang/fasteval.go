@@ -2,6 +2,7 @@ package lang
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -318,12 +319,20 @@ func fastTemplate(t *hclsyntax.TemplateExpr, ctx *hcl.EvalContext, m metering, c
 // normalized is s as cty.StringVal keeps it (NFC), which the parts were
 // already: ASCII text, the common case, is left as it is.
 func normalized(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	return cty.NormalizeString(s)
+}
+
+// isASCII says whether s is all ASCII, which NFC leaves as it is.
+func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return cty.NormalizeString(s)
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return s
+	return true
 }
 
 // literalElems are the values of a list literal of literals, like
@@ -361,10 +370,5 @@ func fastKey(expr hclsyntax.Expression, ctx *hcl.EvalContext, m metering, cost *
 			return "", false
 		}
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return "", false
-		}
-	}
-	return s, true
+	return s, isASCII(s)
 }
