@@ -95,16 +95,11 @@ func (e *evaluator) checkOutputDests(sets []together, specs map[string]*TargetSp
 				continue
 			}
 			reported[key] = true
-			var subject hcl.Range
-			for j, w := range writes {
-				if w == c.Second {
-					spec := specs[where[j].target]
-					subject = spec.Target.DeclRange // an inherited output: the target
-					if rs, ok := e.outputRanges.Load(spec); ok && where[j].i < len(rs.([]hcl.Range)) {
-						subject = rs.([]hcl.Range)[where[j].i]
-					}
-					break
-				}
+			w := where[slices.Index(writes, c.Second)]
+			spec := specs[w.target]
+			subject := spec.Target.DeclRange // an inherited output: the target
+			if rs, ok := e.outputRanges.Load(spec); ok && w.i < len(rs.([]hcl.Range)) {
+				subject = rs.([]hcl.Range)[w.i]
 			}
 			diags = append(diags, OutputConflict(c.Second.Target, c.First.Target, c.Second.Dest, s.what, subject))
 		}
