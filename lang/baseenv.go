@@ -137,9 +137,7 @@ func mayTraverse(text []byte, roots ...string) bool {
 
 // isIdentByte says whether c continues an identifier (a byte of a
 // non-ASCII character may).
-func isIdentByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
+func isIdentByte(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' || c == '-' }
 
 // visitAttrs calls fn for every attribute of a target block and its
 // nested blocks.

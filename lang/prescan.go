@@ -357,7 +357,7 @@ func prescan(src []byte, maxTokens, maxNesting int) prescanResult {
 			if !tok(i) {
 				return r
 			}
-			for i < len(src) && (isIdentStart(src[i]) || src[i] >= '0' && src[i] <= '9' || src[i] == '-') {
+			for i < len(src) && isIdentByte(src[i]) {
 				i++
 			}
 			if i < len(src) && src[i] >= utf8.RuneSelf {

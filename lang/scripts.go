@@ -86,7 +86,7 @@ func nextScript(src []byte, from int) (marker []byte, body int, ok bool) {
 		if j >= len(src) || !isIdentStart(src[j]) {
 			continue
 		}
-		for j < len(src) && (isIdentStart(src[j]) || src[j] >= '0' && src[j] <= '9' || src[j] == '-') {
+		for j < len(src) && isIdentByte(src[j]) {
 			j++
 		}
 		end := j
