@@ -51,8 +51,8 @@ func decodeMountCall(call *hclsyntax.FunctionCallExpr) (*mountDecl, hcl.Diagnost
 	if len(call.Args) == 0 || len(call.Args) > 2 || call.ExpandFinal {
 		return nil, hcl.Diagnostics{BadMountCall(call.Name, "takes the mount's "+spec.Labels[0]+", then optionally an object of its attributes", call.Range())}
 	}
-	v, vdiags := call.Args[0].Value(nil)
-	if vdiags.HasErrors() || v.IsNull() || !v.Type().Equals(cty.String) || !v.IsKnown() {
+	label, ok := callLabel(call)
+	if !ok {
 		return nil, hcl.Diagnostics{BadMountCall(call.Name, "takes the mount's "+spec.Labels[0]+" first, as a literal string (as a block label is)", call.Args[0].Range())}
 	}
 	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: call.Range(), EndRange: call.CloseParenRange}
@@ -64,7 +64,7 @@ func decodeMountCall(call *hclsyntax.FunctionCallExpr) (*mountDecl, hcl.Diagnost
 		}
 		body, diags = objectBody(obj, call.Name+" mount")
 	}
-	block := &hcl.Block{Type: call.Name, Labels: []string{v.AsString()}, Body: body,
+	block := &hcl.Block{Type: call.Name, Labels: []string{label}, Body: body,
 		DefRange: call.Range(), TypeRange: call.NameRange, LabelRanges: []hcl.Range{call.Args[0].Range()}}
 	c, cdiags := bodyContent(body, spec)
 	return &mountDecl{kind: MountKind(call.Name), block: block, content: c}, append(diags, cdiags...)
@@ -122,11 +122,21 @@ func MountCallLabel(expr hclsyntax.Expression) (kind, label string, rng hcl.Rang
 	if !isCall || len(call.Args) == 0 {
 		return "", "", hcl.Range{}, false
 	}
-	v, diags := call.Args[0].Value(nil)
-	if diags.HasErrors() || v.IsNull() || !v.IsKnown() || !v.Type().Equals(cty.String) {
+	label, ok = callLabel(call)
+	if !ok {
 		return "", "", hcl.Range{}, false
 	}
-	return call.Name, v.AsString(), call.Args[0].Range(), true
+	return call.Name, label, call.Args[0].Range(), true
+}
+
+// callLabel is the label a mount call with arguments names first, when it
+// is a literal string.
+func callLabel(call *hclsyntax.FunctionCallExpr) (string, bool) {
+	v, diags := call.Args[0].Value(nil)
+	if diags.HasErrors() || v.IsNull() || !v.IsKnown() || !v.Type().Equals(cty.String) {
+		return "", false
+	}
+	return v.AsString(), true
 }
 
 // objectBody is an object written in place, { NAME = VALUE, ... }, as the
