@@ -332,7 +332,7 @@ func (s *snapshot) candidates() []string {
 // inWorkspace says whether dir is a workspace folder or below one.
 func (s *snapshot) inWorkspace(dir string) bool {
 	for _, r := range s.cfg.roots {
-		if rel, err := filepath.Rel(r, dir); err == nil && filepath.IsLocal(rel) || rel == "." {
+		if rel, err := filepath.Rel(r, dir); err == nil && filepath.IsLocal(rel) { // "." is local
 			return true
 		}
 	}
