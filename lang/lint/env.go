@@ -1,11 +1,14 @@
 package lint
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/org/buildlang/lang/internal/par"
 	"github.com/org/buildlang/lang/internal/walk"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -28,52 +31,55 @@ type envItem struct {
 
 // envItems lists, in source order, the items of every env and args map
 // literal of the build's targets and their run and set steps.
+//
+// The target blocks are read on every core: this is the first pass over
+// their syntax since it was parsed, and on a large file it is memory
+// latency, not instructions (a 1,000-target file: 4 ms on one core,
+// 0.7 ms when the same blocks are in cache).
 func (p *pass) envItems() []envItem {
 	if p.envs != nil {
 		return p.envs
 	}
-	n := 0 // counted first, so the slice is made once
-	p.envMaps(func(_ string, body *hclsyntax.Body, attrs ...string) {
-		for _, attr := range attrs {
-			if a := body.Attributes[attr]; a != nil {
-				if obj, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
-					n += len(obj.Items)
-				}
-			}
-		}
-	})
-	p.envs = make([]envItem, 0, n)
-	p.envMaps(p.mapItems)
-	return p.envs
-}
-
-// envMaps calls fn for each target block and each of their run and set
-// steps, in source order, with the attributes that hold env and args maps.
-func (p *pass) envMaps(fn func(block string, body *hclsyntax.Body, attrs ...string)) {
+	var targets []*hclsyntax.Block
 	for _, name := range p.b.FileOrder {
-		f := p.b.Files[name]
-		if f == nil {
-			continue
-		}
-		body, ok := f.Body.(*hclsyntax.Body)
-		if !ok {
-			continue
-		}
-		for _, t := range body.Blocks {
-			if t.Type != "target" {
-				continue
-			}
-			fn("target", t.Body, "args", "env")
-			for _, st := range t.Body.Blocks {
-				if st.Type == "run" || st.Type == "set" {
-					fn(st.Type, st.Body, "env")
+		if body := fileBody(p.b, name); body != nil {
+			for _, t := range body.Blocks {
+				if t.Type == "target" {
+					targets = append(targets, t)
 				}
 			}
 		}
 	}
+	perTarget := make([][]envItem, len(targets))
+	if panics := par.Each(len(targets), func(i int) { perTarget[i] = targetEnvItems(targets[i]) }); panics != nil {
+		panic(panics[0]) // a bug: raised on the caller, as without goroutines
+	}
+	n := 0
+	for _, items := range perTarget {
+		n += len(items)
+	}
+	p.envs = make([]envItem, 0, n) // not nil, even when empty: made once
+	for _, items := range perTarget {
+		p.envs = append(p.envs, items...)
+	}
+	return p.envs
 }
 
-func (p *pass) mapItems(block string, body *hclsyntax.Body, attrs ...string) {
+// targetEnvItems lists the env and args items of target block t, then
+// those of its run and set steps, in source order.
+func targetEnvItems(t *hclsyntax.Block) []envItem {
+	items := mapItems(nil, "target", t.Body, "args", "env")
+	for _, st := range t.Body.Blocks {
+		if st.Type == "run" || st.Type == "set" {
+			items = mapItems(items, st.Type, st.Body, "env")
+		}
+	}
+	return items
+}
+
+// mapItems appends to items those of the map literals body's attributes
+// attrs hold.
+func mapItems(items []envItem, block string, body *hclsyntax.Body, attrs ...string) []envItem {
 	for _, attr := range attrs {
 		a := body.Attributes[attr]
 		if a == nil {
@@ -85,10 +91,11 @@ func (p *pass) mapItems(block string, body *hclsyntax.Body, attrs ...string) {
 		}
 		for _, item := range obj.Items {
 			if key := itemKey(item.KeyExpr); key != "" {
-				p.envs = append(p.envs, envItem{attr: attr, block: block, key: key, keyRange: item.KeyExpr.Range(), value: item.ValueExpr})
+				items = append(items, envItem{attr: attr, block: block, key: key, keyRange: item.KeyExpr.Range(), value: item.ValueExpr})
 			}
 		}
 	}
+	return items
 }
 
 // itemKey is the key an object item's key expression names: a bare name
@@ -135,8 +142,12 @@ func literalVariables(expr hclsyntax.Expression, fn func(text, variable string, 
 		if !ok || lit.Val.Type() != cty.String || !lit.Val.IsKnown() || lit.Val.IsNull() {
 			return
 		}
-		if m := shellVariable.FindString(lit.Val.AsString()); m != "" {
-			fn(lit.Val.AsString(), m, lit.SrcRange)
+		text := lit.Val.AsString()
+		if strings.IndexByte(text, '$') < 0 {
+			return // the commonest case, and no match: a variable starts with $
+		}
+		if m := shellVariable.FindString(text); m != "" {
+			fn(text, m, lit.SrcRange)
 		}
 	})
 }
@@ -149,7 +160,41 @@ var (
 	allowSecrets = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
+// secretWords are the words of secretName as substrings that every one
+// of them contains ("key" is in "apikey", "credential" in "credentials").
+var secretWords = [][]byte{[]byte("key"), []byte("auth"), []byte("credential"), []byte("password"), []byte("pword"), []byte("passwd"), []byte("secret"), []byte("token")}
+
 func looksSecret(name string) bool {
+	if !mayLookSecret(name) {
+		return false
+	}
 	name = strings.ReplaceAll(name, "-", "_")
 	return secretName.MatchString(name) && !allowSecrets.MatchString(name)
+}
+
+// mayLookSecret is false when name cannot match secretName, since it holds
+// none of secretWords in any case: most names, tested without the regular
+// expression. Names that are long or not ASCII are left to it ((?i) folds
+// beyond ASCII: "ſ" matches "s").
+func mayLookSecret(name string) bool {
+	var lower [64]byte
+	if len(name) > len(lower) {
+		return true
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, w := range secretWords {
+		if bytes.Contains(lower[:len(name)], w) {
+			return true
+		}
+	}
+	return false
 }
