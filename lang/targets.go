@@ -2,7 +2,6 @@ package lang
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -56,9 +55,12 @@ type targetState struct {
 func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	// Decoding a target's block reads only its syntax: every block is
-	// decoded on every core first, then expanded, on every core too when
-	// expandInParallel can give the serial loop's result.
+	// decoded on every core first, then expanded in order.
 	order := e.decls.targets.order
+	type decoded struct {
+		td    *targetDecl
+		diags hcl.Diagnostics
+	}
 	decls := make([]decoded, len(order))
 	panics := par.Each(len(order), func(i int) {
 		b := e.decls.targets.blocks[order[i]]
@@ -69,9 +71,6 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 		name := order[p.Index]
 		decls[p.Index] = decoded{diags: hcl.Diagnostics{InternalError(fmt.Sprintf("decode target %q", name), p.Value, e.decls.targets.blocks[name].DefRange)}}
 	}
-	if runtime.GOMAXPROCS(0) > 1 && len(order) > 1 && e.expandInParallel(root, decls, &diags) {
-		return diags
-	}
 	for i, name := range order {
 		td, d := decls[i].td, decls[i].diags
 		diags = append(diags, d...)
@@ -79,95 +78,13 @@ func (e *evaluator) declareTargets(root *scope) hcl.Diagnostics {
 			continue
 		}
 		e.targetDecls[name] = td
-		diags = append(diags, e.expandTarget(td, root, nil)...)
+		diags = append(diags, e.expandTarget(td, root)...)
 		if len(e.build.Targets) > e.limits.MaxTargets {
-			return append(diags, e.tooManyTargets(td))
+			return append(diags, LimitExceeded("targets", e.limits.MaxTargets,
+				fmt.Sprintf("This build declares more than %d targets, counting matrix instances.", e.limits.MaxTargets), td.block.LabelRanges[0]))
 		}
 	}
 	return diags
-}
-
-func (e *evaluator) tooManyTargets(td *targetDecl) *hcl.Diagnostic {
-	return LimitExceeded("targets", e.limits.MaxTargets,
-		fmt.Sprintf("This build declares more than %d targets, counting matrix instances.", e.limits.MaxTargets), td.block.LabelRanges[0])
-}
-
-// expansion is what expanding one target on its own gives: its instances
-// to register and its diagnostics, in the order the serial loop makes them.
-type expansion struct {
-	insts   []*Target
-	added   []string // every name that reached addInstance, for the duplicate check
-	diags   hcl.Diagnostics
-	inOrder bool // it needs what only the serial loop may do (make a scope)
-}
-
-// expandInParallel expands every target on every core, then registers the
-// instances in order, appending the diagnostics to diags as the serial
-// loop would. It reports false, with everything as before it ran, when the
-// result could differ from the serial loop's, which the caller then runs:
-// when the budget ran out (which target runs out depends on who got there
-// first; resolveAll does the same), when a target needs an environment's
-// scope not made yet (making one resolves that environment's variables,
-// charged and reported at the first instance that needs it), when a name
-// is taken by an earlier target's instance or there are too many targets
-// (the serial loop stops evaluating there, so it spends less budget), or
-// on a panic (which the serial loop raises as today).
-func (e *evaluator) expandInParallel(root *scope, decls []decoded, diags *hcl.Diagnostics) bool {
-	mark := e.budget.mark()
-	xs := make([]expansion, len(decls))
-	panics := par.Each(len(decls), func(i int) {
-		if td := decls[i].td; td != nil {
-			xs[i].diags = e.expandTarget(td, root, &xs[i])
-		}
-	})
-	ok := len(panics) == 0 && (!e.budget.spent() || mark > e.budget.limit)
-	for i := range xs {
-		ok = ok && !xs[i].inOrder
-	}
-	out := *diags
-	n := 0
-	for i := 0; ok && i < len(decls); i++ {
-		td := decls[i].td
-		if td == nil {
-			continue
-		}
-		for _, name := range xs[i].added {
-			ok = ok && e.instances[name] == nil
-		}
-		for _, t := range xs[i].insts {
-			e.instances[t.Name] = t
-		}
-		n += len(xs[i].insts)
-		ok = ok && n <= e.limits.MaxTargets
-	}
-	if !ok {
-		clear(e.instances)
-		for _, d := range decls {
-			if d.td != nil {
-				d.td.instances, d.td.isMatrix = nil, false
-			}
-		}
-		e.budget.rewind(mark)
-		return false
-	}
-	for i, d := range decls {
-		out = append(out, d.diags...)
-		if d.td == nil {
-			continue
-		}
-		e.targetDecls[d.td.name] = d.td
-		out = append(out, xs[i].diags...)
-		d.td.instances = xs[i].insts
-		e.build.Targets = append(e.build.Targets, xs[i].insts...)
-	}
-	*diags = out
-	return true
-}
-
-// decoded is a target declaration as decodeTargetDecl returned it.
-type decoded struct {
-	td    *targetDecl
-	diags hcl.Diagnostics
 }
 
 func fileBytes(f *hcl.File) []byte {
@@ -269,9 +186,8 @@ func decodeMounts(c *hcl.BodyContent, spec *BlockSpec) ([]*mountDecl, hcl.Diagno
 }
 
 // expandTarget makes the target's instances: one, or one per matrix
-// combination. With x nil it registers them; else (expandInParallel) it
-// only evaluates, into x, and reads no state other targets write.
-func (e *evaluator) expandTarget(td *targetDecl, root *scope, x *expansion) hcl.Diagnostics {
+// combination.
+func (e *evaluator) expandTarget(td *targetDecl, root *scope) hcl.Diagnostics {
 	b := td.block
 	ma := td.content.Attributes["matrix"]
 	if ma == nil {
@@ -279,7 +195,7 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope, x *expansion) hcl.
 			return hcl.Diagnostics{NameWithoutMatrix(a.NameRange)}
 		}
 		t := &Target{Name: td.name, Block: td.name, DeclRange: b.DefRange, decl: td}
-		return e.addInstance(td, t, &targetState{scope: root, ctx: root.ctx}, x)
+		return e.addInstance(td, t, &targetState{scope: root, ctx: root.ctx})
 	}
 	td.isMatrix = true
 	combos, keys, diags := e.matrixCombos(ma, root.ctx)
@@ -288,10 +204,7 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope, x *expansion) hcl.
 	}
 	names := map[string]cty.Value{}
 	for _, combo := range combos {
-		st, sdiags := e.instanceState(root, combo, ma, x)
-		if x != nil && x.inOrder {
-			return nil
-		}
+		st, sdiags := e.instanceState(root, combo, ma)
 		diags = append(diags, sdiags...)
 		if st == nil {
 			continue
@@ -311,15 +224,13 @@ func (e *evaluator) expandTarget(td *targetDecl, root *scope, x *expansion) hcl.
 		}
 		names[name] = combo
 		t := &Target{Name: name, Block: td.name, DeclRange: b.DefRange, decl: td, Matrix: combo.AsValueMap()}
-		diags = append(diags, e.addInstance(td, t, st, x)...)
+		diags = append(diags, e.addInstance(td, t, st)...)
 	}
 	return diags
 }
 
-func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState, x *expansion) hcl.Diagnostics {
-	if x != nil {
-		x.added = append(x.added, t.Name)
-	} else if prev := e.instances[t.Name]; prev != nil {
+func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState) hcl.Diagnostics {
+	if prev := e.instances[t.Name]; prev != nil {
 		return hcl.Diagnostics{DuplicateDecl("target", t.Name, prev.DeclRange, t.DeclRange)}
 	}
 	if t.Name != td.name && e.decls.targets.has(t.Name) {
@@ -333,10 +244,6 @@ func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState, x *e
 	t.Description = d.str(td.content.Attributes["description"])
 	t.Platforms = d.platforms(td.content.Attributes["platforms"], e.limits.MaxPlatforms)
 	t.state = st
-	if x != nil {
-		x.insts = append(x.insts, t)
-		return d.diags
-	}
 	td.instances = append(td.instances, t)
 	e.instances[t.Name] = t
 	e.build.Targets = append(e.build.Targets, t)
@@ -345,7 +252,7 @@ func (e *evaluator) addInstance(td *targetDecl, t *Target, st *targetState, x *e
 
 // instanceState is the scope and context of one matrix combination. A
 // matrix key named env selects the environment of the instance.
-func (e *evaluator) instanceState(root *scope, combo cty.Value, ma *hcl.Attribute, x *expansion) (*targetState, hcl.Diagnostics) {
+func (e *evaluator) instanceState(root *scope, combo cty.Value, ma *hcl.Attribute) (*targetState, hcl.Diagnostics) {
 	s := root
 	if combo.Type().HasAttribute("env") {
 		ev := combo.GetAttr("env")
@@ -356,28 +263,15 @@ func (e *evaluator) instanceState(root *scope, combo cty.Value, ma *hcl.Attribut
 		if env == nil {
 			return nil, hcl.Diagnostics{UnknownReference("environment", ev.AsString(), e.decls.environments.order, matrixItemRange(ma, "env"))}
 		}
-		if x != nil {
-			// Scopes made so far are only read while targets expand in
-			// parallel; making one is left to the serial loop.
-			if s = e.scopes[env.Name]; s == nil {
-				x.inOrder = true
-				return nil, nil
-			}
-			return instanceCtx(s, combo), nil
-		}
 		var diags hcl.Diagnostics
 		s, diags = e.scope(env)
 		if diags.HasErrors() {
 			return nil, diags
 		}
 	}
-	return instanceCtx(s, combo), nil
-}
-
-func instanceCtx(s *scope, combo cty.Value) *targetState {
 	ctx := s.ctx.NewChild()
 	ctx.Variables = map[string]cty.Value{"matrix": combo}
-	return &targetState{scope: s, ctx: ctx}
+	return &targetState{scope: s, ctx: ctx}, nil
 }
 
 func (e *evaluator) environment(name string) *Environment {
