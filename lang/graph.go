@@ -13,7 +13,9 @@ import (
 func (e *evaluator) linkTargets() hcl.Diagnostics {
 	blockDeps := map[string][]string{}
 	for _, name := range e.decls.targets.order {
-		blockDeps[name] = e.staticTargetRefs(e.targetDecls[name])
+		if td := e.targetDecls[name]; td != nil { // nil: undeclared (targetRefs)
+			blockDeps[name] = e.staticTargetRefs(td)
+		}
 	}
 	// Cycles are found between blocks: an instance of a matrix target
 	// reading another instance of the same target is a cycle too.

@@ -305,6 +305,9 @@ func (e *evaluator) targetRefs() cty.Value {
 	m := map[string]cty.Value{}
 	for _, name := range e.decls.targets.order {
 		td := e.targetDecls[name]
+		if td == nil {
+			continue // undeclared: past MaxTargets, where declareTargets stops, or its decoding failed
+		}
 		if td.isMatrix {
 			var insts []string
 			for _, t := range td.instances {
