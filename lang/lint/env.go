@@ -156,13 +156,13 @@ func literalVariables(expr hclsyntax.Expression, fn func(text, variable string, 
 // secret word as the whole name or its first or last _-separated word,
 // unless an allowed word is one of them (PUBLIC_KEY, TOKEN_FILE).
 var (
-	secretName   = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)`)
+	secretName   = regexp.MustCompile(`(?i)(?:_|^)(?:` + strings.Join(secretWords, "|") + `)(?:_|$)`)
 	allowSecrets = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
 )
 
-// secretWords are the words of secretName as substrings that every one
-// of them contains ("key" is in "apikey", "credential" in "credentials").
-var secretWords = [][]byte{[]byte("key"), []byte("auth"), []byte("credential"), []byte("password"), []byte("pword"), []byte("passwd"), []byte("secret"), []byte("token")}
+// secretWords are the words secretName matches; mayLookSecret looks for
+// them without it.
+var secretWords = []string{"apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"}
 
 func looksSecret(name string) bool {
 	if !mayLookSecret(name) {
@@ -192,7 +192,7 @@ func mayLookSecret(name string) bool {
 		lower[i] = c
 	}
 	for _, w := range secretWords {
-		if bytes.Contains(lower[:len(name)], w) {
+		if bytes.Contains(lower[:len(name)], []byte(w)) {
 			return true
 		}
 	}
