@@ -13,7 +13,7 @@ import (
 func (e *evaluator) linkTargets() hcl.Diagnostics {
 	blockDeps := map[string][]string{}
 	for _, name := range e.decls.targets.order {
-		if td := e.targetDecls[name]; td != nil { // nil: undeclared (targetRefs)
+		if td := e.targetDecls[name]; td != nil { // nil: past MaxTargets, or its decoding failed
 			blockDeps[name] = e.staticTargetRefs(td)
 		}
 	}
